@@ -1,0 +1,20 @@
+"""Multilayer perceptrons whose learning rate is a pluggable, searchable policy.
+
+The estimators :class:`SGDNetClassifier` and :class:`SGDNetRegressor` take a
+``learning_rate`` that is a float or a policy from
+:mod:`sklearn_lr.schedules`; :mod:`sklearn_lr.optimizers` holds the update
+rules.
+"""
+
+from ._base import DivergenceWarning
+from ._classifier import SGDNetClassifier
+from ._regressor import SGDNetRegressor
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DivergenceWarning",
+    "SGDNetClassifier",
+    "SGDNetRegressor",
+    "__version__",
+]

@@ -1,0 +1,625 @@
+"""The estimator shared by SGDNetClassifier and SGDNetRegressor.
+
+The base owns validation and the training loop; the classifier and the
+regressor differ only through the hooks ``_encode_targets``, ``_loss_name``,
+``_split_stratify``, ``_predict_validated`` and ``_metric``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+from threadpoolctl import threadpool_limits
+
+from . import _network
+from .optimizers import make_optimizer
+from .schedules import _as_policy
+
+
+class DivergenceWarning(ConvergenceWarning):
+    """Training stopped because the loss became non-finite or exploded.
+
+    The weights of the last finite epoch are restored, so predictions stay
+    finite. The message names the epoch and the learning rate.
+    """
+
+
+# An epoch whose loss exceeds this multiple of the initial loss has exploded.
+_EXPLOSION_FACTOR = 1e4
+# Below this batch size one BLAS thread beats two: the per-call overhead of
+# waking a second thread outweighs the split of small matrix products.
+_SINGLE_THREAD_BATCH = 512
+
+_ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
+
+
+class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
+    """Shared implementation; use SGDNetClassifier or SGDNetRegressor."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(_network.ACTIVATIONS))],
+        "learning_rate": [
+            Interval(Real, 0, None, closed="neither"),
+            HasMethods(["start", "get_params"]),
+        ],
+        "optimizer": [StrOptions({"sgd", "adagrad", "rmsprop", "adam"})],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterov": ["boolean"],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "l2": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        learning_rate=0.01,
+        optimizer="sgd",
+        momentum=0.9,
+        nesterov=False,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        l2=1e-4,
+        batch_size="auto",
+        max_iter=200,
+        shuffle=True,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.l2 = l2
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ hooks
+
+    @abstractmethod
+    def _encode_targets(self, y, *, reset, classes=None):
+        """Validate y; return (Y encoded as 2-D float array, fitted target state).
+
+        Must not set attributes: the returned state dict is applied by the
+        caller once every check has passed.
+        """
+
+    @abstractmethod
+    def _loss_name(self, target_state):
+        """Name of the core loss for the encoded targets."""
+
+    @abstractmethod
+    def _split_stratify(self, y):
+        """Labels to stratify the validation split by, or None."""
+
+    def _check_weighted_targets(self, Y, sample_weight, target_state):
+        """Reject targets a new model cannot learn from; by default none."""
+
+    @abstractmethod
+    def _predict_validated(self, X):
+        """Predictions for X that has already been validated and cast."""
+
+    @abstractmethod
+    def _metric(self, y, y_pred, sample_weight):
+        """The score ``score`` reports: accuracy or R^2."""
+
+    # -------------------------------------------------------------- public API
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 data trains in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        # parameters are validated here rather than by _fit_context because a
+        # warm model must not be validated against the first-call-only rules.
+        self._validate_params()
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    # -------------------------------------------------------------- training
+
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        fitted = hasattr(self, "coefs_")
+        # reset: new weights and new training state; warm: a warm-started fit,
+        # which keeps the weights but starts a new run (schedule, optimizer)
+        reset = not fitted or (not incremental and not self.warm_start)
+        warm = (
+            fitted
+            and not reset
+            and (not incremental or not hasattr(self, "optimizer_"))
+        )
+        policy = _as_policy(self.learning_rate)
+        new_schedule = policy.start(max_epochs=self.max_iter)  # validates the policy
+
+        X, y, Y, sample_weight, target_state, dtype = self._validate_training_data(
+            X,
+            y,
+            sample_weight,
+            classes=classes,
+            reset=reset or not hasattr(self, "n_features_in_"),
+        )
+        hidden = self._hidden_sizes()
+        shapes = _network.layer_shapes(X.shape[1], hidden, Y.shape[1])
+        if not reset:
+            self._check_weights(shapes)
+        use_validation = self.early_stopping and not incremental
+        if use_validation:
+            X, X_val, Y, y_val, sample_weight, w_val = self._validation_split(
+                X, y, Y, sample_weight
+            )
+
+        # every check passed: from here on state is mutated
+        for name, value in target_state.items():
+            setattr(self, name, value)
+        if reset or not hasattr(self, "_random_state"):
+            self._random_state = check_random_state(self.random_state)
+        if reset:
+            theta = _network.init_params(
+                shapes, self.activation, self._random_state, dtype
+            )
+        else:
+            theta = _network.pack(self.coefs_, self.intercepts_, dtype)
+        self.coefs_, self.intercepts_ = _network.unpack(theta, shapes)
+        if reset or warm:
+            self._start_run(shapes, dtype, new_schedule)
+        self.n_layers_ = len(shapes) + 1
+        self.n_outputs_ = Y.shape[1]
+        self.out_activation_ = _network.LOSSES[
+            self._loss_name(target_state)
+        ].out_activation
+
+        loss = self._loss_name(target_state)
+        batch_size = self._effective_batch_size(X.shape[0])
+        limit = 1 if batch_size < _SINGLE_THREAD_BATCH else None
+        max_epochs = 1 if incremental else self.max_iter
+        with (
+            threadpool_limits(limits=limit, user_api="blas"),
+            np.errstate(
+                over="ignore", invalid="ignore", divide="ignore", under="ignore"
+            ),
+        ):
+            self._train(
+                theta,
+                shapes,
+                X,
+                Y,
+                sample_weight,
+                loss,
+                batch_size,
+                max_epochs,
+                validation=(X_val, y_val, w_val) if use_validation else None,
+                incremental=incremental,
+            )
+        return self
+
+    def _start_run(self, shapes, dtype, schedule):
+        """(Re)initialise every piece of training state but the weights."""
+        self.optimizer_ = make_optimizer(
+            self.optimizer,
+            _network.n_params(shapes),
+            dtype,
+            momentum=self.momentum,
+            nesterov=self.nesterov,
+            beta_1=self.beta_1,
+            beta_2=self.beta_2,
+            epsilon=self.epsilon,
+        )
+        self.schedule_ = schedule
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_curve_ = []
+        self.lr_history_ = np.empty(0)
+        self.best_loss_ = np.inf
+        self.divergence_epoch_ = None
+        self._no_improvement_count = 0
+        self._initial_loss = None
+        if self.early_stopping:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+
+    def _train(
+        self,
+        theta,
+        shapes,
+        X,
+        Y,
+        sample_weight,
+        loss,
+        batch_size,
+        max_epochs,
+        *,
+        validation,
+        incremental,
+    ):
+        n_samples = X.shape[0]
+        dtype = theta.dtype
+        n_batches = -(-n_samples // batch_size)
+        starts = np.arange(0, n_samples, batch_size)
+        workspace = _network.Workspace.allocate(shapes, batch_size, dtype)
+        dense = not sp.issparse(X)
+        if self.shuffle:
+            X_buf = np.empty((batch_size, X.shape[1]), dtype=dtype) if dense else None
+            Y_buf = np.empty((batch_size, Y.shape[1]), dtype=dtype)
+            w_buf = np.empty(batch_size, dtype=dtype)
+        total_weight = float(sample_weight.sum())
+        optimizer = self.optimizer_
+        good_theta = theta.copy()
+        good_optimizer = optimizer.snapshot()
+        best_theta = None
+        rates_per_epoch = []
+        stopped = False
+
+        for _ in range(max_epochs):
+            epoch_start = time.perf_counter()
+            epoch = self.n_iter_
+            rates = [
+                self.schedule_.rate(epoch + b / n_batches) for b in range(n_batches)
+            ]
+            if self.shuffle:
+                order = self._random_state.permutation(n_samples)
+                batch_weights = np.add.reduceat(sample_weight[order], starts)
+            else:
+                batch_weights = np.add.reduceat(sample_weight, starts)
+            accumulated = 0.0
+            for b, start in enumerate(starts):
+                stop = min(start + batch_size, n_samples)
+                if self.shuffle:
+                    index = order[start:stop]
+                    size = stop - start
+                    if dense:
+                        X_batch = np.take(X, index, axis=0, out=X_buf[:size])
+                    else:
+                        X_batch = X[index]
+                    Y_batch = np.take(Y, index, axis=0, out=Y_buf[:size])
+                    w_batch = np.take(sample_weight, index, out=w_buf[:size])
+                else:
+                    X_batch = X[start:stop]
+                    Y_batch = Y[start:stop]
+                    w_batch = sample_weight[start:stop]
+                if batch_weights[b] <= 0:
+                    continue  # a batch of zero-weight samples carries no gradient
+                batch_loss = _network.loss_and_gradient(
+                    theta,
+                    shapes,
+                    X_batch,
+                    Y_batch,
+                    w_batch,
+                    self.activation,
+                    loss,
+                    self.l2,
+                    workspace,
+                    self._huber_delta(),
+                )
+                if self._initial_loss is None:
+                    self._initial_loss = batch_loss
+                accumulated += batch_loss * batch_weights[b]
+                optimizer.step(theta, workspace.grad, rates[b])
+            epoch_loss = accumulated / total_weight + _network.penalty(
+                theta, shapes, self.l2
+            )
+
+            if self._diverged(epoch_loss, theta):
+                theta[...] = good_theta
+                optimizer.restore(good_optimizer)
+                self.divergence_epoch_ = epoch + 1
+                warnings.warn(
+                    f"Training diverged in epoch {epoch + 1} at learning rate "
+                    f"{max(rates):.4g} (loss {epoch_loss:.4g}); the weights of the "
+                    f"last finite epoch were restored. Lower the learning rate.",
+                    DivergenceWarning,
+                    stacklevel=4,
+                )
+                break
+            np.copyto(good_theta, theta)
+            good_optimizer = optimizer.snapshot()
+            rates_per_epoch.append(rates)
+            self.n_iter_ += 1
+            self.t_ += n_samples
+            self.loss_curve_.append(epoch_loss)
+
+            score = None
+            if validation is not None:
+                score = self._score(*validation)
+                self.validation_scores_.append(score)
+            self.schedule_.observe(self.n_iter_, loss=epoch_loss, score=score)
+            if self.verbose:
+                message = f"Epoch {self.n_iter_}: loss {epoch_loss:.6f}"
+                if score is not None:
+                    message += f", validation score {score:.6f}"
+                elapsed = time.perf_counter() - epoch_start
+                print(f"{message}, alpha {rates[-1]:.6g}, {elapsed:.2f} s")
+
+            if validation is not None:
+                improved = score > self.best_validation_score_
+                if score < self.best_validation_score_ + self.tol:
+                    self._no_improvement_count += 1
+                else:
+                    self._no_improvement_count = 0
+                if improved:
+                    self.best_validation_score_ = score
+                    best_theta = theta.copy()
+            else:
+                if epoch_loss > self.best_loss_ - self.tol:
+                    self._no_improvement_count += 1
+                else:
+                    self._no_improvement_count = 0
+            self.best_loss_ = min(self.best_loss_, epoch_loss)
+            if not incremental and self._no_improvement_count > self.n_iter_no_change:
+                if self.verbose:
+                    print(
+                        f"No improvement of more than tol={self.tol} for "
+                        f"{self.n_iter_no_change} consecutive epochs. Stopping."
+                    )
+                stopped = True
+                break
+
+        if rates_per_epoch:
+            self.lr_history_ = np.concatenate(
+                [self.lr_history_, np.asarray(rates_per_epoch, dtype=float).ravel()]
+            )
+        if best_theta is not None:
+            theta[...] = best_theta
+        if (
+            not incremental
+            and not stopped
+            and self.divergence_epoch_ is None
+            and self.n_iter_ == self.max_iter
+        ):
+            warnings.warn(
+                f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+
+    def _diverged(self, epoch_loss, theta):
+        if not np.isfinite(epoch_loss) or not np.isfinite(theta).all():
+            return True
+        scale = max(abs(self._initial_loss or 0.0), 1.0)
+        return epoch_loss > _EXPLOSION_FACTOR * scale
+
+    # ------------------------------------------------------------- validation
+
+    def _validate_training_data(self, X, y, sample_weight, *, reset, classes):
+        """Validate everything about a training call without keeping changes.
+
+        ``validate_data`` records ``n_features_in_`` and
+        ``feature_names_in_`` as it goes; if any later check fails they are
+        put back, so a failed call leaves a fitted model as it was.
+        """
+        saved = {
+            k: self.__dict__[k]
+            for k in _ATTRIBUTES_TO_KEEP_ON_FAILURE
+            if k in self.__dict__
+        }
+        try:
+            dtype = self._training_dtype(X, reset)
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=reset,
+                accept_sparse="csr",
+                dtype=dtype,
+                multi_output=True,
+                y_numeric=False,
+            )
+            Y, target_state = self._encode_targets(y, reset=reset, classes=classes)
+            if len(Y) != X.shape[0]:
+                raise ValueError(f"y has {len(Y)} samples but X has {X.shape[0]}.")
+            Y = np.ascontiguousarray(Y, dtype=X.dtype)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+            if not sample_weight.sum() > 0:
+                raise ValueError(
+                    "sample_weight sums to zero; at least one sample needs a "
+                    "positive weight."
+                )
+            if reset:
+                self._check_weighted_targets(Y, sample_weight, target_state)
+        except Exception:
+            for key in _ATTRIBUTES_TO_KEEP_ON_FAILURE:
+                self.__dict__.pop(key, None)
+            self.__dict__.update(saved)
+            raise
+        return X, y, Y, sample_weight, target_state, X.dtype
+
+    def _training_dtype(self, X, reset):
+        """float32 data trains in float32; a fitted model keeps its dtype."""
+        if not reset:
+            return self.coefs_[0].dtype.type
+        return [np.float64, np.float32]
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
+        for size in sizes:
+            if not isinstance(size, Integral | np.integer) or size < 1:
+                raise ValueError(
+                    "hidden_layer_sizes must contain positive integers; got "
+                    f"{self.hidden_layer_sizes!r}."
+                )
+        return [int(s) for s in sizes]
+
+    def _check_weights(self, shapes):
+        expected = [s for s in shapes] + [(s[1],) for s in shapes]
+        found = [np.shape(c) for c in self.coefs_] + [
+            np.shape(b) for b in self.intercepts_
+        ]
+        if len(found) != len(expected) or any(
+            tuple(f) != tuple(e) for f, e in zip(found, expected, strict=True)
+        ):
+            raise ValueError(
+                "The existing coefs_/intercepts_ have shapes "
+                f"{found}, but the data and hidden_layer_sizes need {expected}. "
+                "Set warm_start=False to train a new network."
+            )
+
+    def _validation_split(self, X, y, Y, sample_weight):
+        n_samples = X.shape[0]
+        n_val = int(np.ceil(self.validation_fraction * n_samples))
+        if n_samples - n_val < 1:
+            raise ValueError(
+                f"early_stopping needs more samples: with n_samples = {n_samples} "
+                f"and validation_fraction={self.validation_fraction} no training "
+                "samples are left."
+            )
+        stratify = self._split_stratify(y)
+        if stratify is not None:
+            _, counts = np.unique(stratify, return_counts=True)
+            if (
+                counts.min() < 2
+                or n_val < len(counts)
+                or n_samples - n_val < len(counts)
+            ):
+                stratify = None  # too few samples per class to stratify
+        rng = check_random_state(self.random_state)
+        X_train, X_val, Y_train, _, _, y_val, w_train, w_val = train_test_split(
+            X,
+            Y,
+            y,
+            sample_weight,
+            test_size=n_val,
+            random_state=rng,
+            stratify=stratify,
+        )
+        return X_train, X_val, Y_train, y_val, w_train, w_val
+
+    def _effective_batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        return min(self.batch_size, n_samples)
+
+    def _huber_delta(self):
+        return 1.0
+
+    # ------------------------------------------------------------- prediction
+
+    def _validate_X(self, X):
+        """Validate X for prediction and cast it to the weights' dtype."""
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            reset=False,
+            dtype=[np.float64, np.float32],
+        )
+        return X.astype(self.coefs_[0].dtype, copy=False)
+
+    def _flat_params(self):
+        shapes = [np.shape(c) for c in self.coefs_]
+        theta = _network.pack(self.coefs_, self.intercepts_, self.coefs_[0].dtype)
+        return theta, shapes
+
+    def _logits(self, X):
+        """Output-layer pre-activations for validated X."""
+        theta, shapes = self._flat_params()
+        return _network.logits(theta, shapes, X, self.activation)
+
+    def _output(self, X):
+        """Network output (probabilities or values) for validated X."""
+        z = self._logits(X)
+        _network.OUT_ACTIVATIONS[self.out_activation_](z)
+        return z
+
+    def _score(self, X, y, sample_weight):
+        if not sample_weight.sum() > 0:
+            sample_weight = None  # a held-out set of zero-weight samples
+        return self._metric(y, self._predict_validated(X), sample_weight)
+
+    def predict(self, X):
+        """Predict with the trained network.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted labels (classifier) or values (regressor).
+        """
+        return self._predict_validated(self._validate_X(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,197 @@
+"""SGDNetClassifier: label handling and probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import logsumexp
+from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseSGDNet
+from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+
+
+class SGDNetClassifier(ClassifierMixin, BaseSGDNet):
+    __doc__ = f"""Multilayer perceptron classifier trained by mini-batch SGD.
+
+The learning rate is a pluggable policy (see :mod:`sklearn_lr.schedules`):
+a constant, a decay, a cyclical or one-cycle schedule, warm restarts or a
+feedback rule, searchable with ``GridSearchCV`` like any hyperparameter.
+Multiclass targets use a softmax output and log-loss; binary and multilabel
+targets use one logistic output per label.
+
+Parameters
+----------
+{SHARED_PARAMETERS}
+Attributes
+----------
+classes_ : ndarray or list of ndarray
+    Class labels (for multilabel targets, the label indices).
+
+{SHARED_ATTRIBUTES}
+See Also
+--------
+SGDNetRegressor : The same network for regression.
+sklearn_lr.schedules : Learning-rate policies.
+
+Examples
+--------
+>>> from sklearn.datasets import load_iris
+>>> from sklearn.pipeline import make_pipeline
+>>> from sklearn.preprocessing import StandardScaler
+>>> from sklearn_lr import SGDNetClassifier
+>>> from sklearn_lr.schedules import CosineAnnealing
+>>> X, y = load_iris(return_X_y=True)
+>>> clf = make_pipeline(
+...     StandardScaler(),
+...     SGDNetClassifier((16,), learning_rate=CosineAnnealing(alpha=0.1),
+...                      max_iter=30, random_state=0),
+... ).fit(X, y)
+>>> round(clf.score(X, y), 2) >= 0.9
+True
+"""
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for exactly one epoch over the given data.
+
+        Every piece of state continues: the weights, the optimizer's
+        moments, the schedule's clock (one call is one epoch) and its
+        feedback state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels.
+        classes : array-like of shape (n_classes,), default=None
+            All labels that will ever be seen. Required on the first call,
+            optional (and checked) afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples in the loss.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if not hasattr(self, "coefs_") and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        return self._partial_fit(X, y, sample_weight, classes=classes)
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities (rows sum to one except for multilabel
+            targets, where each column is its label's probability).
+        """
+        proba = self._output(self._validate_X(X))
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([1 - proba, proba])
+        return proba
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, computed stably from the logits.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities.
+        """
+        z = self._logits(self._validate_X(X))
+        if self.out_activation_ == "softmax":
+            return z - logsumexp(z, axis=1, keepdims=True)
+        log_p = -np.logaddexp(0, -z)
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([-np.logaddexp(0, z), log_p])
+        return log_p
+
+    # ------------------------------------------------------------------ hooks
+
+    def _encode_targets(self, y, *, reset, classes=None):
+        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if reset:
+            binarizer = LabelBinarizer().fit(y if classes is None else classes)
+            if len(binarizer.classes_) < 2:
+                raise ValueError(
+                    "The classifier can't train when only one class is present "
+                    f"(class {binarizer.classes_[0]!r})."
+                )
+        else:
+            binarizer = self._label_binarizer
+            if classes is not None and not np.array_equal(
+                np.unique(classes), binarizer.classes_
+            ):
+                raise ValueError(
+                    f"classes={list(np.unique(classes))!r} differs from the "
+                    f"classes of the fitted model {list(binarizer.classes_)!r}."
+                )
+        if binarizer.y_type_ == "multilabel-indicator":
+            if np.ndim(y) != 2 or np.shape(y)[1] != len(binarizer.classes_):
+                raise ValueError(
+                    f"y must be a multilabel indicator matrix with "
+                    f"{len(binarizer.classes_)} columns."
+                )
+        else:
+            unseen = np.setdiff1d(np.unique(y), binarizer.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y contains labels {list(unseen)!r} that are not in "
+                    f"classes {list(binarizer.classes_)!r}."
+                )
+        Y = binarizer.transform(y).astype(np.float64)
+        return Y, {"classes_": binarizer.classes_, "_label_binarizer": binarizer}
+
+    def _check_weighted_targets(self, Y, sample_weight, target_state):
+        if target_state["_label_binarizer"].y_type_ == "multilabel-indicator":
+            return
+        if Y.shape[1] == 1:
+            weighted = [sample_weight[Y[:, 0] == v].sum() > 0 for v in (0, 1)]
+        else:
+            weighted = (sample_weight @ Y) > 0
+        if sum(weighted) < 2:
+            raise ValueError(
+                "The classifier can't train when only one class has samples "
+                "with positive sample_weight."
+            )
+
+    def _loss_name(self, target_state):
+        if target_state["_label_binarizer"].y_type_ == "multiclass":
+            return "softmax_log_loss"
+        return "logistic_log_loss"
+
+    def _split_stratify(self, y):
+        return None if self._is_multilabel(y) else y
+
+    def _predict_validated(self, X):
+        return self._label_binarizer.inverse_transform(self._output(X))
+
+    def _metric(self, y, y_pred, sample_weight):
+        return accuracy_score(y, y_pred, sample_weight=sample_weight)
+
+    @staticmethod
+    def _is_multilabel(y):
+        return np.ndim(y) == 2 and np.shape(y)[1] > 1
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

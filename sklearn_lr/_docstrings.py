@@ -1,0 +1,146 @@
+"""Docstring text shared by SGDNetClassifier and SGDNetRegressor.
+
+The two estimators document their shared parameters with the same words;
+keeping the words here makes that true by construction.
+"""
+
+SHARED_PARAMETERS = """\
+hidden_layer_sizes : array-like of int, default=(100,)
+    Width of each hidden layer; ``(256, 128)`` gives two hidden layers.
+
+activation : {"identity", "logistic", "tanh", "relu", "leaky_relu"}, \
+default="relu"
+    Activation of the hidden layers (``leaky_relu`` uses slope 0.01).
+
+learning_rate : float or policy, default=0.01
+    The learning rate α. A positive float is a constant rate; any policy
+    from :mod:`sklearn_lr.schedules` (for example
+    ``CosineAnnealing(alpha=0.1)``) gives α as a function of the epoch
+    clock. The estimator never changes the policy: it asks it for a fresh
+    run-time state (``schedule_``) whenever training starts anew. Nested
+    policy parameters are searchable, e.g. ``learning_rate__alpha``.
+
+optimizer : {"sgd", "adagrad", "rmsprop", "adam"}, default="sgd"
+    Update rule. The policy's α multiplies every update, whatever the
+    optimizer.
+
+momentum : float in [0, 1), default=0.9
+    Momentum of "sgd".
+
+nesterov : bool, default=False
+    Use Nesterov's momentum with "sgd".
+
+beta_1 : float in [0, 1), default=0.9
+    Decay of the first-moment average of "adam".
+
+beta_2 : float in [0, 1), default=0.999
+    Decay of the second-moment average of "adam" and "rmsprop".
+
+epsilon : float > 0, default=1e-8
+    Guards the divisions of the adaptive optimizers.
+
+l2 : float >= 0, default=1e-4
+    Strength of the penalty: the objective is the mean sample loss plus
+    ``l2 / 2 * sum ||W||^2`` over the weight matrices (not the biases),
+    independent of the batch size. (scikit-learn's MLP calls this
+    ``alpha``.)
+
+batch_size : int or "auto", default="auto"
+    Mini-batch size; "auto" is ``min(200, n_samples)``.
+
+max_iter : int, default=200
+    Maximum number of epochs of ``fit``; also the horizon of policies
+    whose ``n_epochs`` is None.
+
+shuffle : bool, default=True
+    Shuffle the samples before every epoch.
+
+tol : float, default=1e-4
+    Improvement of the training loss (or validation score, with
+    early stopping) below which an epoch counts as no improvement.
+
+n_iter_no_change : int, default=10
+    ``fit`` stops after more than this many epochs in a row without
+    improvement.
+
+early_stopping : bool, default=False
+    Hold out ``validation_fraction`` of the training data (stratified for
+    single-label classification), stop when its score stops improving and
+    restore the weights of the best validation score. ``partial_fit``
+    neither holds out data nor stops.
+
+validation_fraction : float in (0, 1), default=0.1
+    Share of the training data held out with early stopping.
+
+warm_start : bool, default=False
+    ``fit`` starts from the existing ``coefs_``/``intercepts_`` (which may
+    have been set by hand) instead of new random weights. Everything else
+    starts anew: the schedule's clock, the optimizer's state and the
+    histories. Use ``partial_fit`` to continue all of it.
+
+random_state : int, RandomState instance or None, default=None
+    Seeds the initial weights, the shuffling and the validation split.
+
+verbose : int, default=0
+    0 is silent; 1 prints one line per epoch: epoch, loss, validation
+    score, α and seconds.
+"""
+
+SHARED_ATTRIBUTES = """\
+coefs_ : list of ndarray
+    Weight matrices, ``coefs_[i]`` of shape (fan_in, fan_out).
+
+intercepts_ : list of ndarray
+    Bias vectors.
+
+n_layers_ : int
+    Number of layers, input and output included.
+
+n_outputs_ : int
+    Number of outputs of the network.
+
+out_activation_ : str
+    Output activation.
+
+n_features_in_ : int
+    Number of features seen in ``fit``.
+
+feature_names_in_ : ndarray of shape (n_features_in_,)
+    Names of the features, when X had string column names.
+
+n_iter_ : int
+    Epochs run since (re)initialisation; every ``partial_fit`` call counts
+    one.
+
+t_ : int
+    Training samples seen since (re)initialisation.
+
+loss_curve_ : list of float
+    Mean training loss of every epoch (weighted mean sample loss plus the
+    l2 term at the epoch's end).
+
+best_loss_ : float
+    Lowest value of ``loss_curve_``.
+
+validation_scores_ : list of float or None
+    Validation score after every epoch, with early stopping.
+
+best_validation_score_ : float or None
+    Best validation score, with early stopping.
+
+lr_history_ : ndarray of shape (n_steps,)
+    The α applied at every update step since (re)initialisation. After
+    ``fit`` it equals :func:`sklearn_lr.schedules.trace` of the same policy
+    with the same number of batches per epoch.
+
+schedule_ : object
+    The run-time state of the learning-rate policy; its clock and
+    feedback state continue across ``partial_fit`` calls.
+
+optimizer_ : object
+    The optimizer with its state (velocities or moments).
+
+divergence_epoch_ : int or None
+    The epoch in which training diverged, or None. See
+    :class:`~sklearn_lr.DivergenceWarning`.
+"""

@@ -1,0 +1,472 @@
+"""The NumPy core of the multilayer perceptron.
+
+Pure functions: parameters, a batch and preallocated buffers go in; a loss and
+gradients come out. Nothing here knows about scikit-learn or about learning
+rates.
+
+All parameters of a network live in one contiguous 1-D array ``theta``: every
+weight matrix first (layer by layer, C order), then every bias vector. The
+matrices the estimators expose as ``coefs_`` and ``intercepts_`` are views
+into it, and gradients use the same layout, so an optimizer updates the whole
+network with a handful of vectorised calls and the l2 penalty touches one
+contiguous slice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit
+
+LEAKY_SLOPE = 0.01
+
+
+# --------------------------------------------------------------------------
+# Hidden activations: each applies f in place to z; each derivative multiplies
+# ``delta`` in place by f'(z), written through the activation's output a.
+
+
+def _identity(z, scratch):
+    pass
+
+
+def _logistic(z, scratch):
+    expit(z, out=z)
+
+
+def _tanh(z, scratch):
+    np.tanh(z, out=z)
+
+
+def _relu(z, scratch):
+    np.maximum(z, 0, out=z)
+
+
+def _leaky_relu(z, scratch):
+    np.multiply(z, LEAKY_SLOPE, out=scratch)
+    np.maximum(z, scratch, out=z)
+
+
+def _identity_derivative(a, delta, scratch):
+    pass
+
+
+def _logistic_derivative(a, delta, scratch):
+    np.subtract(1, a, out=scratch)
+    scratch *= a
+    delta *= scratch
+
+
+def _tanh_derivative(a, delta, scratch):
+    np.multiply(a, a, out=scratch)
+    np.subtract(1, scratch, out=scratch)
+    delta *= scratch
+
+
+def _relu_derivative(a, delta, scratch):
+    np.greater(a, 0, out=scratch)
+    delta *= scratch
+
+
+def _leaky_relu_derivative(a, delta, scratch):
+    np.greater(a, 0, out=scratch)
+    scratch *= 1 - LEAKY_SLOPE
+    scratch += LEAKY_SLOPE
+    delta *= scratch
+
+
+ACTIVATIONS = {
+    "identity": _identity,
+    "logistic": _logistic,
+    "tanh": _tanh,
+    "relu": _relu,
+    "leaky_relu": _leaky_relu,
+}
+
+DERIVATIVES = {
+    "identity": _identity_derivative,
+    "logistic": _logistic_derivative,
+    "tanh": _tanh_derivative,
+    "relu": _relu_derivative,
+    "leaky_relu": _leaky_relu_derivative,
+}
+
+
+# --------------------------------------------------------------------------
+# Output layers. Each loss takes the output logits ``z`` (n, k), the targets
+# ``Y`` (n, k), the normalised sample weights ``w`` (n,) summing to one and a
+# scratch array shaped like z. It returns the weighted mean sample loss and
+# overwrites z with the gradient of that mean with respect to the logits.
+
+
+def _softmax(z):
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+
+
+def _logistic_out(z):
+    expit(z, out=z)
+
+
+def _identity_out(z):
+    pass
+
+
+OUT_ACTIVATIONS = {
+    "softmax": _softmax,
+    "logistic": _logistic_out,
+    "identity": _identity_out,
+}
+
+
+def _softmax_log_loss(z, Y, w, scratch, huber_delta):
+    # log-softmax through the shifted logits: -log p_ik = log(sum_j e^zs_ij) - zs_ik
+    z -= z.max(axis=1, keepdims=True)
+    linear = np.einsum("i,ik,ik->", w, Y, z)
+    np.exp(z, out=z)
+    norm = z.sum(axis=1, keepdims=True)
+    z /= norm
+    np.log(norm, out=norm)
+    loss = float(w @ norm[:, 0] - linear)
+    z -= Y
+    z *= w[:, None]
+    return loss
+
+
+def _logistic_log_loss(z, Y, w, scratch, huber_delta):
+    # log(1 + e^z) - y z is the log-loss of sigmoid(z), summed over outputs
+    np.logaddexp(0, z, out=scratch)
+    loss = float(w @ scratch.sum(axis=1) - np.einsum("i,ik,ik->", w, Y, z))
+    expit(z, out=z)
+    z -= Y
+    z *= w[:, None]
+    return loss
+
+
+def _squared_error(z, Y, w, scratch, huber_delta):
+    # 1/2 mean over outputs of the squared residual, per sample
+    n_outputs = z.shape[1]
+    z -= Y
+    loss = 0.5 * float(np.einsum("i,ik,ik->", w, z, z)) / n_outputs
+    z *= w[:, None]
+    if n_outputs > 1:
+        z /= n_outputs
+    return loss
+
+
+def _huber(z, Y, w, scratch, huber_delta):
+    # quadratic r^2/2 within |r| <= delta, linear delta (|r| - delta/2) beyond
+    n_outputs = z.shape[1]
+    z -= Y
+    np.abs(z, out=scratch)
+    np.minimum(scratch, huber_delta, out=scratch)  # the clipped |r|
+    # loss = c (|r| - c/2) with c = min(|r|, delta): equals r^2/2 inside
+    elementwise = np.abs(z) - 0.5 * scratch
+    elementwise *= scratch
+    loss = float(w @ elementwise.sum(axis=1)) / n_outputs
+    np.clip(z, -huber_delta, huber_delta, out=z)
+    z *= w[:, None]
+    if n_outputs > 1:
+        z /= n_outputs
+    return loss
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss with the output activation it is paired with."""
+
+    out_activation: str
+    function: object
+
+
+LOSSES = {
+    "softmax_log_loss": Loss("softmax", _softmax_log_loss),
+    "logistic_log_loss": Loss("logistic", _logistic_log_loss),
+    "squared_error": Loss("identity", _squared_error),
+    "huber": Loss("identity", _huber),
+}
+
+
+# --------------------------------------------------------------------------
+# Parameter layout
+
+
+def layer_shapes(n_features, hidden_layer_sizes, n_outputs):
+    """Return the (fan_in, fan_out) shape of every weight matrix."""
+    sizes = [n_features, *hidden_layer_sizes, n_outputs]
+    return [(sizes[i], sizes[i + 1]) for i in range(len(sizes) - 1)]
+
+
+def n_weights(shapes):
+    """Number of weight entries (the l2-penalised part of theta)."""
+    return sum(fan_in * fan_out for fan_in, fan_out in shapes)
+
+
+def n_params(shapes):
+    """Total number of parameters: weights then biases."""
+    return n_weights(shapes) + sum(fan_out for _, fan_out in shapes)
+
+
+def unpack(theta, shapes):
+    """Views of ``theta`` as weight matrices and bias vectors.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_params,)
+        Flat parameter (or gradient) vector.
+    shapes : list of (int, int)
+        Weight shapes as returned by :func:`layer_shapes`.
+
+    Returns
+    -------
+    coefs, intercepts : list of ndarray
+        Views sharing memory with ``theta``.
+    """
+    coefs, intercepts = [], []
+    start = 0
+    for fan_in, fan_out in shapes:
+        stop = start + fan_in * fan_out
+        coefs.append(theta[start:stop].reshape(fan_in, fan_out))
+        start = stop
+    for _, fan_out in shapes:
+        intercepts.append(theta[start : start + fan_out])
+        start += fan_out
+    return coefs, intercepts
+
+
+def pack(coefs, intercepts, dtype):
+    """Copy weight matrices and bias vectors into a new flat vector."""
+    parts = [np.ravel(c) for c in coefs] + [np.ravel(b) for b in intercepts]
+    return np.concatenate(parts).astype(dtype, copy=False)
+
+
+def init_params(shapes, activation, random_state, dtype):
+    """Draw initial parameters.
+
+    Weights are uniform in ``[-b, b]``: He's bound ``b = sqrt(6 / fan_in)``
+    for the relu family, Glorot's ``b = sqrt(6 / (fan_in + fan_out))``
+    otherwise (``sqrt(2 / (fan_in + fan_out))`` for logistic units, as
+    Glorot & Bengio recommend). Biases start at zero. Values are drawn in
+    float64 and then cast, so one seed gives the same network in both
+    precisions up to rounding.
+
+    Parameters
+    ----------
+    shapes : list of (int, int)
+        Weight shapes as returned by :func:`layer_shapes`.
+    activation : str
+        Hidden activation name.
+    random_state : numpy.random.RandomState or numpy.random.Generator
+        Source of randomness.
+    dtype : numpy dtype
+        float32 or float64.
+
+    Returns
+    -------
+    theta : ndarray of shape (n_params,)
+    """
+    theta = np.zeros(n_params(shapes), dtype=dtype)
+    coefs, _ = unpack(theta, shapes)
+    for (fan_in, fan_out), coef in zip(shapes, coefs, strict=True):
+        if activation in ("relu", "leaky_relu"):
+            bound = np.sqrt(6.0 / fan_in)
+        else:
+            factor = 2.0 if activation == "logistic" else 6.0
+            bound = np.sqrt(factor / (fan_in + fan_out))
+        coef[...] = random_state.uniform(-bound, bound, size=(fan_in, fan_out))
+    return theta
+
+
+# --------------------------------------------------------------------------
+# Training step
+
+
+@dataclass
+class Workspace:
+    """Buffers for one batch size, allocated once per fit.
+
+    ``activations[i]`` holds the output of layer i (its last entry the output
+    logits, overwritten with the output delta), ``deltas[i]`` the gradient
+    with respect to the pre-activation of hidden layer i, ``scratch[i]`` an
+    array shaped like ``activations[i]``. ``grad`` is the flat gradient, laid
+    out like theta, with ``coef_grads``/``intercept_grads`` views into it;
+    ``penalty`` a buffer for the l2 term.
+    """
+
+    activations: list
+    deltas: list
+    scratch: list
+    weights: np.ndarray
+    grad: np.ndarray
+    coef_grads: list
+    intercept_grads: list
+    penalty: np.ndarray
+
+    @classmethod
+    def allocate(cls, shapes, batch_size, dtype):
+        """Allocate every buffer needed for batches of up to ``batch_size``."""
+        widths = [fan_out for _, fan_out in shapes]
+        activations = [np.empty((batch_size, k), dtype=dtype) for k in widths]
+        deltas = [np.empty((batch_size, k), dtype=dtype) for k in widths[:-1]]
+        scratch = [np.empty((batch_size, k), dtype=dtype) for k in widths]
+        grad = np.empty(n_params(shapes), dtype=dtype)
+        coef_grads, intercept_grads = unpack(grad, shapes)
+        return cls(
+            activations=activations,
+            deltas=deltas,
+            scratch=scratch,
+            weights=np.empty(batch_size, dtype=dtype),
+            grad=grad,
+            coef_grads=coef_grads,
+            intercept_grads=intercept_grads,
+            penalty=np.empty(n_weights(shapes), dtype=dtype),
+        )
+
+
+def _first_layer(X, coef, out):
+    if sp.issparse(X):
+        out[...] = X @ coef
+    else:
+        np.matmul(X, coef, out=out)
+
+
+def _first_layer_grad(X, delta, out):
+    if sp.issparse(X):
+        out[...] = X.T @ delta
+    else:
+        np.matmul(X.T, delta, out=out)
+
+
+def loss_and_gradient(
+    theta,
+    shapes,
+    X,
+    Y,
+    sample_weight,
+    activation,
+    loss,
+    l2,
+    workspace,
+    huber_delta=1.0,
+):
+    """Weighted mean loss of one batch and its gradient.
+
+    The objective is ``sum_i w_i l_i / sum_i w_i + l2 / 2 * sum ||W||^2``
+    over the weight matrices (not the biases). The gradient, laid out like
+    ``theta``, is written to ``workspace.grad``.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_params,)
+        Flat parameters.
+    shapes : list of (int, int)
+        Weight shapes.
+    X : ndarray or sparse matrix of shape (n, n_features)
+        The batch, n no larger than the workspace's batch size.
+    Y : ndarray of shape (n, n_outputs)
+        Encoded targets, same dtype as theta.
+    sample_weight : ndarray of shape (n,)
+        Non-negative weights with a positive sum.
+    activation : str
+        Hidden activation, a key of ``ACTIVATIONS``.
+    loss : str
+        A key of ``LOSSES``.
+    l2 : float
+        Strength of the squared-norm penalty.
+    workspace : Workspace
+        Buffers from :meth:`Workspace.allocate`.
+    huber_delta : float, default=1.0
+        Threshold of the Huber loss.
+
+    Returns
+    -------
+    data_loss : float
+        Weighted mean sample loss of the batch (without the l2 term).
+    """
+    n = X.shape[0]
+    coefs, intercepts = unpack(theta, shapes)
+    acts = [a[:n] for a in workspace.activations]
+    scratch = [s[:n] for s in workspace.scratch]
+    forward_activation = ACTIVATIONS[activation]
+    derivative = DERIVATIVES[activation]
+    last = len(shapes) - 1
+
+    # forward
+    _first_layer(X, coefs[0], acts[0])
+    for i in range(len(shapes)):
+        if i > 0:
+            np.matmul(acts[i - 1], coefs[i], out=acts[i])
+        acts[i] += intercepts[i]
+        if i < last:
+            forward_activation(acts[i], scratch[i])
+
+    # output delta and loss
+    w = workspace.weights[:n]
+    np.divide(sample_weight, sample_weight.sum(), out=w)
+    data_loss = LOSSES[loss].function(acts[last], Y, w, scratch[last], huber_delta)
+
+    # backward
+    delta = acts[last]
+    for i in range(last, -1, -1):
+        np.sum(delta, axis=0, out=workspace.intercept_grads[i])
+        if i == 0:
+            _first_layer_grad(X, delta, workspace.coef_grads[0])
+            break
+        np.matmul(acts[i - 1].T, delta, out=workspace.coef_grads[i])
+        previous = workspace.deltas[i - 1][:n]
+        np.matmul(delta, coefs[i].T, out=previous)
+        derivative(acts[i - 1], previous, scratch[i - 1])
+        delta = previous
+
+    # l2 on the weights only
+    if l2:
+        n_w = workspace.penalty.shape[0]
+        np.multiply(theta[:n_w], l2, out=workspace.penalty)
+        workspace.grad[:n_w] += workspace.penalty
+    return data_loss
+
+
+def penalty(theta, shapes, l2):
+    """The l2 term ``l2 / 2 * sum ||W||^2`` over weight matrices."""
+    if not l2:
+        return 0.0
+    weights = theta[: n_weights(shapes)]
+    return 0.5 * l2 * float(weights @ weights)
+
+
+def logits(theta, shapes, X, activation):
+    """Output-layer pre-activations for X (allocating; used outside training)."""
+    coefs, intercepts = unpack(theta, shapes)
+    forward_activation = ACTIVATIONS[activation]
+    a = X
+    for i, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
+        z = np.asarray(a @ coef)
+        z += intercept
+        if i < len(coefs) - 1:
+            forward_activation(z, np.empty_like(z))
+        a = z
+    return a
+
+
+def forward(theta, shapes, X, activation, out_activation):
+    """Network output for X (allocating; used for prediction).
+
+    Returns
+    -------
+    output : ndarray of shape (n_samples, n_outputs)
+        Probabilities for softmax/logistic outputs, values for identity.
+    """
+    z = logits(theta, shapes, X, activation)
+    OUT_ACTIVATIONS[out_activation](z)
+    return z
+
+
+def data_loss(theta, shapes, X, Y, sample_weight, activation, loss, huber_delta=1.0):
+    """Weighted mean sample loss over a whole data set (allocating)."""
+    z = logits(theta, shapes, X, activation)
+    w = np.asarray(sample_weight, dtype=z.dtype) / np.sum(sample_weight)
+    Y = np.asarray(Y, dtype=z.dtype)
+    return LOSSES[loss].function(z, Y, w, np.empty_like(z), huber_delta)

@@ -1,0 +1,527 @@
+r"""Per-parameter update rules: SGD (classical or Nesterov momentum), AdaGrad,
+RMSProp and Adam.
+
+Every optimizer updates one contiguous 1-D parameter array in place from a
+gradient array of the same length and dtype. The learning-rate policy's rate
+``lr`` is passed to :meth:`~SGD.step` at every update and multiplies the whole
+update, whatever the rule: an optimizer shapes the step per parameter
+(momentum, adaptive scaling), the policy sets its size. Changing ``lr`` from
+one step to the next therefore never rescales stored state.
+
+This module is pure NumPy and knows nothing of networks or scikit-learn.
+:meth:`~SGD.step` runs once per mini-batch, so every buffer is allocated in
+``__init__``; a step allocates nothing, never changes a dtype, uses the
+gradient array as scratch space, and makes as few NumPy calls as it can.
+For that reason RMSProp and Adam store their moments as discounted *sums*
+(the textbook averages times a constant, available as properties) and fold
+the bias corrections into one scalar step size; the results equal the
+textbook formulas up to rounding.
+"""
+
+import numpy as np
+
+__all__ = ["OPTIMIZERS", "SGD", "AdaGrad", "Adam", "RMSProp", "make_optimizer"]
+
+
+class _Optimizer:
+    """Shared machinery: state allocation, snapshot/restore, pickling, repr.
+
+    Subclasses name their hyperparameters in ``_hyperparameters`` and their
+    state arrays in ``_state_arrays``; ``_uses_scratch`` says whether
+    ``step`` needs a work buffer besides the gradient array.
+    """
+
+    _hyperparameters: tuple[str, ...] = ()
+    _state_arrays: tuple[str, ...] = ()
+    _uses_scratch = False
+
+    def __init__(self, n_params, dtype):
+        dtype = np.dtype(dtype)
+        if not np.issubdtype(dtype, np.floating):
+            raise TypeError(f"dtype must be a floating-point dtype; got {dtype}.")
+        self.n_params = int(n_params)
+        self.dtype = dtype
+        self.n_steps = 0
+        for name in self._state_arrays:
+            setattr(self, name, np.zeros(self.n_params, dtype=dtype))
+        self._allocate_scratch()
+
+    def _allocate_scratch(self):
+        if self._uses_scratch:
+            self._scratch = np.empty(self.n_params, dtype=self.dtype)
+
+    def snapshot(self):
+        """Return a deep copy of the run-time state.
+
+        Returns
+        -------
+        snapshot : dict
+            The state arrays (copied) and ``"n_steps"``.
+        """
+        state = {name: getattr(self, name).copy() for name in self._state_arrays}
+        state["n_steps"] = self.n_steps
+        return state
+
+    def restore(self, snapshot):
+        """Copy a snapshot back into the state arrays, in place.
+
+        Parameters
+        ----------
+        snapshot : dict
+            A dict returned by :meth:`snapshot` of an optimizer of the same
+            class and size. Nothing changes if it does not fit.
+        """
+        expected = (*self._state_arrays, "n_steps")
+        missing = [key for key in expected if key not in snapshot]
+        if missing:
+            raise ValueError(
+                f"snapshot lacks {missing}; expected a dict from "
+                f"{type(self).__name__}.snapshot() with keys {list(expected)}."
+            )
+        for name in self._state_arrays:
+            shape = np.shape(snapshot[name])
+            if shape != (self.n_params,):
+                raise ValueError(
+                    f"snapshot[{name!r}] has shape {shape}; expected "
+                    f"({self.n_params},)."
+                )
+        for name in self._state_arrays:
+            np.copyto(getattr(self, name), snapshot[name])
+        self.n_steps = int(snapshot["n_steps"])
+
+    def __getstate__(self):
+        # The work buffer holds nothing between steps: do not pickle it.
+        state = self.__dict__.copy()
+        state.pop("_scratch", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._allocate_scratch()
+
+    def __repr__(self):
+        hyper = "".join(f", {k}={getattr(self, k)!r}" for k in self._hyperparameters)
+        return f"{type(self).__name__}({self.n_params}, {self.dtype.name!r}{hyper})"
+
+
+class SGD(_Optimizer):
+    r"""Stochastic gradient descent with classical or Nesterov momentum.
+
+    Parameters
+    ----------
+    n_params : int
+        Length of the parameter vector.
+    dtype : numpy dtype
+        Floating dtype of the parameters; the velocity has the same dtype.
+    momentum : float, default=0.9
+        Momentum :math:`\mu \in [0, 1)`. ``0`` gives plain gradient descent.
+    nesterov : bool, default=False
+        Use Nesterov's accelerated gradient instead of classical momentum.
+
+    Attributes
+    ----------
+    velocity : ndarray of shape (n_params,)
+        The velocity :math:`v`, unscaled by the rate. It stays zero when
+        ``momentum == 0``.
+    n_steps : int
+        Number of steps taken.
+
+    Notes
+    -----
+    With gradient :math:`g` and the policy's rate :math:`\alpha_k` at step
+    :math:`k` (:math:`v_0 = 0`):
+
+    .. math::
+
+        v_k &= \mu v_{k-1} + g_k \\
+        p_k &= p_{k-1} - \alpha_k v_k
+            \quad \text{(classical)} \\
+        p_k &= p_{k-1} - \alpha_k (g_k + \mu v_k)
+            \quad \text{(Nesterov)}
+
+    This is PyTorch's form: the rate scales the velocity when it is used, so
+    a new rate takes effect at once. For a constant rate it is the same
+    method as Sutskever et al.'s :math:`v \leftarrow \mu v - \alpha g`.
+
+    References
+    ----------
+    .. [1] I. Sutskever, J. Martens, G. Dahl and G. Hinton, "On the importance
+       of initialization and momentum in deep learning", ICML 2013.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_lr.optimizers import SGD
+    >>> params = np.array([1.0, -2.0])
+    >>> opt = SGD(params.size, params.dtype, momentum=0.5)
+    >>> opt.step(params, np.array([1.0, -4.0]), lr=0.5)  # v = g
+    >>> params
+    array([0.5, 0. ])
+    >>> opt.step(params, np.array([1.0, -4.0]), lr=0.5)  # v = 0.5 v + g
+    >>> params
+    array([-0.25,  3.  ])
+    """
+
+    _hyperparameters = ("momentum", "nesterov")
+    _state_arrays = ("velocity",)
+
+    def __init__(self, n_params, dtype, *, momentum=0.9, nesterov=False):
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        super().__init__(n_params, dtype)
+
+    def step(self, params, grads, lr):
+        """Update ``params`` in place.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            Parameters, updated in place.
+        grads : ndarray of shape (n_params,)
+            Gradient, same dtype as ``params``. Used as scratch space: its
+            content is undefined afterwards.
+        lr : float
+            The learning rate for this step.
+        """
+        lr = float(lr)
+        self.n_steps += 1
+        mu = self.momentum
+        if mu == 0.0:
+            np.multiply(grads, lr, out=grads)
+            np.subtract(params, grads, out=params)
+            return
+        v = self.velocity
+        np.multiply(v, mu, out=v)
+        np.add(v, grads, out=v)
+        if self.nesterov:  # p -= lr * g + (lr * mu) * v
+            np.multiply(grads, lr, out=grads)
+            np.subtract(params, grads, out=params)
+            np.multiply(v, lr * mu, out=grads)
+        else:
+            np.multiply(v, lr, out=grads)
+        np.subtract(params, grads, out=params)
+
+
+class AdaGrad(_Optimizer):
+    r"""AdaGrad: steps scaled by the root of the sum of squared gradients.
+
+    Parameters
+    ----------
+    n_params : int
+        Length of the parameter vector.
+    dtype : numpy dtype
+        Floating dtype of the parameters and of the state.
+    epsilon : float, default=1e-8
+        Added to the root in the denominator.
+
+    Attributes
+    ----------
+    sq_grad_sum : ndarray of shape (n_params,)
+        The accumulator :math:`G`, the sum of all squared gradients.
+    n_steps : int
+        Number of steps taken.
+
+    Notes
+    -----
+    With :math:`G_0 = 0`, elementwise:
+
+    .. math::
+
+        G_k &= G_{k-1} + g_k^2 \\
+        p_k &= p_{k-1} - \alpha_k \, \frac{g_k}{\sqrt{G_k} + \epsilon}
+
+    References
+    ----------
+    .. [1] J. Duchi, E. Hazan and Y. Singer, "Adaptive subgradient methods for
+       online learning and stochastic optimization", JMLR 12:2121-2159, 2011.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_lr.optimizers import AdaGrad
+    >>> params = np.zeros(2)
+    >>> opt = AdaGrad(params.size, params.dtype, epsilon=0.0)
+    >>> opt.step(params, np.array([3.0, -4.0]), lr=0.1)  # a step of lr per weight
+    >>> params
+    array([-0.1,  0.1])
+    >>> opt.sq_grad_sum
+    array([ 9., 16.])
+    """
+
+    _hyperparameters = ("epsilon",)
+    _state_arrays = ("sq_grad_sum",)
+    _uses_scratch = True
+
+    def __init__(self, n_params, dtype, *, epsilon=1e-8):
+        self.epsilon = float(epsilon)
+        super().__init__(n_params, dtype)
+
+    def step(self, params, grads, lr):
+        """Update ``params`` in place (see :meth:`SGD.step`)."""
+        lr = float(lr)
+        self.n_steps += 1
+        acc, buf = self.sq_grad_sum, self._scratch
+        np.multiply(grads, grads, out=buf)
+        np.add(acc, buf, out=acc)
+        np.sqrt(acc, out=buf)
+        np.add(buf, self.epsilon, out=buf)
+        np.divide(grads, buf, out=grads)
+        np.multiply(grads, lr, out=grads)
+        np.subtract(params, grads, out=params)
+
+
+class RMSProp(_Optimizer):
+    r"""RMSProp: steps scaled by a running root mean square of the gradients.
+
+    Parameters
+    ----------
+    n_params : int
+        Length of the parameter vector.
+    dtype : numpy dtype
+        Floating dtype of the parameters and of the state.
+    beta_2 : float, default=0.999
+        Decay :math:`\beta_2 \in [0, 1)` of the squared-gradient average.
+    epsilon : float, default=1e-8
+        Added to the root in the denominator.
+
+    Attributes
+    ----------
+    sq_grad_sum : ndarray of shape (n_params,)
+        The discounted sum :math:`S_k = \sum_{i \le k} \beta_2^{k-i} g_i^2`.
+    mean_square : ndarray of shape (n_params,)
+        The textbook average :math:`s = (1 - \beta_2) S` (a new array on
+        every access).
+    n_steps : int
+        Number of steps taken.
+
+    Notes
+    -----
+    With :math:`s_0 = 0`, elementwise:
+
+    .. math::
+
+        s_k &= \beta_2 s_{k-1} + (1 - \beta_2) g_k^2 \\
+        p_k &= p_{k-1} - \alpha_k \, \frac{g_k}{\sqrt{s_k} + \epsilon}
+
+    Storing :math:`S = s / (1 - \beta_2)` saves one pass over the arrays per
+    step; the update is computed as
+    :math:`\frac{\alpha_k}{c} \frac{g_k}{\sqrt{S_k} + \epsilon / c}` with
+    :math:`c = \sqrt{1 - \beta_2}`, the same value up to rounding.
+
+    References
+    ----------
+    .. [1] T. Tieleman and G. Hinton, "Lecture 6.5 - RMSProp: divide the
+       gradient by a running average of its recent magnitude", COURSERA:
+       Neural Networks for Machine Learning, 2012.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_lr.optimizers import RMSProp
+    >>> params = np.zeros(2)
+    >>> opt = RMSProp(params.size, params.dtype, beta_2=0.75, epsilon=0.0)
+    >>> opt.step(params, np.array([3.0, -4.0]), lr=0.1)  # s = g**2 / 4
+    >>> params
+    array([-0.2,  0.2])
+    >>> opt.mean_square
+    array([2.25, 4.  ])
+    """
+
+    _hyperparameters = ("beta_2", "epsilon")
+    _state_arrays = ("sq_grad_sum",)
+    _uses_scratch = True
+
+    def __init__(self, n_params, dtype, *, beta_2=0.999, epsilon=1e-8):
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        super().__init__(n_params, dtype)
+
+    @property
+    def mean_square(self):
+        """The textbook average s = (1 - beta_2) * sq_grad_sum (a new array)."""
+        return (1.0 - self.beta_2) * self.sq_grad_sum
+
+    def step(self, params, grads, lr):
+        """Update ``params`` in place (see :meth:`SGD.step`)."""
+        lr = float(lr)
+        self.n_steps += 1
+        acc, buf = self.sq_grad_sum, self._scratch
+        c = (1.0 - self.beta_2) ** 0.5  # sqrt(s) = c * sqrt(S)
+        np.multiply(acc, self.beta_2, out=acc)
+        np.multiply(grads, grads, out=buf)
+        np.add(acc, buf, out=acc)
+        np.sqrt(acc, out=buf)
+        np.add(buf, self.epsilon / c, out=buf)
+        np.divide(grads, buf, out=grads)
+        np.multiply(grads, lr / c, out=grads)
+        np.subtract(params, grads, out=params)
+
+
+class Adam(_Optimizer):
+    r"""Adam: momentum and RMSProp scaling with bias-corrected moments.
+
+    Parameters
+    ----------
+    n_params : int
+        Length of the parameter vector.
+    dtype : numpy dtype
+        Floating dtype of the parameters and of the state.
+    beta_1 : float, default=0.9
+        Decay :math:`\beta_1 \in [0, 1)` of the gradient average.
+    beta_2 : float, default=0.999
+        Decay :math:`\beta_2 \in [0, 1)` of the squared-gradient average.
+    epsilon : float, default=1e-8
+        Added to the root of the corrected second moment.
+
+    Attributes
+    ----------
+    grad_sum : ndarray of shape (n_params,)
+        The discounted sum :math:`M_k = \sum_{i \le k} \beta_1^{k-i} g_i`.
+    sq_grad_sum : ndarray of shape (n_params,)
+        The discounted sum :math:`V_k = \sum_{i \le k} \beta_2^{k-i} g_i^2`.
+    first_moment : ndarray of shape (n_params,)
+        The textbook :math:`m = (1 - \beta_1) M` (a new array on every
+        access).
+    second_moment : ndarray of shape (n_params,)
+        The textbook :math:`v = (1 - \beta_2) V` (a new array on every
+        access).
+    n_steps : int
+        Number of steps taken, :math:`k`, used by the bias corrections.
+
+    Notes
+    -----
+    With :math:`m_0 = v_0 = 0`, elementwise:
+
+    .. math::
+
+        m_k &= \beta_1 m_{k-1} + (1 - \beta_1) g_k \\
+        v_k &= \beta_2 v_{k-1} + (1 - \beta_2) g_k^2 \\
+        \hat m_k &= m_k / (1 - \beta_1^k), \quad
+        \hat v_k = v_k / (1 - \beta_2^k) \\
+        p_k &= p_{k-1} - \alpha_k \, \frac{\hat m_k}{\sqrt{\hat v_k} + \epsilon}
+
+    Storing :math:`M` and :math:`V` saves two passes over the arrays per
+    step. With :math:`a_k = (1 - \beta_1) / (1 - \beta_1^k)` and
+    :math:`b_k = \sqrt{(1 - \beta_2) / (1 - \beta_2^k)}`, the update is
+    computed as :math:`\frac{\alpha_k a_k}{b_k}
+    \frac{M_k}{\sqrt{V_k} + \epsilon / b_k}`: the same value up to rounding,
+    with :math:`\epsilon` where the formula above puts it.
+
+    References
+    ----------
+    .. [1] D. P. Kingma and J. Ba, "Adam: A method for stochastic
+       optimization", ICLR 2015, arXiv:1412.6980.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_lr.optimizers import Adam
+    >>> params = np.zeros(2)
+    >>> opt = Adam(params.size, params.dtype, epsilon=0.0)
+    >>> opt.step(params, np.array([3.0, -4.0]), lr=0.1)  # first step: lr * sign(g)
+    >>> params
+    array([-0.1,  0.1])
+    >>> opt.n_steps
+    1
+    """
+
+    _hyperparameters = ("beta_1", "beta_2", "epsilon")
+    _state_arrays = ("grad_sum", "sq_grad_sum")
+
+    def __init__(self, n_params, dtype, *, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        super().__init__(n_params, dtype)
+
+    @property
+    def first_moment(self):
+        """The textbook m = (1 - beta_1) * grad_sum (a new array)."""
+        return (1.0 - self.beta_1) * self.grad_sum
+
+    @property
+    def second_moment(self):
+        """The textbook v = (1 - beta_2) * sq_grad_sum (a new array)."""
+        return (1.0 - self.beta_2) * self.sq_grad_sum
+
+    def step(self, params, grads, lr):
+        """Update ``params`` in place (see :meth:`SGD.step`)."""
+        lr = float(lr)
+        self.n_steps = k = self.n_steps + 1
+        beta_1, beta_2 = self.beta_1, self.beta_2
+        a = (1.0 - beta_1) / (1.0 - beta_1**k)  # m_hat = a * M
+        b = ((1.0 - beta_2) / (1.0 - beta_2**k)) ** 0.5  # sqrt(v_hat) = b * sqrt(V)
+        m, v = self.grad_sum, self.sq_grad_sum
+        np.multiply(m, beta_1, out=m)
+        np.add(m, grads, out=m)
+        np.multiply(v, beta_2, out=v)
+        np.multiply(grads, grads, out=grads)
+        np.add(v, grads, out=v)
+        np.sqrt(v, out=grads)
+        np.add(grads, self.epsilon / b, out=grads)
+        np.divide(m, grads, out=grads)
+        np.multiply(grads, lr * a / b, out=grads)
+        np.subtract(params, grads, out=params)
+
+
+OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSProp, "adam": Adam}
+
+
+def make_optimizer(
+    name,
+    n_params,
+    dtype,
+    *,
+    momentum=0.9,
+    nesterov=False,
+    beta_1=0.9,
+    beta_2=0.999,
+    epsilon=1e-8,
+):
+    """Build the optimizer called ``name`` with the hyperparameters it uses.
+
+    Parameters
+    ----------
+    name : {"sgd", "adagrad", "rmsprop", "adam"}
+        The update rule (a key of :data:`OPTIMIZERS`).
+    n_params : int
+        Length of the parameter vector.
+    dtype : numpy dtype
+        Floating dtype of the parameters and of the state.
+    momentum : float, default=0.9
+        Used by "sgd".
+    nesterov : bool, default=False
+        Used by "sgd".
+    beta_1 : float, default=0.9
+        Used by "adam".
+    beta_2 : float, default=0.999
+        Used by "rmsprop" and "adam".
+    epsilon : float, default=1e-8
+        Used by "adagrad", "rmsprop" and "adam".
+
+    Returns
+    -------
+    optimizer : SGD, AdaGrad, RMSProp or Adam
+        A fresh optimizer (zero state, ``n_steps == 0``).
+
+    Examples
+    --------
+    >>> from sklearn_lr.optimizers import make_optimizer
+    >>> make_optimizer("adam", 10, "float32", beta_1=0.8)
+    Adam(10, 'float32', beta_1=0.8, beta_2=0.999, epsilon=1e-08)
+    """
+    try:
+        cls = OPTIMIZERS[name]
+    except (KeyError, TypeError):
+        allowed = ", ".join(repr(key) for key in OPTIMIZERS)
+        raise ValueError(
+            f"The 'optimizer' parameter must be one of {allowed}; got {name!r}."
+        ) from None
+    offered = {
+        "momentum": momentum,
+        "nesterov": nesterov,
+        "beta_1": beta_1,
+        "beta_2": beta_2,
+        "epsilon": epsilon,
+    }
+    return cls(n_params, dtype, **{key: offered[key] for key in cls._hyperparameters})

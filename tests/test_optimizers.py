@@ -1,0 +1,405 @@
+"""Tests of the update rules in ``sklearn_lr.optimizers``.
+
+Each rule is held against the textbook formula, written here independently
+as plain NumPy on fresh arrays, over three steps with a different rate at
+every step (so a rate must multiply the update when it is used).
+"""
+
+import doctest
+import pickle
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose, assert_array_equal
+
+import sklearn_lr.optimizers
+from sklearn_lr.optimizers import (
+    OPTIMIZERS,
+    SGD,
+    AdaGrad,
+    Adam,
+    RMSProp,
+    make_optimizer,
+)
+
+P0 = np.array([0.5, -1.0, 2.0, 0.0, -0.25, 3.0])
+GRADS = [
+    np.array([0.3, -2.0, 0.0, 1e-3, 5.0, -0.7]),
+    np.array([-0.1, -1.5, 0.4, 2e-3, -4.0, -0.7]),
+    np.array([0.2, 1.0, 0.0, -3e-3, 3.0, 0.6]),
+]
+LRS = [0.1, 0.03, 0.5]
+TOL = {
+    np.float64: {"rtol": 1e-12, "atol": 1e-15},
+    np.float32: {"rtol": 2e-5, "atol": 1e-6},
+}
+
+
+# Textbook formulas, one generator per rule: they yield params after each step.
+def textbook_sgd(momentum=0.9, nesterov=False):
+    p, v = P0.copy(), np.zeros_like(P0)
+    for g, lr in zip(GRADS, LRS, strict=True):
+        v = momentum * v + g
+        p = p - lr * (g + momentum * v) if nesterov else p - lr * v
+        yield p
+
+
+def textbook_adagrad(epsilon=1e-8):
+    p, big_g = P0.copy(), np.zeros_like(P0)
+    for g, lr in zip(GRADS, LRS, strict=True):
+        big_g = big_g + g**2
+        p = p - lr * g / (np.sqrt(big_g) + epsilon)
+        yield p
+
+
+def textbook_rmsprop(beta_2=0.999, epsilon=1e-8):
+    p, s = P0.copy(), np.zeros_like(P0)
+    for g, lr in zip(GRADS, LRS, strict=True):
+        s = beta_2 * s + (1 - beta_2) * g**2
+        p = p - lr * g / (np.sqrt(s) + epsilon)
+        yield p
+
+
+def textbook_adam(beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+    p, m, v = P0.copy(), np.zeros_like(P0), np.zeros_like(P0)
+    for k, (g, lr) in enumerate(zip(GRADS, LRS, strict=True), start=1):
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        m_hat = m / (1 - beta_1**k)
+        v_hat = v / (1 - beta_2**k)
+        p = p - lr * m_hat / (np.sqrt(v_hat) + epsilon)
+        yield p
+
+
+# (optimizer name, hyperparameters, textbook generator). A large epsilon checks
+# where epsilon sits; beta_1 = 0 and beta_2 = 0 are the edges of the ranges.
+CASES = [
+    ("sgd", {"momentum": 0.0}, textbook_sgd),
+    ("sgd", {"momentum": 0.9}, textbook_sgd),
+    ("sgd", {"momentum": 0.5, "nesterov": True}, textbook_sgd),
+    ("adagrad", {}, textbook_adagrad),
+    ("adagrad", {"epsilon": 0.5}, textbook_adagrad),
+    ("rmsprop", {}, textbook_rmsprop),
+    ("rmsprop", {"beta_2": 0.0, "epsilon": 1e-8}, textbook_rmsprop),
+    ("rmsprop", {"beta_2": 0.9, "epsilon": 0.5}, textbook_rmsprop),
+    ("adam", {}, textbook_adam),
+    ("adam", {"beta_1": 0.5, "beta_2": 0.9, "epsilon": 0.5}, textbook_adam),
+    ("adam", {"beta_1": 0.0, "beta_2": 0.0, "epsilon": 1e-3}, textbook_adam),
+]
+CASE_IDS = [
+    f"{name}-{'-'.join(f'{k}={v}' for k, v in hp.items())}" for name, hp, _ in CASES
+]
+
+
+def run(opt, dtype, n_steps=3, offset=0):
+    """Take steps with fresh gradients; return the params after each."""
+    params = P0.astype(dtype)
+    history = []
+    for i in range(offset, offset + n_steps):
+        opt.step(params, GRADS[i % 3].astype(dtype), LRS[i % 3])
+        history.append(params.copy())
+    return params, history
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("name", "hyper", "textbook"), CASES, ids=CASE_IDS)
+def test_rule_matches_textbook(name, hyper, textbook, dtype):
+    opt = make_optimizer(name, P0.size, dtype, **hyper)
+    params, history = run(opt, dtype)
+    for got, expected in zip(history, textbook(**hyper), strict=True):
+        assert got.dtype == dtype
+        assert_allclose(got, expected, **TOL[dtype])
+    for value in opt.snapshot().values():
+        if isinstance(value, np.ndarray):
+            assert value.dtype == dtype
+    assert opt.n_steps == 3
+
+
+def test_sgd_momentum_by_hand():
+    params = np.array([1.0, 2.0])
+    opt = SGD(2, np.float64, momentum=0.5)
+    opt.step(params, np.array([2.0, -4.0]), lr=0.25)  # v = [2, -4]
+    assert_allclose(params, [0.5, 3.0], rtol=1e-15)
+    opt.step(params, np.array([2.0, 0.0]), lr=1.0)  # v = [3, -2]
+    assert_allclose(params, [-2.5, 5.0], rtol=1e-15)
+    assert_allclose(opt.velocity, [3.0, -2.0], rtol=1e-15)
+
+
+def test_nesterov_by_hand():
+    params = np.array([1.0])
+    opt = SGD(1, np.float64, momentum=0.5, nesterov=True)
+    opt.step(params, np.array([2.0]), lr=0.25)  # v = 2; p -= 0.25 * (2 + 1)
+    assert_allclose(params, [0.25], rtol=1e-15)
+    opt.step(params, np.array([2.0]), lr=1.0)  # v = 3; p -= 1 * (2 + 1.5)
+    assert_allclose(params, [-3.25], rtol=1e-15)
+
+
+def test_adam_by_hand():
+    # beta_1 = beta_2 = 0.5, epsilon = 1; gradients [1, 3] then [3, 1].
+    # Step 1: m_hat = g and v_hat = g**2, so the update is lr * g / (|g| + 1).
+    # Step 2: m = [1.75, 1.25], v = [4.75, 2.75], both corrections divide by
+    # 0.75: m_hat = [7/3, 5/3], v_hat = [19/3, 11/3].
+    params = np.zeros(2)
+    opt = Adam(2, np.float64, beta_1=0.5, beta_2=0.5, epsilon=1.0)
+    opt.step(params, np.array([1.0, 3.0]), lr=2.0)
+    assert_allclose(params, [-1.0, -1.5], rtol=1e-15)
+    opt.step(params, np.array([3.0, 1.0]), lr=0.5)
+    expected = [
+        -1.0 - 0.5 * (7 / 3) / (np.sqrt(19 / 3) + 1.0),
+        -1.5 - 0.5 * (5 / 3) / (np.sqrt(11 / 3) + 1.0),
+    ]
+    assert_allclose(params, expected, rtol=1e-14)
+    assert_allclose(opt.first_moment, [1.75, 1.25], rtol=1e-15)
+    assert_allclose(opt.second_moment, [4.75, 2.75], rtol=1e-15)
+
+
+def test_rmsprop_mean_square_is_textbook_average():
+    opt = RMSProp(P0.size, np.float64, beta_2=0.9)
+    run(opt, np.float64)
+    s = np.zeros_like(P0)
+    for g in GRADS:
+        s = 0.9 * s + 0.1 * g**2
+    assert_allclose(opt.mean_square, s, rtol=1e-13)
+
+
+def test_nesterov_differs_from_classical():
+    classical, _ = run(SGD(P0.size, np.float64, momentum=0.9), np.float64)
+    nesterov, _ = run(SGD(P0.size, np.float64, momentum=0.9, nesterov=True), np.float64)
+    assert not np.allclose(classical, nesterov)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_zero_momentum_is_plain_sgd(nesterov):
+    params, _ = run(
+        SGD(P0.size, np.float64, momentum=0.0, nesterov=nesterov), np.float64
+    )
+    expected = P0 - sum(lr * g for g, lr in zip(GRADS, LRS, strict=True))
+    assert_allclose(params, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_rate_scales_the_update_not_the_state(name):
+    """The state does not depend on the rates; a zero rate moves nothing."""
+    opt_a = make_optimizer(name, P0.size, np.float64)
+    opt_b = make_optimizer(name, P0.size, np.float64)
+    params = P0.copy()
+    for g in GRADS:
+        opt_a.step(params, g.copy(), lr=0.0)
+        opt_b.step(P0.copy(), g.copy(), lr=0.7)
+    assert_array_equal(params, P0)
+    for key, value in opt_a.snapshot().items():
+        assert_array_equal(value, opt_b.snapshot()[key])
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_float32_stays_float32_with_numpy_scalars(name):
+    """NumPy float64 scalars (e.g. from np.linspace) must not upcast the state."""
+    opt = make_optimizer(
+        name, P0.size, np.float32, momentum=np.float64(0.9), beta_1=np.float64(0.9)
+    )
+    params = P0.astype(np.float32)
+    opt.step(params, GRADS[0].astype(np.float32), np.float64(0.1))
+    assert params.dtype == np.float32
+    assert all(
+        v.dtype == np.float32
+        for v in opt.snapshot().values()
+        if isinstance(v, np.ndarray)
+    )
+    assert np.all(np.isfinite(params))
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_step_allocates_nothing(name, nesterov):
+    n = 100_000
+    rng = np.random.default_rng(0)
+    opt = make_optimizer(name, n, np.float64, nesterov=nesterov)
+    params, grads = rng.standard_normal(n), rng.standard_normal(n)
+    opt.step(params, grads.copy(), 0.1)  # warm up
+    fresh = grads.copy()
+    tracemalloc.start()
+    try:
+        opt.step(params, fresh, 0.1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < n * 8 // 10  # far below one temporary of n float64
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_snapshot_restore_round_trip(name):
+    opt = make_optimizer(name, P0.size, np.float64)
+    run(opt, np.float64, n_steps=2)
+    snap = opt.snapshot()
+    frozen = pickle.loads(pickle.dumps(snap))
+    params_after, _ = run(opt, np.float64, n_steps=2, offset=2)
+    # The snapshot is a copy: later steps did not change it.
+    for key, value in frozen.items():
+        assert_array_equal(snap[key], value)
+    assert opt.n_steps == 4
+
+    arrays = {key: getattr(opt, key) for key in snap if key != "n_steps"}
+    opt.restore(snap)
+    assert opt.n_steps == 2
+    for key, value in arrays.items():
+        assert getattr(opt, key) is value  # restored in place
+        assert_array_equal(value, snap[key])
+    params_again, _ = run(opt, np.float64, n_steps=2, offset=2)
+    assert_array_equal(params_again, params_after)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_restore_rejects_a_foreign_snapshot_and_changes_nothing(name):
+    opt = make_optimizer(name, P0.size, np.float64)
+    run(opt, np.float64)
+    before = opt.snapshot()
+    bad = make_optimizer(name, P0.size + 1, np.float64).snapshot()
+    with pytest.raises(ValueError, match="shape"):
+        opt.restore(bad)
+    with pytest.raises(ValueError, match="n_steps"):
+        opt.restore({k: v for k, v in before.items() if k != "n_steps"})
+    for key, value in opt.snapshot().items():
+        assert_array_equal(value, before[key])
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_pickle_mid_run_resumes_bit_identical(name, nesterov, dtype):
+    rng = np.random.default_rng(1)
+    grads = rng.standard_normal((6, 50)).astype(dtype)
+    lrs = [0.1, 0.02, 0.3, 0.05, 0.2, 0.01]
+    params = rng.standard_normal(50).astype(dtype)
+    opt = make_optimizer(name, 50, dtype, nesterov=nesterov)
+    for g, lr in zip(grads[:3], lrs[:3], strict=True):
+        opt.step(params, g.copy(), lr)
+    clone = pickle.loads(pickle.dumps(opt))
+    clone_params = params.copy()
+    for g, lr in zip(grads[3:], lrs[3:], strict=True):
+        opt.step(params, g.copy(), lr)
+        clone.step(clone_params, g.copy(), lr)
+    assert_array_equal(clone_params, params)
+    assert clone.n_steps == opt.n_steps == 6
+    for key, value in opt.snapshot().items():
+        assert_array_equal(clone.snapshot()[key], value)
+
+
+def test_work_buffer_is_not_pickled():
+    opt = make_optimizer("rmsprop", 1000, np.float64)
+    assert len(pickle.dumps(opt)) < 1000 * 8 * 1.5  # one state array, not two
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_n_steps_counts(name):
+    opt = make_optimizer(name, P0.size, np.float64)
+    assert opt.n_steps == 0
+    for k in range(1, 5):
+        opt.step(P0.copy(), GRADS[0].copy(), 0.1)
+        assert opt.n_steps == k
+
+
+@pytest.mark.parametrize(
+    ("name", "cls", "used"),
+    [
+        ("sgd", SGD, {"momentum": 0.7, "nesterov": True}),
+        ("adagrad", AdaGrad, {"epsilon": 1e-5}),
+        ("rmsprop", RMSProp, {"beta_2": 0.95, "epsilon": 1e-5}),
+        ("adam", Adam, {"beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-5}),
+    ],
+)
+def test_make_optimizer_passes_the_hyperparameters(name, cls, used):
+    everything = {
+        "momentum": 0.7,
+        "nesterov": True,
+        "beta_1": 0.8,
+        "beta_2": 0.95,
+        "epsilon": 1e-5,
+    }
+    opt = make_optimizer(name, 7, np.float32, **everything)
+    assert type(opt) is cls is OPTIMIZERS[name]
+    assert opt.n_params == 7
+    assert opt.dtype == np.float32
+    for key, value in everything.items():
+        if key in used:
+            assert getattr(opt, key) == value
+        else:
+            assert not hasattr(opt, key)
+    assert name in {"sgd", "adagrad", "rmsprop", "adam"}
+
+
+def test_optimizers_registry():
+    assert OPTIMIZERS == {
+        "sgd": SGD,
+        "adagrad": AdaGrad,
+        "rmsprop": RMSProp,
+        "adam": Adam,
+    }
+
+
+@pytest.mark.parametrize("bad", ["momentum", "SGD", "", None, ["adam"]])
+def test_make_optimizer_rejects_unknown_name(bad):
+    with pytest.raises(ValueError, match="optimizer") as info:
+        make_optimizer(bad, 3, np.float64)
+    message = str(info.value)
+    assert repr(bad) in message
+    for name in OPTIMIZERS:
+        assert repr(name) in message
+
+
+def test_integer_dtype_is_rejected():
+    with pytest.raises(TypeError, match="dtype"):
+        SGD(3, np.int64)
+
+
+def test_repr():
+    assert repr(SGD(3, np.float32, momentum=0.5)) == (
+        "SGD(3, 'float32', momentum=0.5, nesterov=False)"
+    )
+
+
+@st.composite
+def first_step_problem(draw):
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    n = draw(st.integers(1, 8))
+    finite = {"allow_nan": False, "allow_infinity": False}
+    params = draw(st.lists(st.floats(-10, 10, **finite), min_size=n, max_size=n))
+    magnitude = st.floats(1e-2, 1e2, **finite)
+    grads = draw(
+        st.lists(
+            st.one_of(st.just(0.0), magnitude, magnitude.map(lambda x: -x)),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    hyper = {
+        "momentum": draw(st.floats(0.0, 0.99)),
+        "nesterov": draw(st.booleans()),
+        "beta_1": draw(st.floats(0.0, 0.999)),
+        "beta_2": draw(st.floats(0.0, 0.9999)),
+        "epsilon": draw(st.floats(1e-10, 1e-3)),
+    }
+    lr = draw(st.floats(1e-2, 1.0))
+    return dtype, np.array(params, dtype=dtype), np.array(grads, dtype=dtype), hyper, lr
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.sampled_from(sorted(OPTIMIZERS)), problem=first_step_problem())
+def test_first_step_moves_against_the_gradient(name, problem):
+    dtype, params, grads, hyper, lr = problem
+    opt = make_optimizer(name, params.size, dtype, **hyper)
+    new = params.copy()
+    opt.step(new, grads.copy(), lr)
+    assert new.dtype == dtype
+    assert np.all(np.isfinite(new))
+    assert_array_equal(np.sign(new - params), -np.sign(grads))
+    opt.step(new, grads.copy(), lr)  # and the next step stays finite
+    assert np.all(np.isfinite(new))
+
+
+def test_doctests():
+    result = doctest.testmod(sklearn_lr.optimizers)
+    assert result.attempted > 0
+    assert result.failed == 0
