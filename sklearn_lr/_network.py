@@ -137,9 +137,13 @@ def _softmax_log_loss(z, Y, w, scratch, huber_delta):
 
 
 def _logistic_log_loss(z, Y, w, scratch, huber_delta):
-    # log(1 + e^z) - y z is the log-loss of sigmoid(z), summed over outputs
-    np.logaddexp(0, z, out=scratch)
-    loss = float(w @ scratch.sum(axis=1) - np.einsum("i,ik,ik->", w, Y, z))
+    # for y in {0, 1} the log-loss of sigmoid(z) is log(1 + e^{(1 - 2y) z}):
+    # each term non-negative and computed without cancellation
+    np.multiply(Y, -2, out=scratch)
+    scratch += 1
+    scratch *= z
+    np.logaddexp(0, scratch, out=scratch)
+    loss = float(w @ scratch.sum(axis=1))
     expit(z, out=z)
     z -= Y
     z *= w[:, None]

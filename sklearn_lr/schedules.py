@@ -388,8 +388,10 @@ class _Policy(BaseEstimator):
         raise NotImplementedError
 
     def _formula(self, **params):
-        numbers = {k: float(v) if isinstance(v, Real) else v for k, v in params.items()}
-        return _FormulaSchedule(type(self).__name__, **numbers)
+        for key, value in params.items():
+            if isinstance(value, Real) and not isinstance(value, bool):
+                params[key] = float(value)  # plain floats, not numpy scalars
+        return _FormulaSchedule(type(self).__name__, **params)
 
     def _horizon(self, max_epochs):
         return max_epochs if self.n_epochs is None else float(self.n_epochs)

@@ -402,18 +402,9 @@ def test_logistic_loss_extreme_logits_finite_and_exact(dtype, rtol):
     assert np.isfinite(proba).all() and (proba >= 0).all() and (proba <= 1).all()
 
 
-# The logistic log-loss is computed as w @ sum(softplus(z)) - sum(w * y * z):
-# two large sums that cancel when confident outputs have |z| >> 1. In float64
-# the error is ~1e4 * 1e-16; in float32 it is ~1e4 * 6e-8, i.e. the loss is off
-# in the third decimal and can even come out negative. Reported, not fixed here.
-_FLOAT32_CANCELLATION = pytest.mark.xfail(
-    strict=True,
-    reason="_logistic_log_loss subtracts two large float32 sums (cancellation)",
-)
-_BOTH_PRECISIONS = [
-    np.float64,
-    pytest.param(np.float32, marks=_FLOAT32_CANCELLATION),
-]
+# The logistic log-loss must not lose precision when confident outputs have
+# |z| >> 1 (no cancellation between large sums), in either precision.
+_BOTH_PRECISIONS = [np.float64, np.float32]
 
 
 @pytest.mark.parametrize("dtype", _BOTH_PRECISIONS)

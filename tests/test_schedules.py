@@ -342,6 +342,14 @@ def test_reduce_on_plateau_without_monitored_value_changes_nothing():
     assert_array_equal(trace(ReduceOnPlateau(1.0, patience=0), 5, 2), np.ones(10))
 
 
+def test_reduce_on_plateau_skips_reductions_below_eps():
+    # as PyTorch (eps=1e-8): a drop from 1e-8 to 5e-9 is too small to apply
+    policy = ReduceOnPlateau(alpha=1e-8, factor=0.5, patience=0)
+    assert_array_equal(trace(policy, 4, 1, losses=[1.0] * 4), np.full(4, 1e-8))
+    policy = ReduceOnPlateau(alpha=1e-7, factor=0.5, patience=0)
+    assert_allclose(trace(policy, 4, 1, losses=[1.0] * 4), [1e-7, 1e-7, 5e-8, 2.5e-8])
+
+
 def torch_plateau(losses, lr, factor, patience, threshold, cooldown, min_lr, eps=1e-8):
     """ReduceLROnPlateau.step (mode="min", threshold_mode="rel"), one per epoch."""
     best, bad, cooldown_counter, lrs = math.inf, 0, 0, [lr]
@@ -712,6 +720,11 @@ def test_sequential_clone_repr_and_grid():
 def test_schedule_repr_is_readable():
     schedule = StepDecay(alpha=0.1, every=2).start(max_epochs=10)
     assert repr(schedule) == "StepDecaySchedule(alpha=0.1, drop=0.5, every=2.0)"
+    schedule = ExponentialDecay(np.float32(0.5), staircase=True).start(max_epochs=5)
+    assert repr(schedule) == (
+        "ExponentialDecaySchedule(alpha=0.5, gamma=0.9, staircase=True)"
+    )
+    assert type(schedule.rate(np.float64(1.5))) is float
     schedule = Warmup(ReduceOnPlateau(), epochs=1).start(max_epochs=5)
     assert repr(schedule).startswith("WarmupSchedule(inner=ReduceOnPlateauSchedule(")
     assert "reductions=0" in repr(schedule)

@@ -4,7 +4,15 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_lr import SGDNetClassifier, SGDNetRegressor
-from sklearn_lr.schedules import Constant
+from sklearn_lr.schedules import (
+    BoldDriver,
+    Constant,
+    CosineAnnealing,
+    Cyclic,
+    ReduceOnPlateau,
+    StepDecay,
+    Warmup,
+)
 
 # Small networks and few epochs keep the checks fast; the settings still
 # learn the checks' easy problems.
@@ -17,6 +25,14 @@ _CONFIGURATIONS = [
     dict(activation="tanh"),
     dict(early_stopping=True),
     dict(learning_rate=Constant(alpha=0.05)),
+    dict(optimizer="adam", learning_rate=0.01),
+    dict(optimizer="rmsprop", learning_rate=0.01),
+    dict(optimizer="adagrad", learning_rate=0.1),
+    dict(learning_rate=StepDecay(alpha=0.05, drop=0.5, every=20)),
+    dict(learning_rate=Warmup(CosineAnnealing(alpha=0.05), epochs=2)),
+    dict(learning_rate=Cyclic(min_alpha=0.005, max_alpha=0.05)),
+    dict(learning_rate=ReduceOnPlateau(alpha=0.05), early_stopping=True),
+    dict(learning_rate=BoldDriver(alpha=0.02)),
 ]
 
 # With early stopping, the held-out validation set is drawn from the rows:
