@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else argv
     if argv:
-        print(f"usage: python -m sklearn_lr (got unexpected {argv[0]!r})", file=sys.stderr)
+        print(
+            f"usage: python -m sklearn_lr (got unexpected {argv[0]!r})", file=sys.stderr
+        )
         return 2
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(

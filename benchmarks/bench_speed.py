@@ -1,0 +1,573 @@
+"""Speed (and peak memory) of SGDNetClassifier against its anchors.
+
+Seconds per epoch of ``sklearn_lr.SGDNetClassifier`` against scikit-learn's
+``MLPClassifier(solver="sgd")``, a plain PyTorch CPU training loop (when torch
+is installed) and the GEMM floor (NumPy matmuls on the exact shapes of one
+training step, nothing else), on the same data and network, measured in one
+process with the contenders alternating (A B C A B C ...).
+
+Usage (from the repository root)::
+
+    python benchmarks/bench_speed.py              # full run, several minutes
+    python benchmarks/bench_speed.py --quick      # smoke run, seconds
+    python benchmarks/bench_speed.py --memory     # peak memory of fit
+    python benchmarks/bench_speed.py --profile    # cProfile of one epoch
+
+See ``benchmarks/README.md`` for what the figures mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import os
+import platform
+import pstats
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+import sklearn
+import threadpoolctl
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+
+import sklearn_lr
+from sklearn_lr import SGDNetClassifier
+
+try:  # torch is optional: its column is skipped without it
+    import torch
+except ImportError:  # pragma: no cover - depends on the environment
+    torch = None
+
+HIDDEN = (256, 128)
+LEARNING_RATE = 0.01
+MOMENTUM = 0.9
+L2 = 1e-4
+# Below this batch size SGDNetClassifier limits BLAS to one thread (see
+# sklearn_lr._base._SINGLE_THREAD_BATCH); the GEMM floor does the same.
+SINGLE_THREAD_BATCH = 512
+
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+# --------------------------------------------------------------------------
+# environment
+
+
+def environment_report():
+    """Lines describing the versions, the BLAS and the thread settings."""
+    affinity = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    )
+    lines = [
+        f"python {platform.python_version()} on {platform.platform()}",
+        f"cpus: os.cpu_count()={os.cpu_count()}, usable by this process={affinity}",
+        f"numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
+        f"sklearn_lr {getattr(sklearn_lr, '__version__', '?')}, "
+        + (
+            f"torch {torch.__version__} (get_num_threads()={torch.get_num_threads()})"
+            if torch is not None
+            else "torch not installed (its column is skipped)"
+        ),
+        "OPENBLAS_CORETYPE: "
+        + (
+            repr(os.environ["OPENBLAS_CORETYPE"])
+            if "OPENBLAS_CORETYPE" in os.environ
+            else "not set"
+        ),
+    ]
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        if var in os.environ:
+            lines.append(f"{var}={os.environ[var]}")
+    lines.append("threadpoolctl.threadpool_info():")
+    for info in threadpoolctl.threadpool_info():
+        lib = os.path.basename(info.get("filepath", "?"))
+        extra = ""
+        if "architecture" in info:
+            extra += f", architecture={info['architecture']}"
+        if "corename" in info:
+            extra += f", corename={info['corename']}"
+        if info.get("threading_layer"):
+            extra += f", threading_layer={info['threading_layer']}"
+        lines.append(
+            f"  {info.get('user_api')}: internal_api={info.get('internal_api')}, "
+            f"num_threads={info.get('num_threads')}, "
+            f"version={info.get('version')}{extra} ({lib})"
+        )
+    if torch is not None:
+        config = torch.__config__.show()
+        blas = [ln.strip() for ln in config.splitlines() if "BLAS_INFO" in ln]
+        if blas:
+            lines.append(f"torch: {blas[0]}")
+    return lines
+
+
+# --------------------------------------------------------------------------
+# data
+
+
+def make_data(n_samples, n_features=100, n_classes=10):
+    X, y = make_classification(
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=50,
+        n_classes=n_classes,
+        random_state=0,
+    )
+    X = StandardScaler().fit_transform(X)
+    return np.ascontiguousarray(X, dtype=np.float64), y
+
+
+# --------------------------------------------------------------------------
+# contenders: each ``run(X, y, batch_size, epochs)`` returns seconds per epoch
+
+
+def ours(optimizer="sgd"):
+    def run(X, y, batch_size, epochs):
+        est = SGDNetClassifier(
+            hidden_layer_sizes=HIDDEN,
+            learning_rate=LEARNING_RATE,
+            optimizer=optimizer,
+            momentum=MOMENTUM,
+            nesterov=False,
+            l2=L2,
+            batch_size=batch_size,
+            max_iter=epochs,
+            tol=0.0,
+            n_iter_no_change=np.inf,
+            shuffle=True,
+            random_state=0,
+        )
+        start = time.perf_counter()
+        est.fit(X, y)
+        elapsed = time.perf_counter() - start
+        assert est.coefs_[0].dtype == X.dtype, "ours did not keep the dtype"
+        return elapsed / est.n_iter_
+
+    return run
+
+
+def sklearn_mlp(blas_threads=None):
+    def run(X, y, batch_size, epochs):
+        est = MLPClassifier(
+            hidden_layer_sizes=HIDDEN,
+            activation="relu",
+            solver="sgd",
+            learning_rate="constant",
+            learning_rate_init=LEARNING_RATE,
+            momentum=MOMENTUM,
+            nesterovs_momentum=False,
+            alpha=L2,
+            batch_size=batch_size,
+            max_iter=epochs,
+            tol=0.0,
+            n_iter_no_change=np.inf,
+            shuffle=True,
+            random_state=0,
+        )
+        with threadpoolctl.threadpool_limits(limits=blas_threads, user_api="blas"):
+            start = time.perf_counter()
+            est.fit(X, y)
+            elapsed = time.perf_counter() - start
+        assert est.coefs_[0].dtype == X.dtype, "scikit-learn did not keep the dtype"
+        return elapsed / est.n_iter_
+
+    return run
+
+
+def torch_loop(n_threads=None):
+    def run(X, y, batch_size, epochs):
+        saved = torch.get_num_threads()
+        if n_threads is not None:
+            torch.set_num_threads(n_threads)
+        try:
+            return _torch_epochs(X, y, batch_size, epochs)
+        finally:
+            torch.set_num_threads(saved)
+
+    return run
+
+
+def _torch_epochs(X, y, batch_size, epochs):
+    torch_dtype = torch.float64 if X.dtype == np.float64 else torch.float32
+    n_classes = int(y.max()) + 1
+    start = time.perf_counter()
+    torch.manual_seed(0)
+    Xt = torch.from_numpy(X)
+    yt = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    sizes = [X.shape[1], *HIDDEN]
+    layers = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.ReLU()]
+    layers.append(torch.nn.Linear(sizes[-1], n_classes))
+    model = torch.nn.Sequential(*layers).to(torch_dtype)
+    criterion = torch.nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(
+        model.parameters(), lr=LEARNING_RATE, momentum=MOMENTUM, weight_decay=L2
+    )
+    n = X.shape[0]
+    for _ in range(epochs):
+        perm = torch.randperm(n)
+        for s in range(0, n, batch_size):
+            idx = perm[s : s + batch_size]
+            opt.zero_grad()
+            loss = criterion(model(Xt[idx]), yt[idx])
+            loss.backward()
+            opt.step()
+    return (time.perf_counter() - start) / epochs
+
+
+def gemm_floor(X, y, batch_size, epochs):
+    """The matrix products of training, nothing else (a lower bound).
+
+    Per batch: 3 forward products, 3 weight-gradient products and 2
+    delta products, into preallocated outputs, with the BLAS thread limit
+    SGDNetClassifier uses.
+    """
+    dtype = X.dtype
+    n, d = X.shape
+    n_classes = int(y.max()) + 1
+    sizes = [d, *HIDDEN, n_classes]
+    rng = np.random.default_rng(0)
+    W = [
+        rng.standard_normal((a, b)).astype(dtype) * 0.05
+        for a, b in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+    G = [np.empty_like(w) for w in W]
+    limit = 1 if batch_size < SINGLE_THREAD_BATCH else None
+    X_batch = np.ascontiguousarray(X[:batch_size])
+    acts = [np.empty((batch_size, k), dtype=dtype) for k in sizes[1:]]
+    deltas = [np.empty((batch_size, k), dtype=dtype) for k in sizes[1:]]
+    n_batches = -(-n // batch_size)
+    with threadpoolctl.threadpool_limits(limits=limit, user_api="blas"):
+        start = time.perf_counter()
+        for _ in range(epochs):
+            for _ in range(n_batches):
+                a = X_batch
+                for i, w in enumerate(W):
+                    np.matmul(a, w, out=acts[i])
+                    a = acts[i]
+                for i in range(len(W) - 1, -1, -1):
+                    inputs = X_batch if i == 0 else acts[i - 1]
+                    np.matmul(inputs.T, deltas[i], out=G[i])
+                    if i > 0:
+                        np.matmul(deltas[i], W[i].T, out=deltas[i - 1])
+        elapsed = time.perf_counter() - start
+    return elapsed / epochs
+
+
+def contenders(names):
+    table = {
+        "ours sgd": ours("sgd"),
+        "ours adam": ours("adam"),
+        "ours rmsprop": ours("rmsprop"),
+        "sklearn": sklearn_mlp(),
+        "sklearn 1thr": sklearn_mlp(blas_threads=1),
+        "torch": torch_loop() if torch is not None else None,
+        "torch 1thr": torch_loop(1) if torch is not None else None,
+        "gemm floor": gemm_floor,
+    }
+    return {name: table[name] for name in names if table[name] is not None}
+
+
+DEFAULT_CONTENDERS = [
+    "ours sgd",
+    "sklearn",
+    "torch",
+    "ours adam",
+    "ours rmsprop",
+    "gemm floor",
+]
+ALL_CONTENDERS = [*DEFAULT_CONTENDERS, "sklearn 1thr", "torch 1thr"]
+
+
+# --------------------------------------------------------------------------
+# speed
+
+
+def run_speed(args):
+    X64, y = make_data(args.n_samples)
+    cells = [(b, dt) for b in args.batch_sizes for dt in args.dtypes]
+    data = {dt: X64.astype(DTYPES[dt]) for dt in args.dtypes}
+    runners = contenders(args.contenders)
+    if torch is None and any(c.startswith("torch") for c in args.contenders):
+        print("NOTE: torch is not installed; the torch column is skipped.\n")
+    names = list(runners)
+
+    # warm-up: imports, first-call caches, BLAS thread start-up
+    small = slice(0, min(2000, args.n_samples))
+    for dt in args.dtypes:
+        for run in runners.values():
+            run(data[dt][small], y[small], 64, 1)
+
+    times = {(cell, name): [] for cell in cells for name in names}
+    total = args.repeats * len(cells) * len(names)
+    done = 0
+    t0 = time.perf_counter()
+    for rep in range(args.repeats):
+        # rotate the order every repetition so no contender always runs first
+        shift = rep % len(names)
+        order = names[shift:] + names[:shift]
+        for cell in cells:
+            batch_size, dt = cell
+            for name in order:
+                gc.collect()
+                seconds = runners[name](data[dt], y, batch_size, args.epochs)
+                times[cell, name].append(seconds)
+                done += 1
+            if args.verbose:
+                print(
+                    f"  [{done}/{total}, {time.perf_counter() - t0:.0f} s] rep "
+                    f"{rep + 1} batch {batch_size} {dt}: "
+                    + ", ".join(
+                        f"{n}={times[cell, n][-1]:.3f}" for n in names
+                    ),
+                    flush=True,
+                )
+    print_speed_table(args, cells, names, times)
+
+
+def _ratio(times, cell, a, b, stat):
+    if (cell, a) not in times or (cell, b) not in times:
+        return None
+    return stat(times[cell, a]) / stat(times[cell, b])
+
+
+def print_speed_table(args, cells, names, times):
+    n = args.n_samples
+    print(
+        f"\nSeconds per epoch: N={n}, D=100, net 100-{HIDDEN[0]}-{HIDDEN[1]}-10, "
+        f"relu, sgd momentum {MOMENTUM} (classical), l2 {L2}, lr {LEARNING_RATE}; "
+        f"{args.epochs} epoch(s) per fit, {args.repeats} repetition(s), "
+        "median [best]; ms/step = median / steps per epoch"
+    )
+    width = max(len(name) for name in names) + 2
+    header = f"{'batch':>5} {'dtype':>8}  {'contender':<{width}}" + (
+        f"{'median s':>10} {'best s':>9} {'ms/step':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for cell in cells:
+        batch_size, dt = cell
+        steps = -(-n // batch_size)
+        for name in names:
+            values = times[cell, name]
+            med, best = statistics.median(values), min(values)
+            print(
+                f"{batch_size:>5} {dt:>8}  {name:<{width}}"
+                f"{med:>10.3f} {best:>9.3f} {1e3 * med / steps:>9.3f}"
+            )
+        print()
+
+    ratios = [
+        ("ours/sklearn", "ours sgd", "sklearn"),
+        ("ours/sklearn1thr", "ours sgd", "sklearn 1thr"),
+        ("ours/torch", "ours sgd", "torch"),
+        ("ours/torch1thr", "ours sgd", "torch 1thr"),
+        ("ours/floor", "ours sgd", "gemm floor"),
+        ("adam/sgd", "ours adam", "ours sgd"),
+        ("rmsprop/sgd", "ours rmsprop", "ours sgd"),
+    ]
+    ratios = [r for r in ratios if r[1] in names and r[2] in names]
+    if not ratios:
+        return
+    print("Ratios of medians [of bests]; < 1 means the first is faster")
+    header = f"{'batch':>5} {'dtype':>8}  " + "".join(
+        f"{label:>19}" for label, _, _ in ratios
+    )
+    print(header)
+    print("-" * len(header))
+    for cell in cells:
+        batch_size, dt = cell
+        row = f"{batch_size:>5} {dt:>8}  "
+        for _, a, b in ratios:
+            med = _ratio(times, cell, a, b, statistics.median)
+            best = _ratio(times, cell, a, b, min)
+            row += f"{med:>11.2f} [{best:.2f}]"
+        print(row)
+    if torch is None:
+        print("\n(torch is not installed: no torch column)")
+
+
+# --------------------------------------------------------------------------
+# memory
+
+
+def _traced_fit(est, X, y):
+    gc.collect()
+    tracemalloc.start()
+    try:
+        est.fit(X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def run_memory(args):
+    X64, y = make_data(args.n_samples)
+    print(
+        "\nPeak Python-allocated memory of fit (tracemalloc, started after X "
+        f"exists; X itself is not in the peak). N={args.n_samples}, "
+        f"{args.memory_epochs} epoch(s) per fit.\n"
+        "extra = traced peak; ratio = extra / (X.nbytes + weight bytes), "
+        "target <= 1.5;\ntotal = (X.nbytes + extra) / (X.nbytes + weight bytes), "
+        "the whole footprint if X is counted."
+    )
+    header = (
+        f"{'batch':>5} {'dtype':>8}  {'estimator':<9}{'X MB':>8}{'W MB':>8}"
+        f"{'extra MB':>10}{'ratio':>8}{'total':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for batch_size in args.batch_sizes:
+        for dt in args.dtypes:
+            X = X64.astype(DTYPES[dt])
+            for label in ("ours", "sklearn"):
+                est = _memory_estimator(label, batch_size, args.memory_epochs)
+                est.fit(X[:500], y[:500])  # warm-up: lazy imports, caches
+                est = _memory_estimator(label, batch_size, args.memory_epochs)
+                peak = _traced_fit(est, X, y)
+                w_bytes = sum(a.nbytes for a in est.coefs_ + est.intercepts_)
+                base = X.nbytes + w_bytes
+                print(
+                    f"{batch_size:>5} {dt:>8}  {label:<9}{X.nbytes / 2**20:>8.2f}"
+                    f"{w_bytes / 2**20:>8.2f}{peak / 2**20:>10.2f}"
+                    f"{peak / base:>8.3f}{(X.nbytes + peak) / base:>8.3f}"
+                )
+
+
+def _memory_estimator(label, batch_size, epochs):
+    if label == "ours":
+        return SGDNetClassifier(
+            hidden_layer_sizes=HIDDEN,
+            learning_rate=LEARNING_RATE,
+            momentum=MOMENTUM,
+            l2=L2,
+            batch_size=batch_size,
+            max_iter=epochs,
+            tol=0.0,
+            n_iter_no_change=np.inf,
+            random_state=0,
+        )
+    return MLPClassifier(
+        hidden_layer_sizes=HIDDEN,
+        solver="sgd",
+        learning_rate_init=LEARNING_RATE,
+        momentum=MOMENTUM,
+        nesterovs_momentum=False,
+        alpha=L2,
+        batch_size=batch_size,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    )
+
+
+# --------------------------------------------------------------------------
+# profile
+
+
+def run_profile(args):
+    X64, y = make_data(args.n_samples)
+    batch_size = args.profile_batch
+    X = X64.astype(DTYPES[args.profile_dtype])
+    est = SGDNetClassifier(
+        hidden_layer_sizes=HIDDEN,
+        learning_rate=LEARNING_RATE,
+        momentum=MOMENTUM,
+        l2=L2,
+        batch_size=batch_size,
+        max_iter=1,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    )
+    est.fit(X[:500], y[:500])  # warm-up
+    profiler = cProfile.Profile()
+    profiler.enable()
+    est.fit(X, y)
+    profiler.disable()
+    steps = -(-X.shape[0] // batch_size)
+    stream = io.StringIO()
+    stats = pstats.Stats(profiler, stream=stream).sort_stats("tottime")
+    stats.print_stats(args.profile_lines)
+    print(
+        f"\ncProfile of one epoch of SGDNetClassifier, batch {batch_size}, "
+        f"{args.profile_dtype}, {steps} steps (divide times by the step count "
+        "for per-step cost; cProfile adds its own per-call overhead)"
+    )
+    print(stream.getvalue())
+
+
+# --------------------------------------------------------------------------
+# command line
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small smoke run")
+    parser.add_argument("--memory", action="store_true", help="peak memory mode")
+    parser.add_argument("--profile", action="store_true", help="cProfile mode")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--n-samples", type=int, default=20000)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 256])
+    parser.add_argument(
+        "--dtypes", nargs="+", choices=list(DTYPES), default=["float64", "float32"]
+    )
+    parser.add_argument(
+        "--contenders",
+        nargs="+",
+        choices=ALL_CONTENDERS,
+        default=None,
+        help=f"default: {', '.join(DEFAULT_CONTENDERS)}",
+    )
+    parser.add_argument(
+        "--single-thread-anchors",
+        action="store_true",
+        help="add scikit-learn and torch rows limited to one thread",
+    )
+    parser.add_argument("--memory-epochs", type=int, default=2)
+    parser.add_argument("--profile-batch", type=int, default=32)
+    parser.add_argument("--profile-dtype", choices=list(DTYPES), default="float64")
+    parser.add_argument("--profile-lines", type=int, default=30)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    if args.contenders is None:
+        args.contenders = list(DEFAULT_CONTENDERS)
+        if args.single_thread_anchors:
+            args.contenders += ["sklearn 1thr", "torch 1thr"]
+    if args.quick:
+        args.repeats = min(args.repeats, 2)
+        args.epochs = 1
+        args.n_samples = min(args.n_samples, 4000)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    # BLAS and OpenMP libraries load lazily: touch them before reporting
+    np.ones((2, 2)) @ np.ones((2, 2))
+    print("\n".join(environment_report()))
+    if args.memory:
+        run_memory(args)
+    elif args.profile:
+        run_profile(args)
+    else:
+        run_speed(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
