@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -202,23 +203,27 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
         )
         policy = _as_policy(self.learning_rate)
         new_schedule = policy.start(max_epochs=self.max_iter)  # validates the policy
-
-        X, y, Y, sample_weight, target_state, dtype = self._validate_training_data(
-            X,
-            y,
-            sample_weight,
-            classes=classes,
-            reset=reset or not hasattr(self, "n_features_in_"),
-        )
         hidden = self._hidden_sizes()
-        shapes = _network.layer_shapes(X.shape[1], hidden, Y.shape[1])
-        if not reset:
-            self._check_weights(shapes)
-        use_validation = self.early_stopping and not incremental
-        if use_validation:
-            X, X_val, Y, y_val, sample_weight, w_val = self._validation_split(
-                X, y, Y, sample_weight
+
+        with self._restored_on_failure():
+            X, y, Y, sample_weight, target_state = self._validate_training_data(
+                X,
+                y,
+                sample_weight,
+                classes=classes,
+                reset=reset or not hasattr(self, "n_features_in_"),
+                incremental=incremental,
             )
+            dtype = X.dtype
+            shapes = _network.layer_shapes(X.shape[1], hidden, Y.shape[1])
+            if not reset:
+                self._check_weights(shapes)
+            validation = None
+            if self.early_stopping and not incremental:
+                X, X_val, Y, y_val, sample_weight, w_val = self._validation_split(
+                    X, y, Y, sample_weight
+                )
+                validation = (X_val, y_val, w_val)
 
         # every check passed: from here on state is mutated
         for name, value in target_state.items():
@@ -233,7 +238,7 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
             theta = _network.pack(self.coefs_, self.intercepts_, dtype)
         self.coefs_, self.intercepts_ = _network.unpack(theta, shapes)
         if reset or warm:
-            self._start_run(shapes, dtype, new_schedule)
+            self._start_run(shapes, dtype, new_schedule, incremental)
         self.n_layers_ = len(shapes) + 1
         self.n_outputs_ = Y.shape[1]
         self.out_activation_ = _network.LOSSES[
@@ -259,12 +264,12 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
                 loss,
                 batch_size,
                 max_epochs,
-                validation=(X_val, y_val, w_val) if use_validation else None,
+                validation=validation,
                 incremental=incremental,
             )
         return self
 
-    def _start_run(self, shapes, dtype, schedule):
+    def _start_run(self, shapes, dtype, schedule, incremental):
         """(Re)initialise every piece of training state but the weights."""
         self.optimizer_ = make_optimizer(
             self.optimizer,
@@ -285,7 +290,7 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
         self.divergence_epoch_ = None
         self._no_improvement_count = 0
         self._initial_loss = None
-        if self.early_stopping:
+        if self.early_stopping and not incremental:
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
         else:
@@ -455,12 +460,13 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
 
     # ------------------------------------------------------------- validation
 
-    def _validate_training_data(self, X, y, sample_weight, *, reset, classes):
-        """Validate everything about a training call without keeping changes.
+    @contextmanager
+    def _restored_on_failure(self):
+        """Put back what validation recorded if any check in the block fails.
 
-        ``validate_data`` records ``n_features_in_`` and
-        ``feature_names_in_`` as it goes; if any later check fails they are
-        put back, so a failed call leaves a fitted model as it was.
+        ``validate_data`` records ``n_features_in_`` and ``feature_names_in_``
+        as it goes; if a later check fails they are restored, so a failed
+        call leaves a fitted model exactly as it was.
         """
         saved = {
             k: self.__dict__[k]
@@ -468,37 +474,43 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
             if k in self.__dict__
         }
         try:
-            dtype = self._training_dtype(X, reset)
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=reset,
-                accept_sparse="csr",
-                dtype=dtype,
-                multi_output=True,
-                y_numeric=False,
-            )
-            Y, target_state = self._encode_targets(y, reset=reset, classes=classes)
-            if len(Y) != X.shape[0]:
-                raise ValueError(f"y has {len(Y)} samples but X has {X.shape[0]}.")
-            Y = np.ascontiguousarray(Y, dtype=X.dtype)
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
-            if not sample_weight.sum() > 0:
-                raise ValueError(
-                    "sample_weight sums to zero; at least one sample needs a "
-                    "positive weight."
-                )
-            if reset:
-                self._check_weighted_targets(Y, sample_weight, target_state)
-        except Exception:
+            yield
+        except BaseException:
             for key in _ATTRIBUTES_TO_KEEP_ON_FAILURE:
                 self.__dict__.pop(key, None)
             self.__dict__.update(saved)
             raise
-        return X, y, Y, sample_weight, target_state, X.dtype
+
+    def _validate_training_data(
+        self, X, y, sample_weight, *, reset, classes, incremental
+    ):
+        """Validate the data of a training call; return it encoded.
+
+        Call inside :meth:`_restored_on_failure`: ``validate_data`` with
+        ``reset=True`` records the number and names of the features.
+        """
+        dtype = self._training_dtype(X, reset)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse="csr",
+            dtype=dtype,
+            multi_output=True,
+            y_numeric=False,
+        )
+        Y, target_state = self._encode_targets(y, reset=reset, classes=classes)
+        if len(Y) != X.shape[0]:
+            raise ValueError(f"y has {len(Y)} samples but X has {X.shape[0]}.")
+        Y = np.ascontiguousarray(Y, dtype=X.dtype)
+        # rejects negative weights and weights that are all zero
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if reset and not incremental:
+            self._check_weighted_targets(Y, sample_weight, target_state)
+        return X, y, Y, sample_weight, target_state
 
     def _training_dtype(self, X, reset):
         """float32 data trains in float32; a fitted model keeps its dtype."""

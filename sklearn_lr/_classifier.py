@@ -129,7 +129,16 @@ True
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if reset:
-            binarizer = LabelBinarizer().fit(y if classes is None else classes)
+            multilabel = self._is_multilabel(y)
+            # an indicator y defines its own labels; `classes` only checks them
+            binarizer = LabelBinarizer().fit(
+                y if classes is None or multilabel else classes
+            )
+            if multilabel and classes is not None and len(classes) != y.shape[1]:
+                raise ValueError(
+                    f"classes has {len(classes)} labels but the multilabel y has "
+                    f"{y.shape[1]} columns."
+                )
             if len(binarizer.classes_) < 2:
                 raise ValueError(
                     "The classifier can't train when only one class is present "
@@ -137,8 +146,10 @@ True
                 )
         else:
             binarizer = self._label_binarizer
-            if classes is not None and not np.array_equal(
-                np.unique(classes), binarizer.classes_
+            if (
+                classes is not None
+                and binarizer.y_type_ != "multilabel-indicator"
+                and not np.array_equal(np.unique(classes), binarizer.classes_)
             ):
                 raise ValueError(
                     f"classes={list(np.unique(classes))!r} differs from the "

@@ -1,0 +1,1035 @@
+"""Behaviour of the training loop shared by SGDNetClassifier and SGDNetRegressor.
+
+Every test here runs on both estimators (on iris for the classifier and on a
+small synthetic regression for the regressor) unless its subject exists for
+one of them only. Estimator-specific behaviour (targets, probabilities,
+losses) lives in ``test_classifier.py`` and ``test_regressor.py``.
+"""
+
+import copy
+import pickle
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.datasets import load_iris, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
+from sklearn_lr.schedules import (
+    BoldDriver,
+    Constant,
+    CosineAnnealing,
+    ReduceOnPlateau,
+    Sequential,
+    StepDecay,
+    trace,
+)
+
+# fit() with a small max_iter warns that it has not converged; the tests that
+# are about that warning catch it explicitly with pytest.warns.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+ESTIMATORS = [SGDNetClassifier, SGDNetRegressor]
+SMALL = dict(hidden_layer_sizes=(8,), random_state=0)
+
+
+def _iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _regression():
+    X, y = make_regression(
+        n_samples=150, n_features=4, n_informative=3, noise=5.0, random_state=0
+    )
+    return StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
+
+
+def _data(cls):
+    return _iris() if cls is SGDNetClassifier else _regression()
+
+
+def _predictions(est, X):
+    if isinstance(est, SGDNetClassifier):
+        return est.predict_proba(X)
+    return est.predict(X)
+
+
+def _state(est, X):
+    """A deep copy of everything a failed call must leave untouched."""
+    names = [
+        "coefs_",
+        "intercepts_",
+        "n_features_in_",
+        "feature_names_in_",
+        "n_iter_",
+        "t_",
+        "loss_curve_",
+        "lr_history_",
+        "classes_",
+        "n_outputs_",
+    ]
+    state = {n: copy.deepcopy(getattr(est, n)) for n in names if hasattr(est, n)}
+    state["has_feature_names"] = hasattr(est, "feature_names_in_")
+    try:
+        state["predictions"] = _predictions(est, X)
+    except ValueError as exc:  # reported by the comparison, after the attributes
+        state["predictions"] = f"predict raised {exc}"
+    return state
+
+
+def _assert_same_state(before, after):
+    assert set(before) == set(after), f"attributes changed: {set(before) ^ set(after)}"
+    for name, value in before.items():
+        if isinstance(value, list) and value and isinstance(value[0], np.ndarray):
+            assert len(value) == len(after[name]), name
+            for a, b in zip(value, after[name], strict=True):
+                assert_array_equal(a, b, err_msg=name)
+        else:
+            assert_array_equal(value, after[name], err_msg=name)
+
+
+def _assert_same_weights(a, b):
+    for ca, cb in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
+        assert_array_equal(ca, cb)
+
+
+# --------------------------------------------------------------------------
+# Fitted attributes
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_fitted_attributes(cls):
+    X, y = _data(cls)
+    est = cls(hidden_layer_sizes=(7, 5), batch_size=32, max_iter=4, random_state=0).fit(
+        X, y
+    )
+    n_out = 3 if cls is SGDNetClassifier else 1
+    assert [c.shape for c in est.coefs_] == [(4, 7), (7, 5), (5, n_out)]
+    assert [b.shape for b in est.intercepts_] == [(7,), (5,), (n_out,)]
+    assert est.n_layers_ == 4
+    assert est.n_outputs_ == n_out
+    assert est.n_features_in_ == 4
+    assert not hasattr(est, "feature_names_in_")
+    assert est.n_iter_ == 4
+    assert est.t_ == 4 * X.shape[0]
+    assert len(est.loss_curve_) == est.n_iter_
+    assert all(np.isfinite(est.loss_curve_))
+    assert est.best_loss_ == min(est.loss_curve_)
+    batches = -(-X.shape[0] // 32)
+    assert est.lr_history_.shape == (est.n_iter_ * batches,)
+    assert callable(est.schedule_.rate) and callable(est.schedule_.observe)
+    assert est.divergence_epoch_ is None
+    assert est.validation_scores_ is None
+    assert est.best_validation_score_ is None
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_no_hidden_layer_is_a_linear_model(cls):
+    X, y = _data(cls)
+    est = cls(hidden_layer_sizes=(), max_iter=3, random_state=0).fit(X, y)
+    assert est.n_layers_ == 2
+    assert len(est.coefs_) == 1
+    assert est.coefs_[0].shape == (4, est.n_outputs_)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_batch_size_auto_is_min_200_n_samples(cls):
+    X, y = _data(cls)
+    X2, y2 = np.vstack([X, X]), np.concatenate([y, y])  # 300 samples
+    est = cls(**SMALL, max_iter=2).fit(X2, y2)
+    assert est.lr_history_.shape == (2 * 2,)  # ceil(300 / 200) batches
+    est = cls(**SMALL, max_iter=2).fit(X, y)
+    assert est.lr_history_.shape == (2 * 1,)  # one batch of 150
+
+
+# --------------------------------------------------------------------------
+# The learning-rate policy: lr_history_, schedule_ and the policy object
+
+_POLICIES = {
+    "float": 0.05,
+    "constant": Constant(alpha=0.05),
+    "step_decay": StepDecay(alpha=0.1, drop=0.5, every=1.5),
+    "cosine": CosineAnnealing(alpha=0.1, min_alpha=0.001),
+}
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("name", list(_POLICIES))
+def test_lr_history_equals_trace(cls, name):
+    X, y = _data(cls)
+    policy = _POLICIES[name]
+    est = cls(
+        **SMALL,
+        learning_rate=policy,
+        batch_size=40,
+        max_iter=5,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+    ).fit(X, y)
+    assert est.n_iter_ == 5
+    expected = trace(policy, n_epochs=est.n_iter_, steps_per_epoch=4)
+    assert_allclose(est.lr_history_, expected, rtol=0, atol=0)
+    if name in ("step_decay", "cosine"):
+        assert len(set(est.lr_history_)) > 1
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_lr_history_of_feedback_policy_equals_trace_with_losses(cls):
+    X, y = _data(cls)
+    policy = BoldDriver(alpha=0.01, increase=1.2, decrease=0.5)
+    est = cls(
+        **SMALL,
+        learning_rate=policy,
+        batch_size=50,
+        max_iter=6,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+    ).fit(X, y)
+    expected = trace(
+        policy, n_epochs=est.n_iter_, steps_per_epoch=3, losses=est.loss_curve_
+    )
+    assert_allclose(est.lr_history_, expected, rtol=0, atol=0)
+    assert len(set(est.lr_history_)) > 1  # the feedback did change the rate
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize(
+    "policy",
+    [
+        StepDecay(alpha=0.1, drop=0.5, every=1),
+        BoldDriver(alpha=0.01, increase=1.2),
+        ReduceOnPlateau(alpha=0.05, patience=0, threshold=0.9),
+    ],
+    ids=["step_decay", "bold_driver", "reduce_on_plateau"],
+)
+def test_policy_is_never_mutated_and_state_is_fresh_per_fit(cls, policy):
+    X, y = _data(cls)
+    params = policy.get_params(deep=True)
+    pickled = pickle.dumps(policy)
+    est = cls(**SMALL, learning_rate=policy, batch_size=50, max_iter=4).fit(X, y)
+    first_history = est.lr_history_.copy()
+    first_schedule = est.schedule_
+    assert est.schedule_ is not policy
+    assert hasattr(est.schedule_, "rate") and hasattr(est.schedule_, "observe")
+    assert len(set(first_history)) > 1  # the rate did move during training
+    est.partial_fit(X, y)  # continues the run-time state, not the policy
+    assert policy.get_params(deep=True) == params
+    assert pickle.dumps(policy) == pickled
+    assert est.learning_rate is policy
+    # a new fit starts a fresh run-time state: same history as the first fit
+    est.fit(X, y)
+    assert est.schedule_ is not first_schedule
+    assert_array_equal(est.lr_history_, first_history)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_schedule_pickles_with_estimator(cls):
+    X, y = _data(cls)
+    policy = BoldDriver(alpha=0.01, increase=1.2)
+    est = cls(**SMALL, learning_rate=policy, max_iter=3).fit(X, y)
+    restored = pickle.loads(pickle.dumps(est))
+    assert restored.schedule_.rate(3.0) == est.schedule_.rate(3.0)
+    assert restored.schedule_.rate(3.0) != 0.01  # the feedback state survived
+
+
+# --------------------------------------------------------------------------
+# partial_fit
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_partial_fit_runs_exactly_one_epoch_per_call(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, batch_size=32)
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est.partial_fit(X, y, **extra)
+    assert est.n_iter_ == 1
+    assert est.t_ == X.shape[0]
+    assert est.lr_history_.shape == (5,)
+    assert len(est.loss_curve_) == 1
+    est.partial_fit(X[:64], y[:64])
+    assert est.n_iter_ == 2
+    assert est.t_ == X.shape[0] + 64
+    assert est.lr_history_.shape == (5 + 2,)
+    assert len(est.loss_curve_) == 2
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_partial_fit_clock_is_one_epoch_per_call(cls):
+    X, y = _data(cls)
+    policy = StepDecay(alpha=0.1, drop=0.5, every=1)
+    est = cls(**SMALL, learning_rate=policy, batch_size=50)
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    for _ in range(3):
+        est.partial_fit(X, y, **extra)
+    assert_allclose(est.lr_history_, [0.1] * 3 + [0.05] * 3 + [0.025] * 3)
+
+
+_OPTIMIZERS = {
+    "sgd": dict(optimizer="sgd"),
+    "nesterov": dict(optimizer="sgd", nesterov=True),
+    "adagrad": dict(optimizer="adagrad"),
+    "rmsprop": dict(optimizer="rmsprop"),
+    "adam": dict(optimizer="adam", learning_rate=0.005),
+}
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("optimizer", list(_OPTIMIZERS))
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_fit_equals_repeated_partial_fit(cls, optimizer, shuffle):
+    X, y = _data(cls)
+    params = dict(
+        **SMALL,
+        **_OPTIMIZERS[optimizer],
+        batch_size=32,
+        shuffle=shuffle,
+        max_iter=4,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+    )
+    fitted = cls(**params).fit(X, y)
+    stepped = cls(**params)
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    for _ in range(4):
+        stepped.partial_fit(X, y, **extra)
+    _assert_same_weights(fitted, stepped)
+    assert_array_equal(fitted.lr_history_, stepped.lr_history_)
+    assert fitted.loss_curve_ == stepped.loss_curve_
+    assert fitted.t_ == stepped.t_
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize(
+    "policy", [StepDecay(alpha=0.1, every=1), BoldDriver(alpha=0.02, increase=1.3)]
+)
+def test_fit_equals_repeated_partial_fit_with_policy_state(cls, policy):
+    X, y = _data(cls)
+    params = dict(
+        **SMALL,
+        learning_rate=policy,
+        batch_size=50,
+        shuffle=False,
+        max_iter=4,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+    )
+    fitted = cls(**params).fit(X, y)
+    stepped = cls(**params)
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    for _ in range(4):
+        stepped.partial_fit(X, y, **extra)
+    assert_array_equal(fitted.lr_history_, stepped.lr_history_)
+    _assert_same_weights(fitted, stepped)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_pickle_between_partial_fit_calls_continues_bit_for_bit(cls, optimizer):
+    X, y = _data(cls)
+    params = dict(
+        **SMALL,
+        optimizer=optimizer,
+        batch_size=32,
+        shuffle=True,
+        learning_rate=BoldDriver(alpha=0.01),
+    )
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    uninterrupted = cls(**params)
+    interrupted = cls(**params)
+    for _ in range(2):
+        uninterrupted.partial_fit(X, y, **extra)
+        interrupted.partial_fit(X, y, **extra)
+    interrupted = pickle.loads(pickle.dumps(interrupted))
+    for _ in range(2):
+        uninterrupted.partial_fit(X, y)
+        interrupted.partial_fit(X, y)
+    _assert_same_weights(uninterrupted, interrupted)
+    assert_array_equal(uninterrupted.lr_history_, interrupted.lr_history_)
+    assert interrupted.n_iter_ == 4
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_partial_fit_continues_a_fitted_model(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=3, batch_size=50, shuffle=False).fit(X, y)
+    before = [c.copy() for c in est.coefs_]
+    est.partial_fit(X, y)
+    assert est.n_iter_ == 4
+    assert est.lr_history_.shape == (4 * 3,)
+    assert any(
+        not np.array_equal(a, b) for a, b in zip(before, est.coefs_, strict=True)
+    )
+    # the same as a fit of 4 epochs: the optimizer state continued
+    longer = cls(**SMALL, max_iter=4, batch_size=50, shuffle=False).fit(X, y)
+    _assert_same_weights(est, longer)
+
+
+# --------------------------------------------------------------------------
+# warm_start
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_warm_start_continues_from_the_weights(cls):
+    X, y = _data(cls)
+    # without momentum SGD has no state, so the restart of the optimizer is
+    # invisible and 2 + 2 warm epochs equal 4 epochs; the random stream of
+    # the shuffling continues as well
+    params = dict(**SMALL, momentum=0.0, learning_rate=0.05, batch_size=32)
+    warm = cls(**params, max_iter=2, warm_start=True).fit(X, y)
+    warm.fit(X, y)
+    assert warm.n_iter_ == 2  # the histories restart with a warm fit
+    assert warm.lr_history_.shape == (2 * 5,)
+    cold = cls(**params, max_iter=4).fit(X, y)
+    _assert_same_weights(warm, cold)
+    # without warm_start, a second fit starts again from the random
+    # initialisation of random_state: it repeats the first fit exactly
+    again = cls(**params, max_iter=2).fit(X, y)
+    first = [c.copy() for c in again.coefs_]
+    again.fit(X, y)
+    for a, b in zip(first, again.coefs_, strict=True):
+        assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_warm_start_restarts_the_optimizer(cls):
+    X, y = _data(cls)
+    params = dict(**SMALL, momentum=0.9, batch_size=32, shuffle=False)
+    warm = cls(**params, max_iter=2, warm_start=True).fit(X, y)
+    warm.fit(X, y)
+    cold = cls(**params, max_iter=4).fit(X, y)
+    assert not np.array_equal(warm.coefs_[0], cold.coefs_[0])
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_warm_start_uses_hand_set_weights(cls):
+    X, y = _data(cls)
+    n_out = 3 if cls is SGDNetClassifier else 1
+    rng = np.random.RandomState(42)
+    coefs = [rng.normal(size=(4, 6)), rng.normal(size=(6, n_out))]
+    intercepts = [np.full(6, 0.5), np.full(n_out, -0.25)]
+    est = cls(
+        hidden_layer_sizes=(6,),
+        learning_rate=1e-9,
+        max_iter=2,
+        warm_start=True,
+        random_state=0,
+    )
+    est.coefs_ = [c.copy() for c in coefs]
+    est.intercepts_ = [b.copy() for b in intercepts]
+    est.fit(X, y)
+    assert est.n_iter_ == 2
+    for got, want in zip(est.coefs_ + est.intercepts_, coefs + intercepts, strict=True):
+        assert_allclose(got, want, atol=1e-6)
+    # a fresh random initialisation is nowhere near the hand-set weights
+    fresh = cls(
+        hidden_layer_sizes=(6,), learning_rate=1e-9, max_iter=2, random_state=0
+    ).fit(X, y)
+    assert np.abs(fresh.coefs_[0] - coefs[0]).max() > 0.1
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_warm_start_shape_mismatch_raises_and_changes_nothing(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=3, warm_start=True).fit(X, y)
+    before = _state(est, X)
+    est.set_params(hidden_layer_sizes=(9,))
+    with pytest.raises(ValueError, match="coefs_"):
+        est.fit(X, y)
+    _assert_same_state(before, _state(est, X))
+
+    est.set_params(hidden_layer_sizes=(8,))
+    est.coefs_ = [est.coefs_[0][:, :5], est.coefs_[1][:5]]  # hand-set, wrong shape
+    saved = [c.copy() for c in est.coefs_]
+    with pytest.raises(ValueError, match="coefs_"):
+        est.fit(X, y)
+    for a, b in zip(saved, est.coefs_, strict=True):
+        assert_array_equal(a, b)
+
+
+# --------------------------------------------------------------------------
+# Stopping: early stopping, tol / n_iter_no_change, max_iter
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_early_stopping_restores_best_validation_weights(cls):
+    X, y = _data(cls)
+    est = cls(
+        hidden_layer_sizes=(16,),
+        learning_rate=0.05,
+        batch_size=16,
+        max_iter=200,
+        early_stopping=True,
+        validation_fraction=0.2,
+        random_state=0,
+    ).fit(X, y)
+    assert est.n_iter_ < 200
+    assert len(est.validation_scores_) == est.n_iter_
+    assert est.best_validation_score_ == max(est.validation_scores_)
+    # the held-out part: the same split the estimator made
+    stratify = y if cls is SGDNetClassifier else None
+    n_val = int(np.ceil(0.2 * len(y)))
+    X_train, X_val, _, y_val = train_test_split(
+        X, y, test_size=n_val, random_state=0, stratify=stratify
+    )
+    assert est.t_ == est.n_iter_ * X_train.shape[0]
+    # the last epoch is not the best: the restored weights are the best ones
+    assert int(np.argmax(est.validation_scores_)) < est.n_iter_ - 1
+    assert est.score(X_val, y_val) == pytest.approx(
+        est.best_validation_score_, abs=1e-12
+    )
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_early_stopping_attributes_are_none_without_it(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=3).fit(X, y)
+    assert est.validation_scores_ is None
+    assert est.best_validation_score_ is None
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_stops_after_n_iter_no_change_epochs_without_improvement(cls):
+    X, y = _data(cls)
+    # a tolerance no epoch can beat: after the first epoch (which improves on
+    # an infinite best loss) every epoch counts as no improvement, and
+    # training stops once more than n_iter_no_change did, without warning
+    est = cls(**SMALL, max_iter=50, tol=1e3, n_iter_no_change=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est.fit(X, y)
+    assert est.n_iter_ == 1 + 3 + 1
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_stops_when_the_loss_plateaus(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, learning_rate=0.05, max_iter=500, tol=1e-3, n_iter_no_change=5)
+    est.fit(X, y)
+    assert est.n_iter_ < 500
+    # each of the last n_iter_no_change + 1 epochs improved by less than tol
+    # on the best loss before it
+    curve = est.loss_curve_
+    for e in range(len(curve) - 6, len(curve)):
+        assert curve[e] > min(curve[:e]) - 1e-3
+    assert est.best_loss_ == min(curve)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_convergence_warning_when_max_iter_reached(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=3)
+    with pytest.warns(ConvergenceWarning, match="maximum iterations"):
+        est.fit(X, y)
+    assert est.n_iter_ == 3
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_infinite_n_iter_no_change_never_stops(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=15, tol=1e3, n_iter_no_change=np.inf).fit(X, y)
+    assert est.n_iter_ == 15
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_partial_fit_never_stops_nor_warns(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, tol=1e3, n_iter_no_change=1, max_iter=2)
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for _ in range(5):
+            est.partial_fit(X, y, **extra)
+            extra = {}
+    assert est.n_iter_ == 5
+
+
+# --------------------------------------------------------------------------
+# sample_weight
+
+
+def _full_batch(cls, **params):
+    return cls(**SMALL, batch_size=10_000, shuffle=False, max_iter=5, **params)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_zero_sample_weight_equals_removing_the_samples(cls):
+    X, y = _data(cls)
+    weight = np.ones(len(y))
+    removed = np.arange(0, len(y), 7)
+    weight[removed] = 0
+    kept = weight > 0
+    weighted = _full_batch(cls).fit(X, y, sample_weight=weight)
+    dropped = _full_batch(cls).fit(X[kept], y[kept])
+    for a, b in zip(
+        weighted.coefs_ + weighted.intercepts_,
+        dropped.coefs_ + dropped.intercepts_,
+        strict=True,
+    ):
+        assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    assert_allclose(weighted.loss_curve_, dropped.loss_curve_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_integer_sample_weight_equals_repetition(cls):
+    X, y = _data(cls)
+    weight = np.random.RandomState(0).randint(1, 4, size=len(y))
+    repeated = np.repeat(np.arange(len(y)), weight)
+    weighted = _full_batch(cls).fit(X, y, sample_weight=weight)
+    copied = _full_batch(cls).fit(X[repeated], y[repeated])
+    for a, b in zip(
+        weighted.coefs_ + weighted.intercepts_,
+        copied.coefs_ + copied.intercepts_,
+        strict=True,
+    ):
+        assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    assert_allclose(weighted.loss_curve_, copied.loss_curve_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_sample_weight_changes_the_model(cls):
+    X, y = _data(cls)
+    weight = np.where(np.arange(len(y)) % 2 == 0, 1.0, 5.0)
+    weighted = _full_batch(cls).fit(X, y, sample_weight=weight)
+    plain = _full_batch(cls).fit(X, y)
+    assert np.abs(weighted.coefs_[0] - plain.coefs_[0]).max() > 1e-6
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_invalid_sample_weight_raises(cls, method):
+    X, y = _data(cls)
+    extra = (
+        {"classes": np.unique(y)}
+        if cls is SGDNetClassifier and method == "partial_fit"
+        else {}
+    )
+    with pytest.raises(ValueError, match=r"[Ss]ample[_ ]weight"):
+        getattr(cls(**SMALL), method)(X, y, sample_weight=np.zeros(len(y)), **extra)
+    negative = np.ones(len(y))
+    negative[3] = -1.0
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        getattr(cls(**SMALL), method)(X, y, sample_weight=negative, **extra)
+    with pytest.raises(ValueError):
+        getattr(cls(**SMALL), method)(X, y, sample_weight=np.ones(3), **extra)
+
+
+# --------------------------------------------------------------------------
+# dtypes and input formats
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_float32_trains_and_predicts_in_float32(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=5).fit(X.astype(np.float32), y)
+    assert all(c.dtype == np.float32 for c in est.coefs_ + est.intercepts_)
+    assert all(np.isfinite(est.loss_curve_))
+    assert _predictions(est, X.astype(np.float32)).dtype == np.float32
+    # float64 data on a float32 model: still float32
+    assert _predictions(est, X).dtype == np.float32
+    est.partial_fit(X, y)
+    assert all(c.dtype == np.float32 for c in est.coefs_ + est.intercepts_)
+    assert est.n_iter_ == 6
+    # and it learned about as much as in float64
+    est64 = cls(**SMALL, max_iter=5).fit(X, y)
+    assert est64.coefs_[0].dtype == np.float64
+    assert _predictions(est64, X).dtype == np.float64
+    assert_allclose(est64.loss_curve_[:5], est.loss_curve_[:5], rtol=1e-3)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_integer_X_trains_in_float64(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=2).fit(np.round(X * 10).astype(np.int64), y)
+    assert est.coefs_[0].dtype == np.float64
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_X_gives_the_same_model_as_dense(cls, fmt):
+    X, y = _data(cls)
+    X = np.where(np.abs(X) < 0.5, 0.0, X)  # some structural zeros
+    params = dict(**SMALL, batch_size=32, shuffle=True, max_iter=4)
+    dense = cls(**params).fit(X, y)
+    sparse = cls(**params).fit(sp.csr_matrix(X).asformat(fmt), y)
+    for a, b in zip(
+        dense.coefs_ + dense.intercepts_,
+        sparse.coefs_ + sparse.intercepts_,
+        strict=True,
+    ):
+        assert_allclose(a, b, rtol=1e-10, atol=1e-10)
+    assert_allclose(
+        _predictions(sparse, sp.csr_matrix(X).asformat(fmt)),
+        _predictions(dense, X),
+        rtol=1e-10,
+        atol=1e-10,
+    )
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_dataframe_input_keeps_feature_names(cls):
+    X, y = _data(cls)
+    columns = ["sepal_l", "sepal_w", "petal_l", "petal_w"]
+    frame = pd.DataFrame(X, columns=columns)
+    from_frame = cls(**SMALL, max_iter=3).fit(frame, y)
+    from_array = cls(**SMALL, max_iter=3).fit(X, y)
+    assert_array_equal(from_frame.feature_names_in_, columns)
+    assert not hasattr(from_array, "feature_names_in_")
+    assert_array_equal(_predictions(from_frame, frame), _predictions(from_array, X))
+    with pytest.warns(UserWarning, match="feature names"):
+        from_frame.predict(X)
+    with pytest.raises(ValueError, match="feature names"):
+        from_frame.predict(frame[columns[::-1]])
+
+
+# --------------------------------------------------------------------------
+# verbose
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_verbose_prints_one_line_per_epoch(cls, capsys):
+    X, y = _data(cls)
+    policy = StepDecay(alpha=0.1, drop=0.5, every=1)
+    est = cls(
+        **SMALL, learning_rate=policy, max_iter=3, verbose=1, n_iter_no_change=np.inf
+    ).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3
+    for epoch, line in enumerate(lines):
+        match = re.search(r"Epoch (\d+).*loss ([0-9.e+-]+).*alpha ([0-9.e+-]+)", line)
+        assert match, line
+        assert int(match[1]) == epoch + 1
+        assert float(match[2]) == pytest.approx(est.loss_curve_[epoch], rel=1e-5)
+        assert float(match[3]) == pytest.approx(0.1 * 0.5**epoch)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_verbose_zero_prints_nothing(cls, capsys):
+    X, y = _data(cls)
+    cls(**SMALL, max_iter=3, tol=1e3, n_iter_no_change=1).fit(X, y)
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    cls(**SMALL).partial_fit(X, y, **extra)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == ""
+
+
+# --------------------------------------------------------------------------
+# Divergence
+
+
+def test_divergence_warning_is_a_convergence_warning():
+    assert issubclass(DivergenceWarning, ConvergenceWarning)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_restores_the_last_finite_weights(cls):
+    X, y = _data(cls)
+    n_out = 3 if cls is SGDNetClassifier else 1
+    rng = np.random.RandomState(1)
+    coefs = [rng.normal(size=(4, 8)), rng.normal(size=(8, n_out))]
+    intercepts = [np.zeros(8), np.zeros(n_out)]
+    est = cls(
+        hidden_layer_sizes=(8,),
+        learning_rate=1e4,
+        batch_size=10,
+        max_iter=20,
+        warm_start=True,
+        random_state=0,
+    )
+    est.coefs_ = [c.copy() for c in coefs]
+    est.intercepts_ = [b.copy() for b in intercepts]
+    with pytest.warns(DivergenceWarning) as record:
+        est.fit(X, y)
+    assert est.divergence_epoch_ == 1
+    message = str(record[0].message)
+    assert re.search(r"\bepoch 1\b", message), message
+    rate = re.search(r"learning rate ([0-9.e+-]+)", message)
+    assert rate and float(rate[1]) == 1e4, message
+    # diverged in the first epoch: the hand-set weights are back
+    for got, want in zip(est.coefs_ + est.intercepts_, coefs + intercepts, strict=True):
+        assert_array_equal(got, want)
+    assert np.all(np.isfinite(_predictions(est, X)))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_after_some_epochs_keeps_their_weights(cls):
+    X, y = _data(cls)
+    # α = 0.01 for three epochs, then 1e4: epoch 4 diverges
+    policy = Sequential([Constant(alpha=0.01), Constant(alpha=1e4)], milestones=(3,))
+    params = dict(**SMALL, batch_size=50, shuffle=False, max_iter=20)
+    est = cls(**params, learning_rate=policy)
+    with pytest.warns(DivergenceWarning, match=r"epoch 4\b") as record:
+        est.fit(X, y)
+    assert "1e+04" in str(record[0].message)
+    assert not [w for w in record if w.category is not DivergenceWarning]
+    assert est.divergence_epoch_ == 4
+    assert est.n_iter_ == 3
+    assert len(est.loss_curve_) == 3
+    assert all(np.isfinite(est.loss_curve_))
+    three = cls(**{**params, "max_iter": 3}, learning_rate=0.01).fit(X, y)
+    _assert_same_weights(est, three)
+    assert np.all(np.isfinite(_predictions(est, X)))
+    assert np.isfinite(est.score(X, y))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_epoch_is_none_without_divergence(cls):
+    X, y = _data(cls)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        est = cls(**SMALL, max_iter=5).fit(X, y)
+    assert est.divergence_epoch_ is None
+
+
+# --------------------------------------------------------------------------
+# A failing call changes nothing
+
+
+def _bad_calls(cls, X, y):
+    """(description, setup, call) triples whose call must raise ValueError."""
+    other_y = (
+        np.where(y == 2, 7, y) if cls is SGDNetClassifier else np.c_[y, y]
+    )  # an unseen label / a second output
+    negative = np.ones(len(y))
+    negative[0] = -1
+    X_nan = X.copy()
+    X_nan[5, 2] = np.nan
+
+    def set_params(**params):
+        return lambda est: est.set_params(**params)
+
+    def nothing(est):
+        return est
+
+    return {
+        "partial_fit_n_features": (nothing, lambda e: e.partial_fit(X[:, :3], y)),
+        "partial_fit_nan": (nothing, lambda e: e.partial_fit(X_nan, y)),
+        "partial_fit_bad_y": (nothing, lambda e: e.partial_fit(X, other_y)),
+        "partial_fit_negative_weight": (
+            nothing,
+            lambda e: e.partial_fit(X, y, sample_weight=negative),
+        ),
+        "partial_fit_bad_policy": (
+            set_params(learning_rate=StepDecay(drop=2)),
+            lambda e: e.partial_fit(X, y),
+        ),
+        "fit_nan": (nothing, lambda e: e.fit(X_nan, y)),
+        "fit_negative_weight": (
+            nothing,
+            lambda e: e.fit(X, y, sample_weight=negative),
+        ),
+        "fit_zero_weight": (
+            nothing,
+            lambda e: e.fit(X, y, sample_weight=np.zeros(len(y))),
+        ),
+        "fit_bad_policy": (
+            set_params(learning_rate=StepDecay(drop=2)),
+            lambda e: e.fit(X, y),
+        ),
+        "fit_bad_param": (set_params(momentum=1.0), lambda e: e.fit(X, y)),
+        "warm_fit_bad_y": (
+            set_params(warm_start=True),
+            lambda e: e.fit(X, other_y),
+        ),
+        "warm_fit_n_features": (
+            set_params(warm_start=True),
+            lambda e: e.fit(X[:, :3], y),
+        ),
+        # the calls below fail after the data have been validated: nothing
+        # learned from the new data (its number of features) may stick
+        "fit_bad_hidden_layer_sizes": (
+            set_params(hidden_layer_sizes=(0,)),
+            lambda e: e.fit(X[:, :3], y),
+        ),
+        "fit_early_stopping_too_few_samples": (
+            set_params(early_stopping=True, validation_fraction=0.9),
+            lambda e: e.fit(X[[0, 60, 120], :3], y[[0, 60, 120]]),
+        ),
+    }
+
+
+_BAD_CALL_NAMES = list(_bad_calls(SGDNetRegressor, *_regression()))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("name", _BAD_CALL_NAMES)
+@pytest.mark.parametrize("frame", [False, True], ids=["array", "frame"])
+def test_failed_call_leaves_a_fitted_model_unchanged(cls, name, frame):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=3, batch_size=50)
+    if frame:
+        est.fit(pd.DataFrame(X, columns=list("abcd")), y)
+    else:
+        est.fit(X, y)
+    before = _state(est, X if not frame else pd.DataFrame(X, columns=list("abcd")))
+    setup, call = _bad_calls(cls, X, y)[name]
+    setup(est)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # array after a frame
+        with pytest.raises(ValueError):
+            call(est)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # names lost by a bug
+        after = _state(est, X if not frame else pd.DataFrame(X, columns=list("abcd")))
+    _assert_same_state(before, after)
+
+
+# --------------------------------------------------------------------------
+# Invalid parameters
+
+_INVALID = [
+    ("momentum", 1.0),
+    ("momentum", -0.1),
+    ("beta_1", -0.1),
+    ("beta_1", 1.0),
+    ("beta_2", 1.5),
+    ("epsilon", 0.0),
+    ("l2", -1e-3),
+    ("batch_size", 0),
+    ("batch_size", "big"),
+    ("max_iter", 0),
+    ("tol", -1.0),
+    ("n_iter_no_change", 0),
+    ("validation_fraction", 1.0),
+    ("validation_fraction", 0.0),
+    ("activation", "swish"),
+    ("optimizer", "lbfgs"),
+    ("learning_rate", -0.1),
+    ("learning_rate", 0.0),
+    ("learning_rate", np.inf),
+    ("learning_rate", "fast"),
+    ("hidden_layer_sizes", 0),
+    ("hidden_layer_sizes", (4, -1)),
+    ("hidden_layer_sizes", (0,)),
+    ("nesterov", "yes"),
+    ("shuffle", "no"),
+    ("early_stopping", 1.5),
+    ("verbose", -1),
+]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize(("param", "value"), _INVALID)
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_invalid_parameter_raises_naming_it(cls, param, value, method):
+    X, y = _data(cls)
+    est = cls(**SMALL).set_params(**{param: value})
+    extra = (
+        {"classes": np.unique(y)}
+        if cls is SGDNetClassifier and method == "partial_fit"
+        else {}
+    )
+    with pytest.raises(ValueError, match=param):
+        getattr(est, method)(X, y, **extra)
+    assert not hasattr(est, "coefs_")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("value", [True, "0.1", [0.1]], ids=["bool", "str", "list"])
+def test_learning_rate_of_wrong_type_raises_type_error(cls, value):
+    X, y = _data(cls)
+    with pytest.raises(TypeError, match="learning_rate"):
+        cls(**SMALL, learning_rate=value).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_policy_class_instead_of_instance_is_explained(cls):
+    X, y = _data(cls)
+    with pytest.raises(TypeError, match=r"learning_rate.*StepDecay\(\)"):
+        cls(**SMALL, learning_rate=StepDecay).fit(X, y)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize(
+    ("policy", "param"),
+    [
+        (StepDecay(drop=2), "drop"),
+        (StepDecay(alpha=-1), "alpha"),
+        (Constant(alpha=0), "alpha"),
+        (BoldDriver(decrease=1.5), "decrease"),
+    ],
+)
+def test_invalid_policy_hyperparameter_raises_at_fit(cls, policy, param):
+    X, y = _data(cls)
+    with pytest.raises(ValueError, match=param):
+        cls(**SMALL, learning_rate=policy).fit(X, y)
+
+
+# --------------------------------------------------------------------------
+# Determinism, clone and pickle
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_same_random_state_gives_identical_weights(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, batch_size=32, max_iter=3)
+    a = est.fit(X, y)
+    first = [c.copy() for c in a.coefs_ + a.intercepts_]
+    b = clone(est).fit(X, y)
+    for x, z in zip(first, b.coefs_ + b.intercepts_, strict=True):
+        assert_array_equal(x, z)
+    a.fit(X, y)  # refitting the same object
+    for x, z in zip(first, a.coefs_ + a.intercepts_, strict=True):
+        assert_array_equal(x, z)
+    c = clone(est).set_params(random_state=1).fit(X, y)
+    assert not np.allclose(c.coefs_[0], first[0])
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_random_state_instance_is_not_reset(cls):
+    X, y = _data(cls)
+    est = cls(
+        hidden_layer_sizes=(8,), max_iter=2, random_state=np.random.RandomState(0)
+    )
+    first = est.fit(X, y).coefs_[0].copy()
+    second = est.fit(X, y).coefs_[0]
+    assert not np.array_equal(first, second)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_pickle_and_clone_of_fitted_model_predict_identically(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=5).fit(X, y)
+    restored = pickle.loads(pickle.dumps(est))
+    assert_array_equal(_predictions(restored, X), _predictions(est, X))
+    assert_array_equal(restored.predict(X), est.predict(X))
+    assert restored.score(X, y) == est.score(X, y)
+    cloned = clone(est)
+    assert not hasattr(cloned, "coefs_")
+    assert cloned.get_params() == est.get_params()
+    cloned.fit(X, y)
+    assert_array_equal(_predictions(cloned, X), _predictions(est, X))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_predict_before_fit_raises_not_fitted(cls):
+    from sklearn.exceptions import NotFittedError
+
+    X, _ = _data(cls)
+    with pytest.raises(NotFittedError):
+        cls().predict(X)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_predict_checks_n_features(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=2).fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        est.predict(X[:, :3])
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_fit_returns_self(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=1)
+    assert est.fit(X, y) is est
+    assert est.partial_fit(X, y) is est

@@ -1,0 +1,431 @@
+"""Behaviour of SGDNetClassifier: targets, probabilities, the log-loss.
+
+The training loop shared with the regressor is tested in ``test_base.py``.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit, softmax
+from sklearn.datasets import (
+    load_digits,
+    load_iris,
+    make_classification,
+    make_multilabel_classification,
+)
+from sklearn.exceptions import DataConversionWarning
+from sklearn.metrics import accuracy_score, log_loss
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_lr import SGDNetClassifier
+from sklearn_lr.schedules import Constant, StepDecay
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+SMALL = dict(hidden_layer_sizes=(8,), random_state=0)
+
+
+def _iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _binary():
+    X, y = make_classification(
+        n_samples=300, n_features=6, n_informative=4, random_state=0
+    )
+    return X, np.where(y == 1, "yes", "no")
+
+
+def _multilabel():
+    X, Y = make_multilabel_classification(
+        n_samples=200, n_features=8, n_classes=3, random_state=0
+    )
+    return StandardScaler().fit_transform(X), Y
+
+
+_TARGETS = {"multiclass": _iris, "binary": _binary, "multilabel": _multilabel}
+
+
+# --------------------------------------------------------------------------
+# The three kinds of targets
+
+
+def test_multiclass():
+    X, y = _iris()
+    clf = SGDNetClassifier(**SMALL, learning_rate=0.05, batch_size=16, max_iter=30)
+    clf.fit(X, y)
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.out_activation_ == "softmax"
+    assert clf.n_outputs_ == 3
+    assert clf.coefs_[-1].shape == (8, 3)
+    pred = clf.predict(X)
+    assert pred.shape == (150,)
+    assert set(pred) <= {0, 1, 2}
+    proba = clf.predict_proba(X)
+    assert proba.shape == (150, 3)
+    assert np.all((proba >= 0) & (proba <= 1))
+    assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    assert_array_equal(pred, clf.classes_[proba.argmax(axis=1)])
+    assert_allclose(clf.predict_log_proba(X), np.log(proba), rtol=1e-10, atol=1e-12)
+    assert clf.score(X, y) == accuracy_score(y, pred)
+    assert clf.score(X, y) >= 0.9
+
+
+def test_multiclass_string_labels_keep_their_order():
+    X, y = _iris()
+    names = np.array(["virginica", "setosa", "versicolor"])[y]
+    clf = SGDNetClassifier(**SMALL, learning_rate=0.05, max_iter=30).fit(X, names)
+    assert_array_equal(clf.classes_, ["setosa", "versicolor", "virginica"])
+    proba = clf.predict_proba(X)
+    assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
+    # the column of a class is its probability: high on its own samples
+    for k, label in enumerate(clf.classes_):
+        assert proba[names == label, k].mean() > 0.5
+
+
+def test_binary_with_string_labels():
+    X, y = _binary()
+    clf = SGDNetClassifier(**SMALL, learning_rate=0.05, max_iter=30).fit(X, y)
+    assert_array_equal(clf.classes_, ["no", "yes"])
+    assert clf.out_activation_ == "logistic"
+    assert clf.n_outputs_ == 1
+    assert clf.coefs_[-1].shape == (8, 1)
+    assert clf.intercepts_[-1].shape == (1,)
+    pred = clf.predict(X)
+    assert pred.dtype.kind in "UO"
+    assert set(pred) <= {"no", "yes"}
+    proba = clf.predict_proba(X)
+    assert proba.shape == (300, 2)
+    assert np.all((proba >= 0) & (proba <= 1))
+    assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    assert_array_equal(pred, np.where(proba[:, 1] > 0.5, "yes", "no"))
+    assert_allclose(clf.predict_log_proba(X), np.log(proba), rtol=1e-10, atol=1e-12)
+    assert clf.score(X, y) == accuracy_score(y, pred)
+    assert clf.score(X, y) > 0.85
+
+
+def test_multilabel_indicator_targets():
+    X, Y = _multilabel()
+    clf = SGDNetClassifier(
+        hidden_layer_sizes=(16,),
+        learning_rate=0.05,
+        batch_size=20,
+        max_iter=30,
+        random_state=0,
+    ).fit(X, Y)
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.out_activation_ == "logistic"
+    assert clf.n_outputs_ == 3
+    pred = clf.predict(X)
+    assert pred.shape == Y.shape
+    assert set(np.unique(pred)) <= {0, 1}
+    proba = clf.predict_proba(X)
+    assert proba.shape == Y.shape
+    assert np.all((proba >= 0) & (proba <= 1))
+    # one independent probability per label: rows need not sum to one
+    assert np.abs(proba.sum(axis=1) - 1).max() > 0.1
+    assert_array_equal(pred, (proba > 0.5).astype(int))
+    assert_allclose(clf.predict_log_proba(X), np.log(proba), rtol=1e-10, atol=1e-12)
+    assert clf.score(X, Y) == accuracy_score(Y, pred)  # subset accuracy
+    assert (pred == Y).mean() > 0.8  # each label is learned
+
+
+def test_column_vector_y_is_treated_as_1d():
+    X, y = _iris()
+    flat = SGDNetClassifier(**SMALL, max_iter=3).fit(X, y)
+    with pytest.warns(DataConversionWarning):
+        column = SGDNetClassifier(**SMALL, max_iter=3).fit(X, y.reshape(-1, 1))
+    assert column.out_activation_ == "softmax"
+    assert_array_equal(column.coefs_[0], flat.coefs_[0])
+    assert column.predict(X).shape == (150,)
+
+
+def test_one_class_raises():
+    X, y = _iris()
+    with pytest.raises(ValueError, match="one class"):
+        SGDNetClassifier(**SMALL).fit(X, np.zeros(len(y)))
+    weight = (y == 1).astype(float)
+    with pytest.raises(ValueError, match="one class"):
+        SGDNetClassifier(**SMALL).fit(X, y, sample_weight=weight)
+
+
+def test_predict_log_proba_is_stable_for_extreme_logits():
+    X, y = _iris()
+    clf = SGDNetClassifier(hidden_layer_sizes=(), max_iter=1, random_state=0)
+    clf.fit(X, y)
+    clf.coefs_ = [np.array([[1e3, -1e3, 0.0]] * 4)]  # logits of order 1e3
+    clf.intercepts_ = [np.zeros(3)]
+    log_proba = clf.predict_log_proba(X)
+    assert np.all(np.isfinite(log_proba))
+    assert log_proba.min() < -100  # not clipped at log(tiny)
+    z = X @ clf.coefs_[0]
+    expected = z - z.max(axis=1, keepdims=True)
+    expected -= np.log(np.exp(expected).sum(axis=1, keepdims=True))
+    assert_allclose(log_proba, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_float32_probabilities():
+    for make in _TARGETS.values():
+        X, y = make()
+        clf = SGDNetClassifier(**SMALL, max_iter=3).fit(X.astype(np.float32), y)
+        assert clf.predict_proba(X).dtype == np.float32
+        assert clf.predict_log_proba(X).dtype == np.float32
+        assert np.all(np.isfinite(clf.predict_log_proba(X)))
+
+
+# --------------------------------------------------------------------------
+# Learning quality
+
+
+def test_digits_reach_95_percent_in_20_epochs():
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=y
+    )
+    clf = make_pipeline(
+        StandardScaler(),
+        SGDNetClassifier(
+            hidden_layer_sizes=(64,),
+            learning_rate=0.02,
+            momentum=0.9,
+            batch_size=32,
+            max_iter=20,
+            random_state=0,
+        ),
+    ).fit(X_train, y_train)
+    assert clf[-1].n_iter_ <= 20
+    assert clf.score(X_test, y_test) >= 0.95
+
+
+def test_grid_search_over_policies():
+    X, y = _iris()
+    grid = GridSearchCV(
+        SGDNetClassifier(**SMALL, max_iter=15),
+        [
+            {"learning_rate": [Constant()], "learning_rate__alpha": [1e-5, 0.1]},
+            {"learning_rate": [StepDecay(every=5)], "learning_rate__alpha": [1e-5]},
+        ],
+        cv=3,
+    ).fit(X, y)
+    assert grid.best_params_["learning_rate__alpha"] == 0.1
+    assert isinstance(grid.best_estimator_.learning_rate, Constant)
+    assert grid.best_estimator_.learning_rate.alpha == 0.1
+
+
+# --------------------------------------------------------------------------
+# The reported loss: log-loss of the weights before the step
+
+
+def _forward(coefs, intercepts, X):
+    """Output logits of a relu network, written out independently."""
+    a = X
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        a = a @ W + b
+        if i < len(coefs) - 1:
+            a = np.maximum(a, 0)
+    return a
+
+
+def _log_loss(kind, y, z, weight, classes):
+    if kind == "multiclass":
+        return log_loss(y, softmax(z, axis=1), sample_weight=weight, labels=classes)
+    if kind == "binary":
+        return log_loss(y, expit(z[:, 0]), sample_weight=weight, labels=classes)
+    # multilabel: one logistic loss per label, summed over labels
+    return sum(
+        log_loss(y[:, k], expit(z[:, k]), sample_weight=weight, labels=[0, 1])
+        for k in range(y.shape[1])
+    )
+
+
+@pytest.mark.parametrize("kind", list(_TARGETS))
+def test_loss_curve_is_the_weighted_log_loss_before_each_step(kind):
+    # one full batch per epoch, no shuffling: epoch e takes exactly one step,
+    # and loss_curve_[e] is the loss of the weights before that step plus
+    # the l2 term of the weights at the end of the epoch
+    X, y = _TARGETS[kind]()
+    rng = np.random.RandomState(0)
+    weight = rng.uniform(0.2, 2.0, size=len(y))
+    n_out = {"multiclass": 3, "binary": 1, "multilabel": 3}[kind]
+    # moderate logits, so that log_loss (which computes 1 - p) stays exact
+    coefs0 = [
+        rng.normal(scale=0.5, size=(X.shape[1], 5)),
+        rng.normal(scale=0.5, size=(5, n_out)),
+    ]
+    intercepts0 = [rng.normal(scale=0.5, size=5), rng.normal(scale=0.5, size=n_out)]
+    l2 = 0.01
+
+    def run(max_iter):
+        clf = SGDNetClassifier(
+            hidden_layer_sizes=(5,),
+            learning_rate=0.1,
+            l2=l2,
+            batch_size=10_000,
+            shuffle=False,
+            max_iter=max_iter,
+            warm_start=True,
+            random_state=0,
+        )
+        clf.coefs_ = [c.copy() for c in coefs0]
+        clf.intercepts_ = [b.copy() for b in intercepts0]
+        return clf.fit(X, y, sample_weight=weight)
+
+    one, two = run(1), run(2)
+    classes = one.classes_ if kind != "multilabel" else None
+
+    def penalty(coefs):
+        return 0.5 * l2 * sum(float((W**2).sum()) for W in coefs)
+
+    expected0 = _log_loss(kind, y, _forward(coefs0, intercepts0, X), weight, classes)
+    assert one.loss_curve_[0] == pytest.approx(
+        expected0 + penalty(one.coefs_), rel=1e-9
+    )
+    assert two.loss_curve_[0] == one.loss_curve_[0]
+    expected1 = _log_loss(
+        kind, y, _forward(one.coefs_, one.intercepts_, X), weight, classes
+    )
+    assert two.loss_curve_[1] == pytest.approx(
+        expected1 + penalty(two.coefs_), rel=1e-9
+    )
+    assert two.loss_curve_[1] < two.loss_curve_[0]  # the step was downhill
+
+
+# --------------------------------------------------------------------------
+# partial_fit and labels
+
+
+def test_partial_fit_requires_classes_on_first_call():
+    X, y = _iris()
+    clf = SGDNetClassifier(**SMALL)
+    with pytest.raises(ValueError, match="classes"):
+        clf.partial_fit(X, y)
+    assert not hasattr(clf, "coefs_")
+    clf.partial_fit(X, y, classes=[2, 0, 1])
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    clf.partial_fit(X, y)  # later calls need no classes
+    clf.partial_fit(X, y, classes=[0, 1, 2])  # ... but may repeat them
+    assert clf.n_iter_ == 3
+
+
+def test_partial_fit_rejects_labels_outside_classes():
+    X, y = _iris()
+    with pytest.raises(ValueError, match="not in classes"):
+        SGDNetClassifier(**SMALL).partial_fit(X, y, classes=[0, 1])
+    clf = SGDNetClassifier(**SMALL).partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match="not in classes"):
+        clf.partial_fit(X, np.where(y == 2, 3, y))
+    with pytest.raises(ValueError, match="classes"):
+        clf.partial_fit(X, y, classes=[0, 1, 2, 3])
+    assert clf.n_iter_ == 1
+
+
+def test_partial_fit_with_a_subset_of_classes_per_batch():
+    X, y = _iris()
+    clf = SGDNetClassifier(**SMALL, learning_rate=0.05)
+    order = np.random.RandomState(0).permutation(len(y))
+    X, y = X[order], y[order]
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    for _ in range(10):
+        clf.partial_fit(X[y != 2], y[y != 2])  # a batch without class 2
+        clf.partial_fit(X[y == 2], y[y == 2])  # a batch of class 2 only
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.predict_proba(X).shape == (150, 3)
+    assert clf.n_iter_ == 21
+
+
+def test_first_partial_fit_batch_may_hold_a_single_class():
+    # a stream's first batch may hold one of the declared classes only:
+    # ``classes`` tells the model every label, as in scikit-learn's
+    # SGDClassifier and MLPClassifier
+    X, y = _iris()
+    clf = SGDNetClassifier(**SMALL)
+    clf.partial_fit(X[y == 0], y[y == 0], classes=[0, 1, 2])
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.n_iter_ == 1
+    clf.partial_fit(X, y)
+    assert clf.n_iter_ == 2
+
+
+def test_partial_fit_multilabel():
+    X, Y = _multilabel()
+    clf = SGDNetClassifier(**SMALL, learning_rate=0.05)
+    clf.partial_fit(X, Y, classes=np.arange(3))
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.out_activation_ == "logistic"
+    for _ in range(3):
+        clf.partial_fit(X, Y)
+    assert clf.predict(X).shape == Y.shape
+    assert clf.n_iter_ == 4
+
+
+def test_multilabel_partial_fit_after_fit_checks_the_columns():
+    X, Y = _multilabel()
+    clf = SGDNetClassifier(**SMALL, max_iter=2).fit(X, Y)
+    clf.partial_fit(X, Y)
+    assert clf.n_iter_ == 3
+    with pytest.raises(ValueError, match="3 columns"):
+        clf.partial_fit(X, Y[:, :2])
+
+
+def test_warm_start_rejects_new_classes():
+    X, y = _iris()
+    clf = SGDNetClassifier(**SMALL, max_iter=2, warm_start=True).fit(X, y)
+    coefs = [c.copy() for c in clf.coefs_]
+    with pytest.raises(ValueError, match="not in classes"):
+        clf.fit(X, np.where(y == 2, 5, y))
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    for a, b in zip(coefs, clf.coefs_, strict=True):
+        assert_array_equal(a, b)
+
+
+def test_fit_without_warm_start_accepts_new_classes():
+    X, y = _iris()
+    clf = SGDNetClassifier(**SMALL, max_iter=2).fit(X, y)
+    clf.fit(X[y < 2], np.where(y[y < 2] == 0, "a", "b"))
+    assert_array_equal(clf.classes_, ["a", "b"])
+    assert clf.out_activation_ == "logistic"
+    assert clf.n_outputs_ == 1
+
+
+def test_early_stopping_validation_is_stratified_accuracy():
+    X, y = _iris()
+    clf = SGDNetClassifier(
+        **SMALL,
+        learning_rate=0.05,
+        batch_size=16,
+        max_iter=100,
+        early_stopping=True,
+        validation_fraction=0.2,
+    ).fit(X, y)
+    _, X_val, _, y_val = train_test_split(
+        X, y, test_size=30, random_state=0, stratify=y
+    )
+    assert np.bincount(y_val).tolist() == [10, 10, 10]
+    # every validation score is an accuracy on 30 samples
+    scores = np.array(clf.validation_scores_) * 30
+    assert_allclose(scores, np.round(scores), atol=1e-9)
+    assert clf.score(X_val, y_val) == clf.best_validation_score_
+
+
+def test_sample_weight_shifts_the_decision():
+    X, y = _binary()
+    # weighting the "yes" samples heavily makes the model say "yes" more often
+    plain = SGDNetClassifier(**SMALL, max_iter=20).fit(X, y)
+    weight = np.where(y == "yes", 10.0, 1.0)
+    weighted = SGDNetClassifier(**SMALL, max_iter=20).fit(X, y, sample_weight=weight)
+    assert (weighted.predict(X) == "yes").sum() > (plain.predict(X) == "yes").sum()
+
+
+def test_predict_proba_of_warned_array_after_frame_fit():
+    X, y = _iris()
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    clf = SGDNetClassifier(**SMALL, max_iter=3).fit(frame, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        assert_array_equal(clf.predict_proba(X), clf.predict_proba(frame))
