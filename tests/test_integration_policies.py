@@ -1,0 +1,218 @@
+"""Every learning-rate policy inside the estimators.
+
+The estimator must apply exactly the schedule :func:`trace` describes,
+continue it across ``partial_fit`` calls and pickling, and feed feedback
+policies the right signal.
+"""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_lr import SGDNetClassifier, SGDNetRegressor
+from sklearn_lr.schedules import (
+    BoldDriver,
+    Constant,
+    CosineAnnealing,
+    CosineWarmRestarts,
+    Cyclic,
+    ExponentialDecay,
+    InverseTimeDecay,
+    MultiStepDecay,
+    OneCycle,
+    PolynomialDecay,
+    ReduceOnPlateau,
+    Sequential,
+    StepDecay,
+    Warmup,
+    trace,
+)
+
+POLICIES = [
+    Constant(alpha=0.05),
+    InverseTimeDecay(alpha=0.05, decay=0.5),
+    ExponentialDecay(alpha=0.05, gamma=0.8),
+    ExponentialDecay(alpha=0.05, gamma=0.8, staircase=True),
+    StepDecay(alpha=0.05, drop=0.5, every=1.5),
+    MultiStepDecay(alpha=0.05, milestones=(2, 3.5), drop=0.3),
+    PolynomialDecay(alpha=0.05, end_alpha=0.001, power=2.0),
+    CosineAnnealing(alpha=0.05, min_alpha=0.001),
+    CosineWarmRestarts(alpha=0.05, period=1.5, mult=2),
+    Cyclic(min_alpha=0.005, max_alpha=0.05, step_size=1.25),
+    Cyclic(min_alpha=0.005, max_alpha=0.05, step_size=1.0, mode="triangular2"),
+    Cyclic(min_alpha=0.005, max_alpha=0.05, step_size=1.0, mode="exp_range", gamma=0.7),
+    OneCycle(max_alpha=0.1),
+    OneCycle(max_alpha=0.1, anneal="linear", three_phase=True, pct_start=0.25),
+    ReduceOnPlateau(alpha=0.05, patience=0, factor=0.5, threshold=0.05),
+    BoldDriver(alpha=0.03, increase=1.2, decrease=0.5),
+    Warmup(CosineAnnealing(alpha=0.05), epochs=1.5, start_factor=0.1),
+    Sequential(
+        [Warmup(Constant(alpha=0.05), epochs=1.0), StepDecay(alpha=0.05, every=1)],
+        milestones=[2.5],
+    ),
+]
+IDS = [repr(p) for p in POLICIES]
+N_EPOCHS = 6
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _net(policy, **params):
+    defaults = dict(
+        hidden_layer_sizes=(8,),
+        learning_rate=policy,
+        batch_size=32,  # 150 samples: 5 steps per epoch, the last one short
+        max_iter=N_EPOCHS,
+        tol=0.0,
+        n_iter_no_change=1000,
+        random_state=0,
+    )
+    return SGDNetClassifier(**{**defaults, **params})
+
+
+def _fit(estimator, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=IDS)
+def test_lr_history_equals_trace(policy, data):
+    X, y = data
+    est = _fit(_net(clone(policy)), X, y)
+    assert est.n_iter_ == N_EPOCHS
+    expected = trace(policy, N_EPOCHS, steps_per_epoch=5, losses=est.loss_curve_)
+    np.testing.assert_array_equal(est.lr_history_, expected)
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=IDS)
+def test_fit_equals_partial_fit_calls(policy, data):
+    X, y = data
+    fitted = _fit(_net(clone(policy), shuffle=False), X, y)
+    streamed = _net(clone(policy), shuffle=False)
+    for _ in range(N_EPOCHS):
+        streamed.partial_fit(X, y, classes=np.unique(y))
+    np.testing.assert_array_equal(streamed.lr_history_, fitted.lr_history_)
+    for a, b in zip(streamed.coefs_, fitted.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert streamed.n_iter_ == fitted.n_iter_ == N_EPOCHS
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=IDS)
+def test_pickle_mid_schedule_resumes_exactly(policy, data):
+    X, y = data
+    classes = np.unique(y)
+    uninterrupted = _net(clone(policy))
+    interrupted = _net(clone(policy))
+    for epoch in range(N_EPOCHS):
+        uninterrupted.partial_fit(X, y, classes=classes)
+        interrupted.partial_fit(X, y, classes=classes)
+        if epoch == 2:
+            interrupted = pickle.loads(pickle.dumps(interrupted))
+    np.testing.assert_array_equal(interrupted.lr_history_, uninterrupted.lr_history_)
+    for a, b in zip(interrupted.coefs_, uninterrupted.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=IDS)
+def test_training_never_mutates_the_policy(policy, data):
+    X, y = data
+    before = pickle.dumps(policy)
+    est = _fit(_net(policy), X, y)
+    est.partial_fit(X, y)
+    assert pickle.dumps(policy) == before
+    assert est.learning_rate is policy
+
+
+def test_horizon_policies_use_max_iter(data):
+    X, y = data
+    est = _fit(_net(CosineAnnealing(alpha=0.05, min_alpha=0.0), max_iter=4), X, y)
+    steps = np.arange(4 * 5) / 5  # the clock of every step
+    np.testing.assert_allclose(est.lr_history_, 0.025 * (1 + np.cos(np.pi * steps / 4)))
+
+
+def test_partial_fit_clock_continues_one_epoch_per_call(data):
+    X, y = data
+    est = _net(StepDecay(alpha=0.08, drop=0.5, every=1))
+    for _ in range(3):
+        est.partial_fit(X[:64], y[:64], classes=np.unique(y))  # 2 steps per call
+    np.testing.assert_allclose(est.lr_history_, [0.08, 0.08, 0.04, 0.04, 0.02, 0.02])
+
+
+def test_reduce_on_plateau_monitors_validation_score_with_early_stopping(data):
+    X, y = data
+    policy = ReduceOnPlateau(alpha=0.05, patience=0, factor=0.5, threshold=0.0)
+    est = _fit(_net(policy, early_stopping=True, validation_fraction=0.2), X, y)
+    # replay the run: the schedule saw the validation score, not the loss
+    schedule = policy.start(max_epochs=N_EPOCHS)
+    steps = len(est.lr_history_) // est.n_iter_
+    replay = []
+    for epoch in range(est.n_iter_):
+        replay += [schedule.rate(epoch + b / steps) for b in range(steps)]
+        schedule.observe(
+            epoch + 1,
+            loss=est.loss_curve_[epoch],
+            score=est.validation_scores_[epoch],
+        )
+    np.testing.assert_array_equal(est.lr_history_, replay)
+    by_loss = trace(policy, est.n_iter_, steps, losses=est.loss_curve_)
+    assert not np.array_equal(est.lr_history_, by_loss)
+
+
+def test_feedback_changes_appear_in_verbose_output(data, capsys):
+    X, y = data
+    est = _fit(
+        _net(BoldDriver(alpha=0.03, increase=1.5, decrease=0.5), verbose=1), X, y
+    )
+    lines = [line for line in capsys.readouterr().out.splitlines() if "alpha" in line]
+    assert len(lines) == N_EPOCHS
+    printed = [float(line.split("alpha ")[1].split(",")[0]) for line in lines]
+    # the last alpha of every epoch, as applied
+    np.testing.assert_allclose(printed, est.lr_history_[4::5], rtol=1e-5)
+    assert len(set(np.round(printed, 8))) > 1  # the driver did move alpha
+
+
+@pytest.mark.parametrize(
+    "policy, parameter",
+    [
+        (StepDecay(drop=2.0), "drop"),
+        (Constant(alpha=-0.1), "alpha"),
+        (Cyclic(min_alpha=0.5, max_alpha=0.1), "min_alpha"),
+        (OneCycle(pct_start=1.5), "pct_start"),
+        (ReduceOnPlateau(factor=1.0), "factor"),
+        (MultiStepDecay(milestones=(5, 2)), "milestones"),
+        (Warmup(StepDecay(drop=-1.0)), "drop"),
+    ],
+)
+def test_bad_policy_hyperparameters_fail_at_fit(policy, parameter, data):
+    X, y = data
+    est = _fit(_net(0.05), X, y)
+    coefs = [c.copy() for c in est.coefs_]
+    est.set_params(learning_rate=policy)
+    with pytest.raises(ValueError, match=parameter) as info:
+        est.fit(X, y)
+    assert type(policy).__name__ in str(info.value) or "Warmup" in repr(policy)
+    for a, b in zip(est.coefs_, coefs, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_regressor_applies_policies_too():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    y = X @ [1.0, -2.0, 0.5]
+    policy = OneCycle(max_alpha=0.05)
+    est = SGDNetRegressor(
+        (8,), learning_rate=policy, batch_size=25, max_iter=4, random_state=0
+    )
+    _fit(est, X, y)
+    np.testing.assert_array_equal(est.lr_history_, trace(policy, 4, 4))
