@@ -23,10 +23,12 @@ from ._demo import (
     DATASETS,
     DEFAULT_ALPHAS,
     DEFAULT_TARGET_SCORE,
+    FAMILIES,
     HIDDEN_LAYER_SIZES,
     MAX_INTEGER_CLASSES,
     REGRESSION,
     DemoError,
+    auto_n_jobs,
     best_per_family,
     check_folds,
     check_plot_file,
@@ -80,11 +82,16 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line instead of usage + message
+    """An argument parser whose errors `main` reports in one line."""
+
+    def error(self, message: str) -> None:
+        """Raise instead of printing the usage and exiting."""
         raise _UsageError(message)
 
 
 def _int_at_least(low: int) -> Callable[[str], int]:
+    """An argparse ``type`` accepting integers >= `low`."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -102,6 +109,7 @@ def _int_at_least(low: int) -> Callable[[str], int]:
 
 
 def _finite_float(text: str) -> float:
+    """Argparse ``type``: a finite float."""
     try:
         value = float(text)
     except ValueError:
@@ -112,6 +120,7 @@ def _finite_float(text: str) -> float:
 
 
 def _alphas(text: str) -> tuple[float, ...]:
+    """Argparse ``type``: comma-separated peak alphas in `ALPHA_RANGE`, sorted."""
     values = []
     for part in text.split(","):
         try:
@@ -128,6 +137,7 @@ def _alphas(text: str) -> tuple[float, ...]:
 
 
 def _n_jobs(text: str) -> int:
+    """Argparse ``type``: a non-zero number of jobs, as in scikit-learn."""
     try:
         value = int(text)
     except ValueError:
@@ -203,9 +213,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--n-jobs",
         type=_n_jobs,
-        default=2,
         metavar="J",
-        help="parallel jobs (default: 2; -1: all cores)",
+        help="parallel jobs (-1: all cores; default: 2 when the run is long "
+        "enough to repay starting worker processes, else 1)",
     )
     parser.add_argument(
         "--random-state",
@@ -222,6 +232,78 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quiet", action="store_true", help="print the table only")
     return parser
+
+
+def _run(args: argparse.Namespace) -> None:
+    """Load the data, run the comparison, print the table (and save the plot).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed and checked command-line arguments.
+
+    Raises
+    ------
+    DemoError
+        On unusable data or plot file.
+    """
+    if args.plot is not None:
+        check_plot_file(args.plot)  # before the long run, not after
+    if args.csv is not None:
+        data = load_csv(args.csv, args.target, args.task or "auto")
+    else:
+        data = load_dataset(args.dataset or "digits")
+    check_folds(data, args.cv)
+    target = (
+        DEFAULT_TARGET_SCORE[data.task]
+        if args.target_score is None
+        else args.target_score
+    )
+    if not args.quiet:
+        print(data.describe())
+        print(
+            f"network {HIDDEN_LAYER_SIZES}, batch {BATCH_SIZE}, SGD momentum 0.9, "
+            f"{args.epochs} epochs, {args.cv}-fold CV, peak alpha in "
+            f"{{{', '.join(f'{a:g}' for a in args.alphas)}}}",
+            flush=True,
+        )
+    n_jobs = args.n_jobs
+    if n_jobs is None:
+        n_jobs = auto_n_jobs(
+            len(data.y),
+            cv=args.cv,
+            epochs=args.epochs,
+            n_settings=len(FAMILIES) * len(args.alphas),
+        )
+    start = time.perf_counter()
+    candidates = run(
+        data,
+        epochs=args.epochs,
+        cv=args.cv,
+        alphas=args.alphas,
+        n_jobs=n_jobs,
+        random_state=args.random_state,
+    )
+    elapsed = time.perf_counter() - start
+    ranked = best_per_family(candidates, target)
+    if not args.quiet:
+        print()
+    print(format_table(ranked, target))
+    if not args.quiet:
+        if any(c.diverged for c in ranked):
+            print("* diverged in some fold; the last finite weights were kept")
+        with config_context(print_changed_only=False):
+            print(f"\nbest: {ranked[0].policy!r}")
+        print(
+            f"{len(candidates)} settings x {args.cv} folds in {elapsed:.1f} s "
+            f"(n_jobs={n_jobs})"
+        )
+    if args.plot is not None:
+        score = "accuracy" if data.task == CLASSIFICATION else "R²"
+        title = f"{data.name}: mean {args.cv}-fold CV {score} per epoch"
+        plot(ranked, args.plot, target, title, score)
+        if not args.quiet:
+            print(f"figure saved to {args.plot}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,55 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 0
 
     try:
-        if args.plot is not None:
-            check_plot_file(args.plot)  # before the long run, not after
-        if args.csv is not None:
-            data = load_csv(args.csv, args.target, args.task or "auto")
-        else:
-            data = load_dataset(args.dataset or "digits")
-        check_folds(data, args.cv)
-        target = (
-            DEFAULT_TARGET_SCORE[data.task]
-            if args.target_score is None
-            else args.target_score
-        )
-        if not args.quiet:
-            print(data.describe())
-            print(
-                f"network {HIDDEN_LAYER_SIZES}, batch {BATCH_SIZE}, SGD momentum 0.9, "
-                f"{args.epochs} epochs, {args.cv}-fold CV, peak alpha in "
-                f"{{{', '.join(f'{a:g}' for a in args.alphas)}}}",
-                flush=True,
-            )
-        start = time.perf_counter()
-        candidates = run(
-            data,
-            epochs=args.epochs,
-            cv=args.cv,
-            alphas=args.alphas,
-            n_jobs=args.n_jobs,
-            random_state=args.random_state,
-        )
-        elapsed = time.perf_counter() - start
-        ranked = best_per_family(candidates, target)
-        if not args.quiet:
-            print()
-        print(format_table(ranked, target))
-        if not args.quiet:
-            if any(c.diverged for c in ranked):
-                print("* diverged in some fold; the last finite weights were kept")
-            with config_context(print_changed_only=False):
-                print(f"\nbest: {ranked[0].policy!r}")
-            print(
-                f"{len(candidates)} settings x {args.cv} folds in {elapsed:.1f} s "
-                f"(n_jobs={args.n_jobs})"
-            )
-        if args.plot is not None:
-            score = "accuracy" if data.task == CLASSIFICATION else "R²"
-            title = f"{data.name}: mean {args.cv}-fold CV {score} per epoch"
-            plot(ranked, args.plot, target, title, score)
-            if not args.quiet:
-                print(f"figure saved to {args.plot}")
+        _run(args)
     except DemoError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

@@ -25,18 +25,38 @@ from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
 )
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from . import _network
 from .optimizers import make_optimizer
 from .schedules import _as_policy
 
+_controller = None
+
+
+def _blas_threads(limit):
+    """Context limiting BLAS to ``limit`` threads (None: leave as is).
+
+    Inspecting the loaded native libraries costs milliseconds, as much as a
+    whole small epoch, so the process-wide controller is created once, on
+    first use. It holds no training state (scikit-learn keeps the same
+    handle in ``sklearn.utils.fixes``).
+    """
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=limit, user_api="blas")
+
 
 class DivergenceWarning(ConvergenceWarning):
     """Training stopped because the loss became non-finite or exploded.
 
-    The weights of the last finite epoch are restored, so predictions stay
-    finite. The message names the epoch and the learning rate.
+    An epoch diverges when its mean training loss is not finite, a weight is
+    not finite, or the loss exceeds 10^4 times the larger of 1 and the loss
+    of the run's first batch. The weights and optimizer state of the last
+    good epoch are restored, so predictions stay finite; the estimator's
+    ``divergence_epoch_`` records the epoch. The message names the epoch
+    and the learning rate.
     """
 
 
@@ -250,7 +270,7 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
         limit = 1 if batch_size < _SINGLE_THREAD_BATCH else None
         max_epochs = 1 if incremental else self.max_iter
         with (
-            threadpool_limits(limits=limit, user_api="blas"),
+            _blas_threads(limit),
             np.errstate(
                 over="ignore", invalid="ignore", divide="ignore", under="ignore"
             ),
@@ -378,7 +398,10 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
                 theta, shapes, self.l2
             )
 
-            if self._diverged(epoch_loss, theta):
+            # A diverged epoch still happened: it is recorded and observed
+            # (so feedback policies can react), but its weights are undone.
+            diverged = self._diverged(epoch_loss, theta)
+            if diverged:
                 theta[...] = good_theta
                 optimizer.restore(good_optimizer)
                 self.divergence_epoch_ = epoch + 1
@@ -389,9 +412,9 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
                     DivergenceWarning,
                     stacklevel=4,
                 )
-                break
-            np.copyto(good_theta, theta)
-            good_optimizer = optimizer.snapshot()
+            else:
+                np.copyto(good_theta, theta)
+                good_optimizer = optimizer.snapshot()
             rates_per_epoch.append(rates)
             self.n_iter_ += 1
             self.t_ += n_samples
@@ -408,6 +431,8 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
                     message += f", validation score {score:.6f}"
                 elapsed = time.perf_counter() - epoch_start
                 print(f"{message}, alpha {rates[-1]:.6g}, {elapsed:.2f} s")
+            if diverged:
+                break
 
             if validation is not None:
                 improved = score > self.best_validation_score_

@@ -37,6 +37,7 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.parallel import Parallel, delayed
+from threadpoolctl import threadpool_limits
 
 from ._classifier import SGDNetClassifier
 from ._regressor import SGDNetRegressor
@@ -77,6 +78,11 @@ BATCH_SIZE = 32
 # has at most this many distinct values.
 MAX_INTEGER_CLASSES = 20
 NEVER = "—"
+# Parallel runs pay for starting worker processes (a few seconds) only when
+# the work is larger than this, in sample-epochs (see `auto_n_jobs`).
+PARALLEL_MIN_WORK = 500_000
+# Per-epoch overhead of a partial_fit call and a held-out score, in samples.
+EPOCH_OVERHEAD = 300
 
 
 class DemoError(Exception):
@@ -139,6 +145,7 @@ def load_dataset(name: str) -> Data:
 
 
 def _parse_float(text: str) -> float | None:
+    """`text` as a float, or None if it is not a number."""
     try:
         return float(text)
     except ValueError:
@@ -173,9 +180,11 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
     path = Path(path)
     try:
         with path.open(newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file)
+            # (line number where the record ends, fields), blank lines skipped
             rows = [
-                (line, row)
-                for line, row in enumerate(csv.reader(file), start=1)
+                (reader.line_num, row)
+                for row in reader
                 if any(field.strip() for field in row)
             ]
     except FileNotFoundError:
@@ -211,15 +220,14 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
             text = row[i].strip()
             value = _parse_float(text)
             if value is None or not math.isfinite(value):
-                kind = (
-                    "missing"
-                    if not text
-                    else "non-numeric"
-                    if value is None
-                    else ("non-finite")
-                )
+                if not text:
+                    problem = "missing value"
+                elif value is None:
+                    problem = f"non-numeric value {text!r}"
+                else:
+                    problem = f"non-finite value {text!r}"
                 raise DemoError(
-                    f"{kind} value {text!r} in feature column {header[i]!r} "
+                    f"{problem} in feature column {header[i]!r} "
                     f"(line {line}); features must be finite numbers"
                 )
             X[r, j] = value
@@ -282,13 +290,14 @@ def check_folds(data: Data, cv: int) -> None:
     n = len(data.y)
     if data.task == CLASSIFICATION:
         classes, counts = np.unique(data.y, return_counts=True)
+        classes = classes.tolist()  # plain Python labels for the messages
         if len(classes) < 2:
             raise DemoError(
                 f"classification needs at least 2 classes; the target has only "
                 f"{classes[0]!r}"
             )
         if counts.min() < cv:
-            rare = classes[np.argmin(counts)]
+            rare = classes[int(np.argmin(counts))]
             raise DemoError(
                 f"too few rows: class {rare!r} has {counts.min()} sample(s), and "
                 f"{cv}-fold CV needs at least {cv} per class"
@@ -460,7 +469,10 @@ def make_grid(epochs: int, alphas: Sequence[float]) -> list[Candidate]:
 # -------------------------------------------------------------------- runs
 
 
-def _make_estimator(task: str, policy: object, epochs: int, random_state: int):
+def _make_estimator(
+    task: str, policy: object, epochs: int, random_state: int
+) -> SGDNetClassifier | SGDNetRegressor:
+    """The demo's network for `task`, trained with `policy` over `epochs`."""
     cls = SGDNetClassifier if task == CLASSIFICATION else SGDNetRegressor
     # max_iter sets the horizon of policies with n_epochs=None
     return cls(
@@ -498,13 +510,35 @@ def _fold_data(data: Data, cv: int, random_state: int) -> list[tuple]:
 
 
 def _train_fold(
-    estimator, fold, epochs: int, classes
+    estimator: SGDNetClassifier | SGDNetRegressor,
+    fold: tuple,
+    epochs: int,
+    classes: np.ndarray | None,
 ) -> tuple[np.ndarray, float, bool]:
     """Train on one fold, one ``partial_fit`` call per epoch, scoring each epoch.
 
-    Returns the held-out score after every epoch, the training seconds and
-    whether training diverged. A diverged epoch keeps the last finite
-    weights (see ``DivergenceWarning``), so the candidate simply scores low.
+    Parameters
+    ----------
+    estimator : SGDNetClassifier or SGDNetRegressor
+        Unfitted network; its ``max_iter`` is `epochs`.
+    fold : tuple
+        ``(X_train, y_train, X_val, y_val)``, standardized.
+    epochs : int
+        Number of ``partial_fit`` calls.
+    classes : ndarray or None
+        All class labels (classification), or None (regression).
+
+    Returns
+    -------
+    scores : ndarray of shape (epochs,)
+        Held-out accuracy or R² after each epoch (-inf for non-finite
+        regression predictions).
+    seconds : float
+        Time spent in ``partial_fit``.
+    diverged : bool
+        Whether some epoch diverged. Its weights were then put back to the
+        last finite epoch's (see ``DivergenceWarning``), so the candidate
+        simply scores low.
     """
     X_train, y_train, X_val, y_val = fold
     classifier = classes is not None
@@ -526,6 +560,30 @@ def _train_fold(
             else:
                 scores[epoch] = -np.inf
     return scores, seconds, estimator.divergence_epoch_ is not None
+
+
+def auto_n_jobs(n_samples: int, *, cv: int, epochs: int, n_settings: int) -> int:
+    """Two jobs when the run is long enough to repay starting workers, else one.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows of the data set.
+    cv : int
+        Number of folds.
+    epochs : int
+        Epochs per run.
+    n_settings : int
+        Number of grid points.
+
+    Returns
+    -------
+    n_jobs : int
+        1 or 2.
+    """
+    n_train = n_samples * (cv - 1) // cv
+    work = n_settings * cv * epochs * (n_train + EPOCH_OVERHEAD)
+    return 2 if work >= PARALLEL_MIN_WORK else 1
 
 
 def run(
@@ -562,16 +620,21 @@ def run(
     folds = _fold_data(data, cv, random_state)
     classes = np.unique(data.y) if data.task == CLASSIFICATION else None
     candidates = make_grid(epochs, alphas)
-    results = Parallel(n_jobs=n_jobs)(
-        delayed(_train_fold)(
-            _make_estimator(data.task, c.policy, epochs, random_state),
-            fold,
-            epochs,
-            classes,
+    # Batches of 32 and small held-out sets run fastest on one BLAS thread
+    # (the estimator's own rule below 512 samples per batch); limiting here,
+    # once, also spares every partial_fit call from switching thread counts.
+    # Worker processes already start with one thread per job.
+    with threadpool_limits(limits=1, user_api="blas"):
+        results = Parallel(n_jobs=n_jobs)(
+            delayed(_train_fold)(
+                _make_estimator(data.task, c.policy, epochs, random_state),
+                fold,
+                epochs,
+                classes,
+            )
+            for c in candidates
+            for fold in folds
         )
-        for c in candidates
-        for fold in folds
-    )
     for i, candidate in enumerate(candidates):
         mine = results[i * cv : (i + 1) * cv]
         candidate.scores = np.vstack([scores for scores, _, _ in mine])
@@ -688,6 +751,8 @@ def check_plot_file(path: str) -> str:
             "--plot needs matplotlib: pip install 'sklearn_lr[plot]'"
         ) from None
     folder = Path(path).parent
+    if Path(path).is_dir():
+        raise DemoError(f"--plot: {path!r} is a folder, not a file name")
     if not folder.is_dir():
         raise DemoError(f"--plot: folder {str(folder)!r} does not exist")
     suffix = Path(path).suffix.lower().lstrip(".")
@@ -726,34 +791,36 @@ def plot(
     fmt = check_plot_file(path)
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(10, 6), layout="constrained")
-    ax = figure.subplots()
+    figure = Figure(figsize=(13, 5.5), layout="constrained")
+    full, zoom = figure.subplots(1, 2)
     styles = ("-", "--", "-.", ":")
     colors = [f"C{i}" for i in range(10)]
-    for i, c in enumerate(ranked):
-        curve = c.curve
-        epochs = np.arange(1, len(curve) + 1)
-        ax.plot(
-            epochs,
-            curve,
-            color=colors[i % len(colors)],
-            linestyle=styles[(i // len(colors)) % len(styles)],
-            marker="o" if len(curve) <= 5 else None,
-            label=f"{c.family.name} ({c.parameters})",
-        )
-    ax.axhline(target, color="0.5", linestyle="--", linewidth=1, label="target")
-    # show the interesting part: from just below the worst final score
+    for ax in (full, zoom):
+        for i, c in enumerate(ranked):
+            curve = c.curve
+            ax.plot(
+                np.arange(1, len(curve) + 1),
+                curve,
+                color=colors[i % len(colors)],
+                linestyle=styles[(i // len(colors)) % len(styles)],
+                marker="o" if len(curve) <= 5 else None,
+                label=f"{c.family.name} ({c.parameters})",
+            )
+        ax.axhline(target, color="0.5", linestyle="--", linewidth=1, label="target")
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    full.set_ylabel(f"mean CV {score}")
+    full.set_title("all epochs")
+    # the right panel zooms on the top: from just below the worst final score
     finals = [c.curve[-1] for c in ranked if math.isfinite(c.curve[-1])]
     if finals:
         finite = np.concatenate([c.curve[np.isfinite(c.curve)] for c in ranked])
         low, high = min(*finals, target), max(float(finite.max()), target)
         margin = 0.05 * max(high - low, 0.01)
-        ax.set_ylim(low - margin, high + margin)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(f"mean CV {score}")
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
+        zoom.set_ylim(low - margin, high + margin)
+    zoom.set_title("zoom on the final scores")
+    figure.suptitle(title)
+    zoom.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
     try:
         figure.savefig(path, format=fmt, dpi=110)
     except (OSError, ValueError) as exc:

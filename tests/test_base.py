@@ -772,13 +772,36 @@ def test_divergence_after_some_epochs_keeps_their_weights(cls):
     assert "1e+04" in str(record[0].message)
     assert not [w for w in record if w.category is not DivergenceWarning]
     assert est.divergence_epoch_ == 4
-    assert est.n_iter_ == 3
-    assert len(est.loss_curve_) == 3
-    assert all(np.isfinite(est.loss_curve_))
+    # the diverged epoch is recorded (its steps were applied, then undone)
+    assert est.n_iter_ == 4
+    assert len(est.loss_curve_) == 4
+    assert all(np.isfinite(est.loss_curve_[:3]))
+    assert not np.isfinite(est.loss_curve_[3]) or est.loss_curve_[3] > 1e3
+    assert len(est.lr_history_) == 4 * len(est.lr_history_) // est.n_iter_
     three = cls(**{**params, "max_iter": 3}, learning_rate=0.01).fit(X, y)
     _assert_same_weights(est, three)
     assert np.all(np.isfinite(_predictions(est, X)))
     assert np.isfinite(est.score(X, y))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_feedback_policy_observes_a_diverged_epoch(cls):
+    X, y = _data(cls)
+    # epoch 1 sets the reference loss, epoch 2 improves so alpha jumps to
+    # 1e4, epoch 3 diverges: the driver must see it and cut alpha to 10
+    policy = BoldDriver(
+        alpha=0.01, increase=1e6, decrease=1e-3, min_alpha=1e-8, max_alpha=1e5
+    )
+    est = cls(**SMALL, learning_rate=policy, batch_size=50, shuffle=False)
+    classes = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est.partial_fit(X, y, **classes)
+    est.partial_fit(X, y, **classes)
+    assert est.schedule_.rate(est.n_iter_) == pytest.approx(1e4)
+    with pytest.warns(DivergenceWarning):
+        est.partial_fit(X, y, **classes)
+    assert est.divergence_epoch_ == 3
+    assert est.schedule_.rate(est.n_iter_) == pytest.approx(10.0)
+    assert np.all(np.isfinite(_predictions(est, X)))
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

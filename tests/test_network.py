@@ -50,8 +50,9 @@ def _ref_split(theta, shapes):
     """Slice theta into weights and biases by hand (weights first, C order)."""
     coefs, intercepts, pos = [], [], 0
     for fan_in, fan_out in shapes:
-        coefs.append(np.array(theta[pos : pos + fan_in * fan_out]).reshape(
-            fan_in, fan_out))
+        coefs.append(
+            np.array(theta[pos : pos + fan_in * fan_out]).reshape(fan_in, fan_out)
+        )
         pos += fan_in * fan_out
     for _, fan_out in shapes:
         intercepts.append(np.array(theta[pos : pos + fan_out]))
@@ -97,8 +98,9 @@ def _ref_loss(z, Y, sample_weight, loss, huber_delta=1.0):
     return float(np.sum(sample_weight * per_sample) / np.sum(sample_weight))
 
 
-def _ref_objective(theta, shapes, X, Y, sample_weight, activation, loss, l2,
-                   huber_delta=1.0):
+def _ref_objective(
+    theta, shapes, X, Y, sample_weight, activation, loss, l2, huber_delta=1.0
+):
     z = _ref_logits(theta, shapes, X, activation)
     coefs, _ = _ref_split(theta, shapes)
     l2_term = 0.5 * l2 * sum(float(np.sum(c * c)) for c in coefs)
@@ -133,8 +135,16 @@ def _targets(rng, n_samples, n_outputs, loss):
     return rng.normal(scale=1.5, size=(n_samples, n_outputs))
 
 
-def _problem(loss, activation="tanh", hidden=(5, 4), n_samples=7, n_features=4,
-             n_outputs=3, dtype=np.float64, seed=0):
+def _problem(
+    loss,
+    activation="tanh",
+    hidden=(5, 4),
+    n_samples=7,
+    n_features=4,
+    n_outputs=3,
+    dtype=np.float64,
+    seed=0,
+):
     """A small random network and batch; sample weights all different."""
     rng = np.random.RandomState(seed)
     shapes = net.layer_shapes(n_features, hidden, n_outputs)
@@ -145,14 +155,33 @@ def _problem(loss, activation="tanh", hidden=(5, 4), n_samples=7, n_features=4,
     return shapes, theta, X, Y, sample_weight
 
 
-def _call(theta, shapes, X, Y, sample_weight, activation, loss, l2=0.0,
-          huber_delta=1.0, batch_size=None, workspace=None):
+def _call(
+    theta,
+    shapes,
+    X,
+    Y,
+    sample_weight,
+    activation,
+    loss,
+    l2=0.0,
+    huber_delta=1.0,
+    batch_size=None,
+    workspace=None,
+):
     """Run loss_and_gradient; return (loss, copy of the gradient, workspace)."""
     if workspace is None:
         batch_size = X.shape[0] if batch_size is None else batch_size
         workspace = net.Workspace.allocate(shapes, batch_size, theta.dtype)
     value = net.loss_and_gradient(
-        theta, shapes, X, Y, sample_weight, activation, loss, l2, workspace,
+        theta,
+        shapes,
+        X,
+        Y,
+        sample_weight,
+        activation,
+        loss,
+        l2,
+        workspace,
         huber_delta=huber_delta,
     )
     return value, workspace.grad.copy(), workspace
@@ -160,16 +189,29 @@ def _call(theta, shapes, X, Y, sample_weight, activation, loss, l2=0.0,
 
 def _poison(workspace):
     """Fill every buffer with NaN so reads of stale memory show up."""
-    buffers = [*workspace.activations, *workspace.deltas, *workspace.scratch,
-               workspace.weights, workspace.grad, workspace.penalty]
+    buffers = [
+        *workspace.activations,
+        *workspace.deltas,
+        *workspace.scratch,
+        workspace.weights,
+        workspace.grad,
+        workspace.penalty,
+    ]
     for buffer in buffers:
         buffer.fill(np.nan)
 
 
 def _assert_workspace_dtype(workspace, dtype):
-    buffers = [*workspace.activations, *workspace.deltas, *workspace.scratch,
-               *workspace.coef_grads, *workspace.intercept_grads,
-               workspace.weights, workspace.grad, workspace.penalty]
+    buffers = [
+        *workspace.activations,
+        *workspace.deltas,
+        *workspace.scratch,
+        *workspace.coef_grads,
+        *workspace.intercept_grads,
+        workspace.weights,
+        workspace.grad,
+        workspace.penalty,
+    ]
     for buffer in buffers:
         assert buffer.dtype == dtype
     for view in [*workspace.coef_grads, *workspace.intercept_grads]:
@@ -216,8 +258,9 @@ def test_gradient_float32_matches_float64_finite_differences(activation, loss):
     ws = net.Workspace.allocate(shapes, X32.shape[0], np.float32)
     grad_buffer = ws.grad
 
-    value, grad, ws = _call(theta32, shapes, X32, Y32, sw32, activation, loss, l2,
-                            delta, workspace=ws)
+    value, grad, ws = _call(
+        theta32, shapes, X32, Y32, sw32, activation, loss, l2, delta, workspace=ws
+    )
 
     # no silent upcast anywhere: result, buffers and their identity
     assert isinstance(value, float)
@@ -241,10 +284,12 @@ def test_gradient_float32_matches_float64_finite_differences(activation, loss):
 
 def test_gradient_float32_is_computed_in_float32():
     """The float32 gradient carries float32 rounding, not float64 cast down."""
-    shapes, theta32, X32, Y32, sw32 = _problem("softmax_log_loss", "tanh",
-                                               dtype=np.float32)
-    _, grad32, _ = _call(theta32, shapes, X32, Y32, sw32, "tanh",
-                         "softmax_log_loss", 0.1)
+    shapes, theta32, X32, Y32, sw32 = _problem(
+        "softmax_log_loss", "tanh", dtype=np.float32
+    )
+    _, grad32, _ = _call(
+        theta32, shapes, X32, Y32, sw32, "tanh", "softmax_log_loss", 0.1
+    )
     theta, X, Y, sw = (a.astype(np.float64) for a in (theta32, X32, Y32, sw32))
     _, grad64, _ = _call(theta, shapes, X, Y, sw, "tanh", "softmax_log_loss", 0.1)
     assert_allclose(grad32, grad64, rtol=1e-4, atol=1e-6)
@@ -265,33 +310,37 @@ def _linear_net(n_features, dtype=np.float64):
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 1e-5)])
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 def test_softmax_loss_matches_sklearn_log_loss(activation, dtype, rtol):
-    shapes, theta, X, Y, sw = _problem("softmax_log_loss", activation, n_samples=9,
-                                       dtype=dtype)
+    shapes, theta, X, Y, sw = _problem(
+        "softmax_log_loss", activation, n_samples=9, dtype=dtype
+    )
     value, _, _ = _call(theta, shapes, X, Y, sw, activation, "softmax_log_loss")
-    z = _ref_logits(theta.astype(np.float64), shapes, X.astype(np.float64),
-                    activation)
+    z = _ref_logits(theta.astype(np.float64), shapes, X.astype(np.float64), activation)
     proba = np.exp(z - logsumexp(z, axis=1, keepdims=True))
     y_true = np.argmax(Y, axis=1)
-    expected = log_loss(y_true, proba, sample_weight=sw.astype(np.float64),
-                        labels=np.arange(Y.shape[1]))
+    expected = log_loss(
+        y_true, proba, sample_weight=sw.astype(np.float64), labels=np.arange(Y.shape[1])
+    )
     assert_allclose(value, expected, rtol=rtol)
     assert_allclose(
         net.data_loss(theta, shapes, X, Y, sw, activation, "softmax_log_loss"),
-        expected, rtol=rtol,
+        expected,
+        rtol=rtol,
     )
 
 
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 1e-5)])
 def test_logistic_loss_matches_sklearn_log_loss_per_output(dtype, rtol):
-    shapes, theta, X, Y, sw = _problem("logistic_log_loss", "relu", n_samples=12,
-                                       dtype=dtype)
+    shapes, theta, X, Y, sw = _problem(
+        "logistic_log_loss", "relu", n_samples=12, dtype=dtype
+    )
     value, _, _ = _call(theta, shapes, X, Y, sw, "relu", "logistic_log_loss")
     z = _ref_logits(theta.astype(np.float64), shapes, X.astype(np.float64), "relu")
     proba = 1 / (1 + np.exp(-z))
     # the per-sample loss sums over outputs, so its mean is a sum of log-losses
     expected = sum(
-        log_loss(Y[:, k], proba[:, k], sample_weight=sw.astype(np.float64),
-                 labels=[0, 1])
+        log_loss(
+            Y[:, k], proba[:, k], sample_weight=sw.astype(np.float64), labels=[0, 1]
+        )
         for k in range(Y.shape[1])
     )
     assert_allclose(value, expected, rtol=rtol)
@@ -301,11 +350,12 @@ def test_logistic_loss_matches_sklearn_log_loss_per_output(dtype, rtol):
 @pytest.mark.parametrize("n_outputs", [1, 3])
 @pytest.mark.parametrize("huber_delta", [0.3, 1.0, 2.5])
 def test_regression_losses_match_closed_forms(huber_delta, n_outputs, dtype, rtol):
-    shapes, theta, X, Y, sw = _problem("squared_error", "leaky_relu",
-                                       n_samples=40, n_outputs=n_outputs,
-                                       dtype=dtype)
-    z = _ref_logits(theta.astype(np.float64), shapes, X.astype(np.float64),
-                    "leaky_relu")
+    shapes, theta, X, Y, sw = _problem(
+        "squared_error", "leaky_relu", n_samples=40, n_outputs=n_outputs, dtype=dtype
+    )
+    z = _ref_logits(
+        theta.astype(np.float64), shapes, X.astype(np.float64), "leaky_relu"
+    )
     r = z - Y
     w = sw / sw.sum()
 
@@ -320,12 +370,14 @@ def test_regression_losses_match_closed_forms(huber_delta, n_outputs, dtype, rto
             piecewise[idx] = 0.5 * r[idx] ** 2
         else:
             piecewise[idx] = huber_delta * (abs_r[idx] - 0.5 * huber_delta)
-    huber, _, _ = _call(theta, shapes, X, Y, sw, "leaky_relu", "huber",
-                        huber_delta=huber_delta)
+    huber, _, _ = _call(
+        theta, shapes, X, Y, sw, "leaky_relu", "huber", huber_delta=huber_delta
+    )
     assert_allclose(huber, np.sum(w * piecewise.mean(axis=1)), rtol=rtol)
     assert_allclose(
         net.data_loss(theta, shapes, X, Y, sw, "leaky_relu", "huber", huber_delta),
-        huber, rtol=rtol,
+        huber,
+        rtol=rtol,
     )
 
 
@@ -334,8 +386,7 @@ def test_huber_equals_squared_error_for_small_residuals():
     r = _ref_logits(theta, shapes, X, "tanh") - Y
     big = 2 * np.abs(r).max()
     huber, g_huber, _ = _call(theta, shapes, X, Y, sw, "tanh", "huber", 0.2, big)
-    squared, g_squared, _ = _call(theta, shapes, X, Y, sw, "tanh", "squared_error",
-                                  0.2)
+    squared, g_squared, _ = _call(theta, shapes, X, Y, sw, "tanh", "squared_error", 0.2)
     assert_allclose(huber, squared, rtol=1e-12)
     assert_allclose(g_huber, g_squared, rtol=1e-12, atol=1e-15)
 
@@ -371,8 +422,7 @@ def test_softmax_loss_extreme_logits_finite_and_exact(dtype, rtol):
 
     # confidently right: zero loss, computed exactly rather than as inf - inf
     right = np.where(Y == 1, EXTREME, -EXTREME).astype(dtype)
-    value, grad, _ = _call(theta, shapes, right, Y, sw, "identity",
-                           "softmax_log_loss")
+    value, grad, _ = _call(theta, shapes, right, Y, sw, "identity", "softmax_log_loss")
     assert value == 0.0
     assert_array_equal(grad, 0.0)
     proba = net.forward(theta, shapes, z, "identity", "softmax")
@@ -415,9 +465,10 @@ def test_logistic_loss_confident_batch_is_exactly_zero(dtype):
     sw = rng.uniform(0.5, 2, n_samples).astype(dtype)
     shapes, theta = _linear_net(n_outputs, dtype)
     # every output confidently right: the true loss is ~e^-1e4 = 0
-    right = (np.where(Y == 1, 1, -1) * rng.uniform(1e3, EXTREME, size=Y.shape))
-    value, grad, _ = _call(theta, shapes, right.astype(dtype), Y, sw, "identity",
-                           "logistic_log_loss")
+    right = np.where(Y == 1, 1, -1) * rng.uniform(1e3, EXTREME, size=Y.shape)
+    value, grad, _ = _call(
+        theta, shapes, right.astype(dtype), Y, sw, "identity", "logistic_log_loss"
+    )
     assert_array_equal(grad, 0.0)
     # float64 gives ~2e-12 here (the same cancellation, harmless); float32 ~1e-3
     assert 0.0 <= value <= 1e-10
@@ -430,8 +481,15 @@ def test_logistic_loss_never_negative_with_extreme_logits(dtype):
     z = np.array([[2887.03], [-3840.7876], [7494.2065], [8785.737], [1037.605]])
     Y = np.array([[1.0], [0.0], [1.0], [1.0], [1.0]])
     sw = np.array([0.2755104, 0.7726887, 1.1484509, 0.16388768, 1.9410274])
-    value, _, _ = _call(theta, shapes, z.astype(dtype), Y.astype(dtype),
-                        sw.astype(dtype), "identity", "logistic_log_loss")
+    value, _, _ = _call(
+        theta,
+        shapes,
+        z.astype(dtype),
+        Y.astype(dtype),
+        sw.astype(dtype),
+        "identity",
+        "logistic_log_loss",
+    )
     assert value >= 0.0
 
 
@@ -455,18 +513,21 @@ def test_logistic_loss_small_loss_next_to_extreme_logits(dtype):
 @pytest.mark.parametrize("sparse_format", SPARSE_FORMATS)
 @pytest.mark.parametrize("loss", LOSSES)
 def test_sparse_input_matches_dense(loss, sparse_format, dtype):
-    shapes, theta, X, Y, sw = _problem(loss, "relu", n_samples=8, n_features=6,
-                                       dtype=dtype)
+    shapes, theta, X, Y, sw = _problem(
+        loss, "relu", n_samples=8, n_features=6, dtype=dtype
+    )
     X[np.random.RandomState(3).rand(*X.shape) < 0.6] = 0.0
     X_sparse = sparse_format(X)
     assert sp.issparse(X_sparse) and X_sparse.nnz < X.size
 
-    dense_value, dense_grad, _ = _call(theta, shapes, X, Y, sw, "relu", loss, 0.1,
-                                       batch_size=11)
+    dense_value, dense_grad, _ = _call(
+        theta, shapes, X, Y, sw, "relu", loss, 0.1, batch_size=11
+    )
     ws = net.Workspace.allocate(shapes, 11, dtype)
     _poison(ws)
-    sparse_value, sparse_grad, ws = _call(theta, shapes, X_sparse, Y, sw, "relu",
-                                          loss, 0.1, workspace=ws)
+    sparse_value, sparse_grad, ws = _call(
+        theta, shapes, X_sparse, Y, sw, "relu", loss, 0.1, workspace=ws
+    )
     rtol = 1e-12 if dtype == np.float64 else 1e-5
     assert_allclose(sparse_value, dense_value, rtol=rtol)
     assert_allclose(sparse_grad, dense_grad, rtol=rtol, atol=rtol * 1e-2)
@@ -477,8 +538,11 @@ def test_sparse_input_matches_dense(loss, sparse_format, dtype):
     sparse_out = net.forward(theta, shapes, X_sparse, "relu", OUT_ACTIVATION[loss])
     assert isinstance(sparse_out, np.ndarray) and sparse_out.dtype == dtype
     assert_allclose(sparse_out, dense_out, rtol=rtol)
-    assert_allclose(net.data_loss(theta, shapes, X_sparse, Y, sw, "relu", loss),
-                    dense_value, rtol=rtol)
+    assert_allclose(
+        net.data_loss(theta, shapes, X_sparse, Y, sw, "relu", loss),
+        dense_value,
+        rtol=rtol,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -488,12 +552,12 @@ def test_sparse_input_matches_dense(loss, sparse_format, dtype):
 @pytest.mark.parametrize("loss", LOSSES)
 def test_batch_smaller_than_workspace(loss):
     shapes, theta, X, Y, sw = _problem(loss, "logistic", n_samples=5)
-    exact_value, exact_grad, _ = _call(theta, shapes, X, Y, sw, "logistic", loss,
-                                       0.2)
+    exact_value, exact_grad, _ = _call(theta, shapes, X, Y, sw, "logistic", loss, 0.2)
     big = net.Workspace.allocate(shapes, 16, np.float64)
     _poison(big)  # stale rows beyond the batch must never be read
-    value, grad, _ = _call(theta, shapes, X, Y, sw, "logistic", loss, 0.2,
-                           workspace=big)
+    value, grad, _ = _call(
+        theta, shapes, X, Y, sw, "logistic", loss, 0.2, workspace=big
+    )
     assert_allclose(value, exact_value, rtol=1e-13)
     assert_allclose(grad, exact_grad, rtol=1e-12, atol=1e-15)
 
@@ -502,8 +566,7 @@ def test_batch_smaller_than_workspace(loss):
 def test_repeated_calls_are_identical(loss):
     shapes, theta, X, Y, sw = _problem(loss, "leaky_relu", n_samples=6)
     _, theta_b, X_b, Y_b, sw_b = _problem(loss, "leaky_relu", n_samples=9, seed=5)
-    theta_before, X_before, Y_before, sw_before = (
-        a.copy() for a in (theta, X, Y, sw))
+    theta_before, X_before, Y_before, sw_before = (a.copy() for a in (theta, X, Y, sw))
     ws = net.Workspace.allocate(shapes, 9, np.float64)
 
     first = _call(theta, shapes, X, Y, sw, "leaky_relu", loss, 0.1, workspace=ws)
@@ -516,9 +579,9 @@ def test_repeated_calls_are_identical(loss):
     assert_array_equal(first[1], second[1])
     assert_array_equal(first[1], third[1])
     # inputs are never written to
-    for after, before in zip((theta, X, Y, sw),
-                             (theta_before, X_before, Y_before, sw_before),
-                             strict=True):
+    for after, before in zip(
+        (theta, X, Y, sw), (theta_before, X_before, Y_before, sw_before), strict=True
+    ):
         assert_array_equal(after, before)
 
 
@@ -527,8 +590,9 @@ def test_gradient_is_written_to_workspace_grad_with_views():
     ws = net.Workspace.allocate(shapes, X.shape[0], np.float64)
     net.loss_and_gradient(theta, shapes, X, Y, sw, "tanh", "squared_error", 0.1, ws)
     coef_grads, intercept_grads = net.unpack(ws.grad, shapes)
-    for mine, theirs in zip(coef_grads + intercept_grads,
-                            ws.coef_grads + ws.intercept_grads, strict=True):
+    for mine, theirs in zip(
+        coef_grads + intercept_grads, ws.coef_grads + ws.intercept_grads, strict=True
+    ):
         assert_array_equal(mine, theirs)
         assert np.shares_memory(theirs, ws.grad)
 
@@ -547,8 +611,7 @@ def test_l2_penalises_weights_only(loss):
 
     assert value == value0  # the returned loss is the data term only
     assert_array_equal(grad[n_w:], grad0[n_w:])  # biases untouched
-    assert_allclose(grad[:n_w], grad0[:n_w] + l2 * theta[:n_w], rtol=1e-12,
-                    atol=1e-15)
+    assert_allclose(grad[:n_w], grad0[:n_w] + l2 * theta[:n_w], rtol=1e-12, atol=1e-15)
     assert not np.allclose(grad[:n_w], grad0[:n_w])
 
 
@@ -561,7 +624,7 @@ def test_penalty_is_half_l2_squared_weight_norm():
 
     # biases play no part
     moved = theta.copy()
-    moved[net.n_weights(shapes):] += 10.0
+    moved[net.n_weights(shapes) :] += 10.0
     assert net.penalty(moved, shapes, 0.25) == net.penalty(theta, shapes, 0.25)
 
 
@@ -578,16 +641,18 @@ def test_duplicated_batch_gives_same_loss_and_gradient(loss):
 def test_sample_weight_scale_is_irrelevant_and_zero_weight_ignored():
     shapes, theta, X, Y, sw = _problem("logistic_log_loss", "tanh")
     value, grad, _ = _call(theta, shapes, X, Y, sw, "tanh", "logistic_log_loss")
-    value_scaled, grad_scaled, _ = _call(theta, shapes, X, Y, 7.0 * sw, "tanh",
-                                         "logistic_log_loss")
+    value_scaled, grad_scaled, _ = _call(
+        theta, shapes, X, Y, 7.0 * sw, "tanh", "logistic_log_loss"
+    )
     assert_allclose(value_scaled, value, rtol=1e-12)
     assert_allclose(grad_scaled, grad, rtol=1e-11, atol=1e-15)
 
     # an extra sample of weight zero changes nothing
     X3 = np.vstack([X, 100 * np.ones((1, X.shape[1]))])
     Y3 = np.vstack([Y, 1 - Y[:1]])
-    value3, grad3, _ = _call(theta, shapes, X3, Y3, np.append(sw, 0.0), "tanh",
-                             "logistic_log_loss")
+    value3, grad3, _ = _call(
+        theta, shapes, X3, Y3, np.append(sw, 0.0), "tanh", "logistic_log_loss"
+    )
     assert_allclose(value3, value, rtol=1e-12)
     assert_allclose(grad3, grad, rtol=1e-11, atol=1e-15)
 
@@ -645,8 +710,9 @@ def test_init_params_leaves_global_random_state_alone():
         np.random.seed(0)  # noqa: NPY002 -- the legacy global state is the subject
         expected = np.random.rand()  # noqa: NPY002
         np.random.seed(0)  # noqa: NPY002
-        net.init_params(net.layer_shapes(3, (4,), 2), "tanh",
-                        np.random.RandomState(1), np.float64)
+        net.init_params(
+            net.layer_shapes(3, (4,), 2), "tanh", np.random.RandomState(1), np.float64
+        )
         assert np.random.rand() == expected  # noqa: NPY002
     finally:
         np.random.set_state(state)  # noqa: NPY002
@@ -718,21 +784,22 @@ def test_pack_unpack_round_trip(dtype):
 @pytest.mark.parametrize("out_activation", ["softmax", "logistic", "identity"])
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_forward_matches_plain_numpy(activation, out_activation, dtype):
-    shapes, theta, X, *_ = _problem("squared_error", activation, n_samples=11,
-                                    dtype=dtype)
+    shapes, theta, X, *_ = _problem(
+        "squared_error", activation, n_samples=11, dtype=dtype
+    )
     theta = theta * 3  # large enough to saturate some units
     X_before = X.copy()
     out = net.forward(theta, shapes, X, activation, out_activation)
     assert out.dtype == dtype and out.shape == (11, 3)
     assert_array_equal(X, X_before)
 
-    z = _ref_logits(theta.astype(np.float64), shapes, X.astype(np.float64),
-                    activation)
+    z = _ref_logits(theta.astype(np.float64), shapes, X.astype(np.float64), activation)
     if out_activation == "softmax":
         e = np.exp(z - z.max(axis=1, keepdims=True))
         expected = e / e.sum(axis=1, keepdims=True)
-        assert_allclose(out.sum(axis=1), 1.0, rtol=1e-6 if dtype == np.float32
-                        else 1e-13)
+        assert_allclose(
+            out.sum(axis=1), 1.0, rtol=1e-6 if dtype == np.float32 else 1e-13
+        )
         assert (out >= 0).all() and (out <= 1).all()
     elif out_activation == "logistic":
         expected = 1 / (1 + np.exp(-z))
@@ -741,16 +808,21 @@ def test_forward_matches_plain_numpy(activation, out_activation, dtype):
         expected = z
     rtol, atol = (1e-4, 1e-5) if dtype == np.float32 else (1e-12, 1e-13)
     assert_allclose(out, expected, rtol=rtol, atol=atol)
-    assert_allclose(net.logits(theta, shapes, X, activation), z, rtol=rtol,
-                    atol=atol * np.abs(z).max())
+    assert_allclose(
+        net.logits(theta, shapes, X, activation),
+        z,
+        rtol=rtol,
+        atol=atol * np.abs(z).max(),
+    )
 
 
 @pytest.mark.parametrize("loss", LOSSES)
 def test_loss_and_gradient_agrees_with_data_loss(loss):
     shapes, theta, X, Y, sw = _problem(loss, "relu")
     value, _, _ = _call(theta, shapes, X, Y, sw, "relu", loss, 0.3)
-    assert_allclose(net.data_loss(theta, shapes, X, Y, sw, "relu", loss), value,
-                    rtol=1e-12)
+    assert_allclose(
+        net.data_loss(theta, shapes, X, Y, sw, "relu", loss), value, rtol=1e-12
+    )
 
 
 # --------------------------------------------------------------------------
@@ -772,8 +844,17 @@ def test_loss_and_gradient_agrees_with_data_loss(loss):
     seed=st.integers(0, 2**31 - 1),
 )
 def test_property_loss_finite_non_negative_gradient_finite(
-    n_samples, n_features, hidden, n_outputs, activation, loss, dtype, scale, l2,
-    huber_delta, seed,
+    n_samples,
+    n_features,
+    hidden,
+    n_outputs,
+    activation,
+    loss,
+    dtype,
+    scale,
+    l2,
+    huber_delta,
+    seed,
 ):
     rng = np.random.RandomState(seed)
     shapes = net.layer_shapes(n_features, hidden, n_outputs)
@@ -784,8 +865,9 @@ def test_property_loss_finite_non_negative_gradient_finite(
     sw[rng.randint(n_samples)] += 0.1  # positive sum
     ws = net.Workspace.allocate(shapes, n_samples + rng.randint(3), dtype)
 
-    value = net.loss_and_gradient(theta, shapes, X, Y, sw, activation, loss, l2,
-                                  ws, huber_delta=huber_delta)
+    value = net.loss_and_gradient(
+        theta, shapes, X, Y, sw, activation, loss, l2, ws, huber_delta=huber_delta
+    )
     assert np.isfinite(value)
     assert value >= 0.0
     assert np.isfinite(ws.grad).all()

@@ -1,0 +1,444 @@
+"""``python -m sklearn_lr``: the demo's table, its data sources and its errors."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+
+from sklearn_lr import _demo
+from sklearn_lr.__main__ import main
+
+POLICIES = {
+    "Constant",
+    "InverseTimeDecay",
+    "ExponentialDecay",
+    "StepDecay",
+    "MultiStepDecay",
+    "PolynomialDecay",
+    "CosineAnnealing",
+    "CosineWarmRestarts",
+    "Cyclic",
+    "OneCycle",
+    "ReduceOnPlateau",
+    "BoldDriver",
+    "Warmup(CosineAnnealing)",
+    "Sequential(Constant, CosineAnnealing)",
+}
+# small, in-process settings: one job, two folds, few epochs
+FAST = ["--n-jobs", "1", "--cv", "2", "--epochs", "2"]
+
+
+def parse_table(out):
+    """Rows of the ranked table in `out`, as dicts keyed by the header."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if re.match(r"\s*#\s+policy", line))
+    header = re.split(r"\s{2,}", lines[start].strip())
+    assert set(lines[start + 1]) <= {"-", " "}
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.strip():
+            break
+        cells = re.split(r"\s{2,}", line.strip())
+        assert len(cells) == len(header), line
+        rows.append(dict(zip(header, cells, strict=True)))
+    return rows
+
+
+def final_score(row):
+    mean, std = row["final CV score"].split(" ± ")
+    return float(mean), float(std)
+
+
+def write_csv(path, header, rows):
+    with path.open("w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def iris_csv(tmp_path):
+    """Iris with the class names as text labels in a "species" column."""
+    data = load_iris()
+    rows = [
+        [*x, data.target_names[label]]
+        for x, label in zip(data.data, data.target, strict=True)
+    ]
+    return write_csv(tmp_path / "iris.csv", [*data.feature_names, "species"], rows)
+
+
+@pytest.fixture
+def regression_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3))
+    y = X @ [1.5, -2.0, 0.5] + 0.1 * rng.normal(size=80) + 10.0
+    rows = [[*x, f"{t:.4f}"] for x, t in zip(X, y, strict=True)]
+    return write_csv(tmp_path / "reg.csv", ["u", "v", "w", "price"], rows)
+
+
+# ------------------------------------------------------------------- table
+
+
+def test_iris_table_has_every_policy_ranked_by_score(capsys):
+    assert (
+        main(["--dataset", "iris", "--epochs", "3", "--cv", "2", "--n-jobs", "1"]) == 0
+    )
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "iris: 150 samples, 4 features, 3 classes" in out
+    rows = parse_table(out)
+    assert {row["policy"] for row in rows} == POLICIES
+    assert len(rows) == len(POLICIES)
+    assert [row["#"] for row in rows] == [str(i) for i in range(1, 15)]
+    means = [final_score(row)[0] for row in rows]
+    assert means == sorted(means, reverse=True)
+    for row in rows:
+        name, value = row["best parameters"].rstrip("*").split("=")
+        assert name in {"alpha", "max_alpha"}
+        assert float(value) in _demo.DEFAULT_ALPHAS
+        assert 0 <= final_score(row)[0] <= 1
+        assert float(row["seconds"]) >= 0
+        epochs = row["epochs to 0.95"]
+        assert epochs == "—" or 1 <= int(epochs) <= 3
+    assert "42 settings x 2 folds" in out
+
+
+def test_quiet_prints_the_table_only(capsys):
+    assert main(["--dataset", "wine", "--alphas", "0.03", "--quiet", *FAST]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert re.match(r"\s*#\s+policy", lines[0])
+    assert len(lines) == 2 + len(POLICIES)
+    assert {row["policy"] for row in parse_table(out)} == POLICIES
+
+
+def test_target_score_sets_the_epochs_column(capsys):
+    args = ["--dataset", "iris", "--alphas", "0.03", "--quiet", *FAST]
+    assert main([*args, "--target-score", "0"]) == 0
+    rows = parse_table(capsys.readouterr().out)
+    assert all(row["epochs to 0"] == "1" for row in rows)  # any score is >= 0
+    assert main([*args, "--target-score", "1.5"]) == 0
+    rows = parse_table(capsys.readouterr().out)
+    assert all(row["epochs to 1.5"] == "—" for row in rows)  # unreachable
+
+
+def test_diabetes_is_regression_scored_by_r2(capsys):
+    assert main(["--dataset", "diabetes", "--alphas", "0.01", *FAST]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "diabetes: 442 samples, 10 features, regression, R²" in out
+    rows = parse_table(out)
+    assert {row["policy"] for row in rows} == POLICIES
+    assert "epochs to 0.4" in rows[0]
+    means = [final_score(row)[0] for row in rows]
+    assert means == sorted(means, reverse=True)
+    assert max(means) > 0  # a standardized target is learnt within two epochs
+
+
+def test_diverging_settings_score_low_and_are_marked(capsys):
+    status = main(["--dataset", "iris", "--alphas", "10", "--quiet", *FAST])
+    assert status == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    rows = parse_table(out)
+    assert len(rows) == len(POLICIES)
+    assert any(row["best parameters"].endswith("*") for row in rows)
+
+
+def test_one_epoch_is_enough_for_every_policy(capsys):
+    # the policies' durations scale with --epochs and stay valid at 1
+    args = ["--dataset", "iris", "--alphas", "0.03", "--epochs", "1", "--quiet"]
+    assert main([*args, "--cv", "2", "--n-jobs", "1"]) == 0
+    assert len(parse_table(capsys.readouterr().out)) == len(POLICIES)
+
+
+def test_results_do_not_depend_on_n_jobs():
+    data = _demo.load_dataset("iris")
+    kwargs = {"epochs": 2, "cv": 2, "alphas": (0.03,), "random_state": 0}
+    serial = _demo.run(data, n_jobs=1, **kwargs)
+    parallel = _demo.run(data, n_jobs=2, **kwargs)
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.family.name == b.family.name
+        np.testing.assert_array_equal(a.scores, b.scores)
+
+
+def test_parallel_only_when_it_pays():
+    settings = len(_demo.FAMILIES) * len(_demo.DEFAULT_ALPHAS)
+    # the default digits run is long; a tiny iris run is not
+    assert _demo.auto_n_jobs(1797, cv=3, epochs=20, n_settings=settings) == 2
+    assert _demo.auto_n_jobs(150, cv=2, epochs=2, n_settings=settings) == 1
+
+
+def test_help_exits_zero(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--dataset" in out and "--csv" in out and "--plot" in out
+
+
+# ------------------------------------------------------------- ranking unit
+
+
+def _candidate(name, alpha, scores):
+    family = next(f for f in _demo.FAMILIES if f.name == name)
+    candidate = _demo.Candidate(family, alpha, family.build(alpha, 3))
+    candidate.scores = np.asarray(scores, dtype=float)
+    return candidate
+
+
+def test_epochs_to_target_uses_the_mean_over_folds():
+    c = _candidate("Constant", 0.1, [[0.5, 0.9, 1.0], [0.7, 0.9, 0.9]])
+    np.testing.assert_allclose(c.curve, [0.6, 0.9, 0.95])
+    assert c.epochs_to(0.6) == 1
+    assert c.epochs_to(0.9) == 2
+    assert c.epochs_to(0.95) == 3
+    assert c.epochs_to(0.96) is None
+    assert c.final == pytest.approx((0.95, 0.05))
+
+
+def test_best_per_family_ranks_by_final_score_then_epochs():
+    candidates = [
+        _candidate("Constant", 0.01, [[0.5, 0.8]]),
+        _candidate("Constant", 0.1, [[0.9, 0.9]]),  # best Constant
+        _candidate("OneCycle", 0.01, [[0.2, 0.9]]),  # ties, but later to target
+        _candidate("StepDecay", 0.01, [[0.9, 0.95]]),
+        _candidate("BoldDriver", 0.01, [[np.nan, np.nan]]),  # last
+    ]
+    ranked = _demo.best_per_family(candidates, target=0.85)
+    assert [(c.family.name, c.alpha) for c in ranked] == [
+        ("StepDecay", 0.01),
+        ("Constant", 0.1),
+        ("OneCycle", 0.01),
+        ("BoldDriver", 0.01),
+    ]
+    table = _demo.format_table(ranked, 0.85)
+    rows = parse_table(table + "\n")
+    assert [row["epochs to 0.85"] for row in rows] == ["1", "1", "2", "—"]
+
+
+# --------------------------------------------------------------------- CSV
+
+
+def test_csv_with_text_labels_is_classification(iris_csv, capsys):
+    args = ["--csv", str(iris_csv), "--target", "species", "--alphas", "0.03"]
+    assert main([*args, *FAST]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "iris.csv: 150 samples, 4 features, 3 classes, accuracy" in out
+    assert {row["policy"] for row in parse_table(out)} == POLICIES
+
+
+def test_csv_with_float_target_is_regression(regression_csv, capsys):
+    args = ["--csv", str(regression_csv), "--target", "price", "--alphas", "0.03"]
+    assert main([*args, *FAST, "--epochs", "5"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "reg.csv: 80 samples, 3 features, regression, R²" in out
+    rows = parse_table(out)
+    assert {row["policy"] for row in rows} == POLICIES
+    assert max(final_score(row)[0] for row in rows) > 0.5  # a linear target
+
+
+def test_csv_task_rule(tmp_path):
+    few = write_csv(tmp_path / "few.csv", ["a", "y"], [[i, i % 3] for i in range(30)])
+    data = _demo.load_csv(few, "y")
+    assert data.task == "classification"
+    assert data.y.dtype.kind == "i" and set(data.y) == {0, 1, 2}
+
+    floats = write_csv(tmp_path / "f.csv", ["a", "y"], [[i, "1.0"] for i in range(9)])
+    assert _demo.load_csv(floats, "y").task == "classification"  # integral values
+
+    many = write_csv(tmp_path / "many.csv", ["a", "y"], [[i, i] for i in range(30)])
+    assert _demo.load_csv(many, "y").task == "regression"  # > 20 distinct integers
+    assert _demo.load_csv(few, "y", task="regression").task == "regression"
+
+    real = write_csv(tmp_path / "r.csv", ["a", "y"], [[i, i / 2] for i in range(10)])
+    assert _demo.load_csv(real, "y").task == "regression"
+    labels = _demo.load_csv(real, "y", task="classification").y
+    assert labels.dtype.kind == "U"
+
+
+def test_csv_header_whitespace_bom_and_blank_lines(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_text("\ufeffa, b ,label\n1,2,x\n\n3,4,y\n", encoding="utf-8")
+    data = _demo.load_csv(path, "label")
+    np.testing.assert_array_equal(data.X, [[1, 2], [3, 4]])
+    assert list(data.y) == ["x", "y"]
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _bad_csvs(tmp_path):
+    def make(name, text):
+        path = tmp_path / name
+        path.write_text(text)
+        return str(path)
+
+    return {
+        "missing file": ["--csv", str(tmp_path / "nope.csv"), "--target", "y"],
+        "directory": ["--csv", str(tmp_path), "--target", "y"],
+        "missing column": ["--csv", make("a.csv", "a,b\n1,2\n"), "--target", "y"],
+        "non-numeric feature": [
+            "--csv",
+            make("b.csv", "a,b,y\n1,2,0\n1,x,1\n"),
+            "--target",
+            "y",
+        ],
+        "missing feature": ["--csv", make("c.csv", "a,y\n,1\n"), "--target", "y"],
+        "non-finite feature": ["--csv", make("d.csv", "a,y\nnan,1\n"), "--target", "y"],
+        "ragged row": ["--csv", make("e.csv", "a,b,y\n1,2\n"), "--target", "y"],
+        "empty file": ["--csv", make("f.csv", ""), "--target", "y"],
+        "header only": ["--csv", make("g.csv", "a,y\n"), "--target", "y"],
+        "no features": ["--csv", make("h.csv", "y\n1\n2\n"), "--target", "y"],
+        "missing target value": ["--csv", make("i.csv", "a,y\n1,\n"), "--target", "y"],
+        "too few rows": [
+            "--csv",
+            make("j.csv", "a,y\n1,0\n2,1\n3,1\n4,0\n5,1\n"),
+            "--target",
+            "y",
+            "--cv",
+            "3",
+        ],
+        "single class": ["--csv", make("k.csv", "a,y\n1,0\n2,0\n"), "--target", "y"],
+        "too few regression rows": [
+            "--csv",
+            make("l.csv", "a,y\n1,0.5\n2,1.5\n3,2.5\n"),
+            "--target",
+            "y",
+        ],
+        "text regression target": [
+            "--csv",
+            make("m.csv", "a,y\n1,u\n2,v\n"),
+            "--target",
+            "y",
+            "--task",
+            "regression",
+        ],
+        "not UTF-8": ["--csv", _latin1(tmp_path), "--target", "y"],
+    }
+
+
+def _latin1(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("a,y\n1,caf\xe9\n".encode("latin-1"))
+    return str(path)
+
+
+BAD_OPTIONS = {
+    "unknown dataset": ["--dataset", "mnist"],
+    "zero epochs": ["--epochs", "0"],
+    "non-integer epochs": ["--epochs", "two"],
+    "one fold": ["--cv", "1"],
+    "too many folds": ["--dataset", "iris", "--cv", "51"],
+    "unknown option": ["--bogus"],
+    "csv without target": ["--csv", "x.csv"],
+    "target without csv": ["--target", "y"],
+    "task without csv": ["--task", "regression"],
+    "dataset and csv": ["--dataset", "iris", "--csv", "x.csv", "--target", "y"],
+    "bad alphas": ["--alphas", "0.1,oops"],
+    "alpha out of range": ["--alphas", "100"],
+    "infinite target score": ["--target-score", "inf"],
+    "zero jobs": ["--n-jobs", "0"],
+}
+
+
+def _assert_one_line_error(status, capsys):
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == ""
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert err.startswith("python -m sklearn_lr: error: ")
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("case", sorted(BAD_OPTIONS))
+def test_bad_option_is_a_one_line_error(case, capsys):
+    _assert_one_line_error(main(BAD_OPTIONS[case]), capsys)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing file",
+        "directory",
+        "missing column",
+        "non-numeric feature",
+        "missing feature",
+        "non-finite feature",
+        "ragged row",
+        "empty file",
+        "header only",
+        "no features",
+        "missing target value",
+        "too few rows",
+        "single class",
+        "too few regression rows",
+        "text regression target",
+        "not UTF-8",
+    ],
+)
+def test_bad_csv_is_a_one_line_error(case, tmp_path, capsys):
+    argv = _bad_csvs(tmp_path)[case]
+    _assert_one_line_error(main([*argv, "--n-jobs", "1"]), capsys)
+
+
+def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
+    cases = _bad_csvs(tmp_path)
+    expected = {
+        "missing file": "not found",
+        "missing column": "'y' not found",
+        "non-numeric feature": "non-numeric value 'x' in feature column 'b' (line 3)",
+        "too few rows": "class 0 has 2 sample(s)",
+    }
+    for case, text in expected.items():
+        err = _assert_one_line_error(main(cases[case]), capsys)
+        assert text in err, (case, err)
+
+
+# -------------------------------------------------------------------- plot
+
+
+def test_plot_without_matplotlib_is_a_one_line_error(monkeypatch, capsys, tmp_path):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    figure = tmp_path / "fig.png"
+    status = main(["--dataset", "iris", "--plot", str(figure), *FAST])
+    err = _assert_one_line_error(status, capsys)  # before any training: no table
+    assert "matplotlib" in err and "sklearn_lr[plot]" in err
+    assert not figure.exists()
+
+
+def test_plot_writes_a_png(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    figure = tmp_path / "fig.png"
+    args = ["--dataset", "iris", "--alphas", "0.03", "--plot", str(figure), *FAST]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert f"figure saved to {figure}" in out
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    for bad in (tmp_path / "no" / "such" / "dir.png", tmp_path / "fig.xyz"):
+        status = main(["--dataset", "iris", "--plot", str(bad), *FAST])
+        assert "--plot" in _assert_one_line_error(status, capsys)
+
+
+# ------------------------------------------------------------ as a process
+
+
+def test_runs_as_a_module():
+    result = subprocess.run(
+        [sys.executable, "-m", "sklearn_lr", "--dataset", "iris", "--epochs", "2"]
+        + ["--cv", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert {row["policy"] for row in parse_table(result.stdout)} == POLICIES
