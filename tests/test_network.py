@@ -662,8 +662,6 @@ def test_sample_weight_scale_is_irrelevant_and_zero_weight_ignored():
 
 
 def _bound(fan_in, fan_out, activation):
-    if activation in ("relu", "leaky_relu"):
-        return np.sqrt(6 / fan_in)
     if activation == "logistic":
         return np.sqrt(2 / (fan_in + fan_out))
     return np.sqrt(6 / (fan_in + fan_out))
