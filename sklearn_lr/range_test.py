@@ -1,0 +1,462 @@
+r"""Smith's learning-rate range test.
+
+:func:`lr_range_test` trains a copy of an estimator for a few hundred
+mini-batch steps while α grows exponentially, records the loss of every
+batch and suggests a learning rate from where the loss falls fastest.
+
+It drives the estimator through its public API only: the copy gets a
+private policy whose clock maps to the step index, and is trained with one
+``partial_fit`` call per mini-batch (one call is one epoch of the
+estimator's clock, so epoch ``k`` is step ``k``), reading each batch's loss
+from ``loss_curve_``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    Interval,
+    validate_parameter_constraints,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_consistent_length,
+)
+
+from ._base import BaseSGDNet, DivergenceWarning
+from .schedules import _Policy, _Schedule
+
+__all__ = ["RangeTestResult", "lr_range_test"]
+
+_POSITIVE = Interval(Real, 0, None, closed="neither")
+_CONSTRAINTS = {
+    "min_lr": [_POSITIVE],
+    "max_lr": [_POSITIVE],
+    "n_steps": [Interval(Integral, 2, None, closed="left")],
+    "smoothing": [Interval(Real, 0, 1, closed="right")],
+    "diverge_factor": [Interval(Real, 1, None, closed="right")],
+    "sample_weight": ["array-like", None],
+    "random_state": ["random_state"],
+}
+# Share of the steps ignored at the start by the steepest-descent rule: there
+# the bias-corrected average rests on only a few noisy batches.
+_SKIP_START = 0.1
+# Half-width of the secant of the steepest-descent rule, as a share of the steps.
+_SLOPE_SPAN = 0.05
+# The valley rule picks the point this far down the descent, in loss.
+_VALLEY_DEPTH = 2.0 / 3.0
+
+
+# --------------------------------------------------------------------------
+# The ramp, as a policy the estimators accept.
+
+
+class _ExponentialRampSchedule(_Schedule):
+    def __init__(self, min_lr, max_lr, n_steps):
+        self.min_lr, self.max_lr, self.n_steps = min_lr, max_lr, n_steps
+
+    def rate(self, t: float) -> float:
+        pct = min(max(float(t), 0.0) / (self.n_steps - 1), 1.0)
+        return self.min_lr * (self.max_lr / self.min_lr) ** pct
+
+
+class _ExponentialRamp(_Policy):
+    r"""α growing from `min_lr` to `max_lr` over `n_steps` epochs, then held.
+
+    .. math::
+        \alpha_t = \alpha_{min} (\alpha_{max} / \alpha_{min})^{\min(t/(n-1), 1)}
+
+    With one ``partial_fit`` call per batch the clock reads ``t = k`` at
+    step ``k``, so step ``k`` runs at ``α_k``.
+    """
+
+    _parameter_constraints = {
+        "min_lr": [_POSITIVE],
+        "max_lr": [_POSITIVE],
+        "n_steps": [Interval(Integral, 2, None, closed="left")],
+    }
+
+    def __init__(self, min_lr=1e-6, max_lr=10.0, n_steps=100):
+        self.min_lr = min_lr
+        self.max_lr = max_lr
+        self.n_steps = n_steps
+
+    def _start(self, max_epochs):
+        return _ExponentialRampSchedule(
+            float(self.min_lr), float(self.max_lr), int(self.n_steps)
+        )
+
+
+# --------------------------------------------------------------------------
+# The result and the suggestion rules.
+
+
+def _fmt(value):
+    return "None" if value is None else f"{value:.3g}"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RangeTestResult:
+    """Record of a learning-rate range test, made by :func:`lr_range_test`.
+
+    Attributes
+    ----------
+    lrs : ndarray of shape (n_recorded,)
+        Learning rate α of every step run, growing geometrically.
+    losses : ndarray of shape (n_recorded,)
+        Smoothed (bias-corrected exponential average) loss after every step;
+        the curve to plot against ``lrs`` on a log axis.
+    raw_losses : ndarray of shape (n_recorded,)
+        Training loss of every batch before its update (plus the l2 term).
+    suggested_lr : float or None
+        α where the smoothed loss falls fastest in log α, or None if it
+        never falls.
+    valley_lr : float or None
+        α two thirds down the loss's descent to its minimum, or None if it
+        never falls.
+    stopped_early : bool
+        True if the test stopped because the loss diverged (see
+        :func:`lr_range_test`); the step that triggered the stop is the last
+        one recorded.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_lr.range_test import RangeTestResult
+    >>> RangeTestResult(
+    ...     lrs=np.geomspace(1e-3, 1.0, 4), losses=np.array([2.0, 1.5, 0.5, 9.0]),
+    ...     raw_losses=np.array([2.0, 1.0, 0.2, 30.0]), suggested_lr=0.01,
+    ...     valley_lr=0.1, stopped_early=True,
+    ... )
+    RangeTestResult(n_recorded=4, lrs=[0.001 .. 1], suggested_lr=0.01, \
+valley_lr=0.1, stopped_early=True)
+    """
+
+    lrs: np.ndarray
+    losses: np.ndarray
+    raw_losses: np.ndarray
+    suggested_lr: float | None
+    valley_lr: float | None
+    stopped_early: bool
+
+    def __repr__(self):
+        span = (
+            f"[{_fmt(self.lrs[0])} .. {_fmt(self.lrs[-1])}]" if len(self.lrs) else "[]"
+        )
+        return (
+            f"RangeTestResult(n_recorded={len(self.lrs)}, lrs={span}, "
+            f"suggested_lr={_fmt(self.suggested_lr)}, "
+            f"valley_lr={_fmt(self.valley_lr)}, stopped_early={self.stopped_early})"
+        )
+
+
+def _descent(losses):
+    """Index of the lowest loss among the leading finite points, or None."""
+    finite = np.isfinite(losses)
+    n = len(losses) if finite.all() else int(np.argmin(finite))
+    if n < 3:
+        return None
+    low = int(np.argmin(losses[:n]))
+    return low if low > 0 else None
+
+
+def _steepest_lr(lrs, losses, n_steps):
+    """α of the most negative slope of the loss in log α before its minimum.
+
+    The slope at point i is the secant from point i - h to i + h (clipped to
+    the descent), h = 5% of `n_steps`: a plain central difference of a noisy
+    curve picks noise, a wider secant averages it out.
+    """
+    low = _descent(losses)
+    if low is None:
+        return None
+    h = max(1, round(_SLOPE_SPAN * n_steps))
+    skip = max(h, round(_SKIP_START * n_steps))
+    if skip >= low:
+        skip = 0  # too short a descent to spare any point
+    points = np.arange(skip, low)
+    ahead = np.minimum(points + h, low)
+    behind = np.maximum(points - h, 0)
+    log_lrs = np.log(lrs)
+    slopes = (losses[ahead] - losses[behind]) / (log_lrs[ahead] - log_lrs[behind])
+    index = int(np.argmin(slopes))
+    return float(lrs[points[index]]) if slopes[index] < 0 else None
+
+
+def _valley_lr(lrs, losses):
+    """First α at which the loss has gone two thirds down its descent."""
+    low = _descent(losses)
+    if low is None:
+        return None
+    peak = int(np.argmax(losses[: low + 1]))
+    drop = losses[peak] - losses[low]
+    if not drop > 0:
+        return None
+    target = losses[peak] - _VALLEY_DEPTH * drop
+    index = peak + int(np.argmax(losses[peak : low + 1] <= target))
+    return float(lrs[index])
+
+
+# --------------------------------------------------------------------------
+# The test.
+
+
+def _final_estimator(estimator):
+    """The estimator a (possibly nested) Pipeline ends with."""
+    while isinstance(estimator, Pipeline):
+        estimator = estimator.steps[-1][1]
+    return estimator
+
+
+def _transformed(estimator, X, y):
+    """Fit copies of the steps before a Pipeline's final one; transform X."""
+    while isinstance(estimator, Pipeline):
+        if len(estimator.steps) > 1:
+            X = clone(estimator[:-1]).fit_transform(X, y)
+        estimator = estimator.steps[-1][1]
+    return X
+
+
+def _batches(n_samples, batch_size, shuffle, rng, sample_weight):
+    """Endless row indices of mini-batches, reshuffled at every pass."""
+    while True:
+        order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
+        for start in range(0, n_samples, batch_size):
+            index = order[start : start + batch_size]
+            if sample_weight is None or sample_weight[index].sum() > 0:
+                yield index
+
+
+def lr_range_test(
+    estimator,
+    X,
+    y,
+    *,
+    min_lr: float = 1e-6,
+    max_lr: float = 10.0,
+    n_steps: int = 100,
+    smoothing: float = 0.05,
+    diverge_factor: float = 4.0,
+    sample_weight=None,
+    random_state=None,
+) -> RangeTestResult:
+    r"""Run Smith's learning-rate range test on a copy of an estimator.
+
+    A clone of `estimator` trains on mini-batches of its own ``batch_size``
+    while α grows exponentially from `min_lr` to `max_lr` over `n_steps`
+    update steps. The loss of every batch is recorded and smoothed; the test
+    stops early once the smoothed loss explodes. `estimator` itself is not
+    changed.
+
+    Parameters
+    ----------
+    estimator : SGDNetClassifier, SGDNetRegressor or Pipeline
+        The model to test, fitted or not; only its parameters are used.
+        Every parameter but ``learning_rate`` is kept (optimizer, momentum,
+        l2, batch size, architecture, ``random_state`` for the initial
+        weights). For a :class:`~sklearn.pipeline.Pipeline`, clones of the
+        steps before the last are fitted on `X` and transform it, and the
+        test runs on a clone of the last step.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets.
+    min_lr : float, default=1e-6
+        Learning rate α of the first step, > 0.
+    max_lr : float, default=10.0
+        Learning rate α of the last step (step `n_steps`), finite and
+        > `min_lr`.
+    n_steps : int, default=100
+        Number of update steps (>= 2). The data is cycled, reshuffled at
+        every pass, when one pass has fewer batches.
+    smoothing : float in (0, 1], default=0.05
+        Weight of the newest batch in the smoothed loss; β = 1 − smoothing.
+        1 means no smoothing. The smoothed curve trails the raw one by about
+        ``1 / smoothing`` steps.
+    diverge_factor : float > 1, default=4.0
+        Stop once the smoothed loss exceeds this multiple of its lowest value
+        so far; ``np.inf`` stops only on a non-finite loss.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights, used by the tested estimator (not by the
+        transformers of a Pipeline). Batches of zero weight are skipped.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the order of the samples, shuffled before every pass if the
+        estimator's ``shuffle`` is True (else they are taken in order).
+
+    Returns
+    -------
+    result : RangeTestResult
+        ``lrs``, smoothed ``losses``, ``raw_losses``, ``suggested_lr``,
+        ``valley_lr`` and ``stopped_early``.
+
+    Raises
+    ------
+    TypeError
+        If the (final) estimator is not an :class:`~sklearn_lr.SGDNetClassifier`
+        or :class:`~sklearn_lr.SGDNetRegressor`.
+    ValueError
+        If an argument is out of range, naming it.
+
+    See Also
+    --------
+    sklearn_lr.plotting.RangeTestDisplay : Plot of the result.
+
+    Notes
+    -----
+    Step :math:`k = 0, \dots, n-1` runs at
+
+    .. math:: \alpha_k = \alpha_{min} (\alpha_{max}/\alpha_{min})^{k/(n-1)}
+
+    Its loss :math:`\ell_k` is the batch's mean training loss before the
+    update plus the l2 term, as the estimator reports it in ``loss_curve_``
+    (each step is one ``partial_fit`` call on one batch). The smoothed loss is
+    fastai's bias-corrected exponential average, with
+    :math:`\beta = 1 - \text{smoothing}`:
+
+    .. math::
+        a_k = \beta a_{k-1} + (1 - \beta) \ell_k, \quad a_{-1} = 0, \qquad
+        \bar\ell_k = a_k / (1 - \beta^{k+1})
+
+    The test stops after step k if :math:`\bar\ell_k` is not finite, exceeds
+    ``diverge_factor`` times :math:`\min_{j \le k} \bar\ell_j`, or the
+    estimator itself reports divergence (:class:`~sklearn_lr.DivergenceWarning`,
+    silenced here). Both suggestions look at the leading finite points up to
+    the lowest smoothed loss, and are None if there is no descent:
+
+    - ``suggested_lr`` (steepest descent): the α where
+      :math:`d\bar\ell / d\log\alpha` is most negative, the slope at step k
+      measured by the secant from step :math:`k - h` to :math:`k + h` with
+      h = 5% of `n_steps` (a two-point difference of a noisy curve picks
+      noise), ignoring the first 10% of the steps;
+    - ``valley_lr``: the descent runs from the highest smoothed loss before the
+      minimum down to the minimum; ``valley_lr`` is the first α at which the
+      loss has covered two thirds of that drop. It needs no derivative, so it
+      is less noisy, and it stays below the minimum, which sits close to
+      divergence. (fastai's ``valley`` instead takes the middle of the longest
+      decreasing subsequence.)
+
+    A good constant α, or the peak of a cyclical or one-cycle policy, is
+    usually near these values; the α of the minimum is too large.
+
+    References
+    ----------
+    .. [1] L. N. Smith, "Cyclical Learning Rates for Training Neural Networks",
+       WACV 2017.
+    .. [2] fastai, ``Learner.lr_find`` and ``valley``,
+       https://docs.fast.ai/callback.schedule.html
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_lr import SGDNetRegressor
+    >>> from sklearn_lr.range_test import lr_range_test
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((500, 5))
+    >>> y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(500)
+    >>> net = SGDNetRegressor((), momentum=0.0, batch_size=32, random_state=0)
+    >>> result = lr_range_test(net, X, y, max_lr=100.0, random_state=0)
+    >>> result.stopped_early  # plain SGD diverges beyond about 2 here
+    True
+    >>> bool(0.01 < result.suggested_lr < 2 and 0.01 < result.valley_lr < 2)
+    True
+    """
+    validate_parameter_constraints(
+        _CONSTRAINTS,
+        {
+            "min_lr": min_lr,
+            "max_lr": max_lr,
+            "n_steps": n_steps,
+            "smoothing": smoothing,
+            "diverge_factor": diverge_factor,
+            "sample_weight": sample_weight,
+            "random_state": random_state,
+        },
+        caller_name="lr_range_test",
+    )
+    if not math.isfinite(max_lr) or max_lr <= min_lr:
+        raise ValueError(
+            f"max_lr must be finite and greater than min_lr={min_lr!r}; "
+            f"got max_lr={max_lr!r}."
+        )
+    final = _final_estimator(estimator)
+    if not isinstance(final, BaseSGDNet):
+        raise TypeError(
+            "lr_range_test needs an SGDNetClassifier or SGDNetRegressor (or a "
+            f"Pipeline ending with one); got {type(final).__name__}."
+        )
+
+    net = clone(final).set_params(
+        learning_rate=_ExponentialRamp(min_lr, max_lr, n_steps)
+    )
+    net._validate_params()  # the estimator's own errors, before any fitting
+
+    X = _transformed(estimator, X, y)
+    X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
+    y = np.asarray(y)
+    check_consistent_length(X, y)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+    classes = None
+    if is_classifier(final):
+        multilabel = y.ndim == 2 and y.shape[1] > 1
+        classes = np.arange(y.shape[1]) if multilabel else np.unique(y)
+
+    n_samples = X.shape[0]
+    batch_size = final.batch_size
+    batch_size = min(200 if batch_size == "auto" else batch_size, n_samples)
+    batches = _batches(
+        n_samples,
+        batch_size,
+        final.shuffle,
+        check_random_state(random_state),
+        sample_weight,
+    )
+
+    beta = 1.0 - float(smoothing)
+    average, best = 0.0, math.inf
+    raw, smoothed = [], []
+    stopped = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        for step, index in zip(range(n_steps), batches, strict=False):
+            kwargs = {}
+            if sample_weight is not None:
+                kwargs["sample_weight"] = sample_weight[index]
+            if step == 0 and classes is not None:
+                kwargs["classes"] = classes
+            net.partial_fit(X[index], y[index], **kwargs)
+            loss = float(net.loss_curve_[-1])
+            average = beta * average + (1.0 - beta) * loss
+            value = average / (1.0 - beta ** (step + 1))
+            raw.append(loss)
+            smoothed.append(value)
+            best = min(best, value)
+            if (
+                net.divergence_epoch_ is not None
+                or not math.isfinite(value)
+                or value > diverge_factor * best
+            ):
+                stopped = True
+                break
+
+    lrs = np.asarray(net.lr_history_, dtype=np.float64)
+    losses = np.asarray(smoothed, dtype=np.float64)
+    return RangeTestResult(
+        lrs=lrs,
+        losses=losses,
+        raw_losses=np.asarray(raw, dtype=np.float64),
+        suggested_lr=_steepest_lr(lrs, losses, n_steps),
+        valley_lr=_valley_lr(lrs, losses),
+        stopped_early=stopped,
+    )

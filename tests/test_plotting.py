@@ -1,0 +1,355 @@
+"""Tests of ``sklearn_lr.plotting``: the drawn data, axes and labels."""
+
+import doctest
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_iris
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_lr import SGDNetClassifier
+from sklearn_lr.range_test import RangeTestResult, lr_range_test
+from sklearn_lr.schedules import (
+    Constant,
+    CosineAnnealing,
+    OneCycle,
+    ReduceOnPlateau,
+    StepDecay,
+    Warmup,
+    trace,
+)
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+import sklearn_lr.plotting as plotting_module  # noqa: E402
+from sklearn_lr.plotting import (  # noqa: E402
+    LearningRateDisplay,
+    LearningRateSearchDisplay,
+    RangeTestDisplay,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+# ------------------------------------------------------------ LearningRateDisplay
+
+
+def test_from_estimator_draws_lr_history_loss_and_scores(iris):
+    X, y = iris
+    clf = SGDNetClassifier(
+        (8,),
+        learning_rate=OneCycle(max_alpha=0.1),
+        batch_size=30,
+        max_iter=6,
+        early_stopping=True,
+        n_iter_no_change=50,
+        random_state=0,
+    ).fit(X, y)
+    per_epoch = len(clf.lr_history_) // clf.n_iter_
+    assert per_epoch == 5  # 135 training samples after the 10% validation split
+    display = LearningRateDisplay.from_estimator(clf)
+
+    assert_array_equal(display.line_.get_ydata(), clf.lr_history_)
+    assert_allclose(display.line_.get_xdata(), np.arange(30) / 5)
+    assert_array_equal(display.loss_line_.get_ydata(), clf.loss_curve_)
+    assert_array_equal(display.loss_line_.get_xdata(), np.arange(1, 7))
+    assert_array_equal(display.score_line_.get_ydata(), clf.validation_scores_)
+    assert display.loss_line_.axes is display.ax_loss_
+    assert display.score_line_.axes is display.ax_score_
+    assert display.line_.axes is display.ax_
+    assert display.ax_.get_xlabel() == "epoch"
+    assert display.ax_.get_ylabel() == "learning rate α"
+    assert display.ax_loss_.get_ylabel() == "training loss"
+    assert display.ax_score_.get_ylabel() == "validation score"
+    assert display.figure_ is display.ax_.figure
+    legend = display.ax_score_.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "OneCycle",
+        "training loss",
+        "validation score",
+    ]
+
+
+def test_from_estimator_without_validation_and_through_a_pipeline(iris):
+    X, y = iris
+    pipe = make_pipeline(
+        StandardScaler(),
+        SGDNetClassifier((4,), learning_rate=0.05, batch_size=50, max_iter=3),
+    ).fit(X, y)
+    net = pipe[-1]
+    display = LearningRateDisplay.from_estimator(pipe, name="mine")
+    assert_array_equal(display.line_.get_ydata(), net.lr_history_)
+    assert_array_equal(display.loss_line_.get_ydata(), net.loss_curve_)
+    assert display.score_line_ is None and display.ax_score_ is None
+    assert display.line_.get_label() == "mine"
+    assert LearningRateDisplay.from_estimator(net).line_.get_label() == "Constant"
+
+
+def test_from_estimator_requires_a_fitted_estimator():
+    with pytest.raises(NotFittedError):
+        LearningRateDisplay.from_estimator(SGDNetClassifier())
+
+
+def test_from_policy_draws_trace_and_losses():
+    policy = ReduceOnPlateau(alpha=0.1, patience=0)
+    losses = [1.0, 0.9, 0.95, 0.96, 0.8, 0.7]
+    display = LearningRateDisplay.from_policy(policy, 5, 4, losses=losses)
+    assert_array_equal(display.line_.get_ydata(), trace(policy, 5, 4, losses=losses))
+    assert_allclose(display.line_.get_xdata(), np.arange(20) / 4)
+    assert_array_equal(display.loss_line_.get_ydata(), losses[:5])
+    assert display.line_.get_label() == "ReduceOnPlateau"
+    assert display.line_.get_drawstyle() == "steps-post"
+    plain = LearningRateDisplay.from_policy(0.3, 2, 3)
+    assert_array_equal(plain.line_.get_ydata(), np.full(6, 0.3))
+    assert plain.loss_line_ is None and plain.ax_loss_ is None
+    assert plain.line_.get_label() == "Constant"
+
+
+def test_plot_on_given_axes_with_line_keywords():
+    fig, (left, right) = plt.subplots(1, 2)
+    display = LearningRateDisplay.from_policy(
+        StepDecay(alpha=0.1, every=1), 3, 2, ax=right, color="red", linewidth=3
+    )
+    assert display.ax_ is right and display.figure_ is fig
+    assert display.line_ in right.lines and not left.lines
+    assert display.line_.get_color() == "red"
+    assert display.line_.get_linewidth() == 3
+
+
+def test_display_without_steps_per_epoch_counts_steps_or_infers_them():
+    display = LearningRateDisplay([0.1, 0.2, 0.3]).plot()
+    assert display.ax_.get_xlabel() == "step"
+    assert_array_equal(display.line_.get_xdata(), [0, 1, 2])
+    inferred = LearningRateDisplay([0.1, 0.2, 0.3, 0.4], loss_curve=[2.0, 1.0]).plot()
+    assert inferred.ax_.get_xlabel() == "epoch"
+    assert_array_equal(inferred.line_.get_xdata(), [0, 0.5, 1, 1.5])
+    assert_array_equal(inferred.loss_line_.get_xdata(), [1, 2])
+
+
+# --------------------------------------------------------------- RangeTestDisplay
+
+
+def test_range_test_display_draws_the_result_with_markers(iris):
+    X, y = iris
+    net = SGDNetClassifier((8,), batch_size=16, random_state=0)
+    display = RangeTestDisplay.from_estimator(net, X, y, random_state=0)
+    result = lr_range_test(net, X, y, random_state=0)
+    assert_array_equal(display.line_.get_xdata(), result.lrs)
+    assert_array_equal(display.line_.get_ydata(), result.losses)
+    assert display.ax_.get_xscale() == "log"
+    assert display.ax_.get_xlabel() == "learning rate α"
+    assert display.ax_.get_ylabel() == "smoothed training loss"
+    assert list(display.suggested_line_.get_xdata()) == [result.suggested_lr] * 2
+    assert list(display.valley_line_.get_xdata()) == [result.valley_lr] * 2
+    labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert labels == [
+        "SGDNetClassifier",
+        f"steepest: α = {result.suggested_lr:.3g}",
+        f"valley: α = {result.valley_lr:.3g}",
+    ]
+    # the diverging end is cut off: the top is near the highest loss before
+    # the minimum, far below the last loss
+    low = np.argmin(result.losses)
+    top = display.ax_.get_ylim()[1]
+    assert result.losses[: low + 1].max() < top < result.losses[-1]
+
+
+def test_range_test_display_from_result_on_axes_and_without_suggestions():
+    result = RangeTestResult(
+        lrs=np.geomspace(1e-3, 1, 4),
+        losses=np.array([1.0, 1.1, 1.2, 1.3]),
+        raw_losses=np.array([1.0, 1.2, 1.3, 1.5]),
+        suggested_lr=None,
+        valley_lr=None,
+        stopped_early=False,
+    )
+    _, ax = plt.subplots()
+    display = RangeTestDisplay.from_result(result, ax=ax, name="rising")
+    assert display.ax_ is ax
+    assert display.suggested_line_ is None and display.valley_line_ is None
+    assert len(ax.lines) == 1 and display.line_.get_label() == "rising"
+    # no descent: the y axis is not cut
+    assert ax.get_ylim()[1] >= 1.3
+
+
+# ------------------------------------------------------ LearningRateSearchDisplay
+
+
+@pytest.fixture(scope="module")
+def search(iris):
+    X, y = iris
+    grid = [
+        {"learning_rate": [0.01, 0.1, 1.0]},
+        {
+            "learning_rate": [CosineAnnealing()],
+            "learning_rate__alpha": [0.01, 0.1, 1.0],
+        },
+    ]
+    net = SGDNetClassifier((4,), batch_size=50, max_iter=4, random_state=0)
+    return GridSearchCV(net, grid, cv=2).fit(X, y)
+
+
+def _scores(search, label, alpha):
+    results = search.cv_results_
+    for i, params in enumerate(results["params"]):
+        policy = params["learning_rate"]
+        name = "Constant" if isinstance(policy, float) else type(policy).__name__
+        value = params.get("learning_rate__alpha", policy)
+        if name == label and value == alpha:
+            return results["mean_test_score"][i], results["std_test_score"][i]
+    raise KeyError((label, alpha))
+
+
+def test_search_display_one_line_per_policy(search):
+    display = LearningRateSearchDisplay.from_search(search)
+    assert [line.get_label() for line in display.lines_] == [
+        "Constant",
+        "CosineAnnealing",
+    ]
+    assert display.ax_.get_xscale() == "log"
+    assert display.ax_.get_ylabel() == "mean CV score"
+    for line, band in zip(display.lines_, display.bands_, strict=True):
+        assert_array_equal(line.get_xdata(), [0.01, 0.1, 1.0])
+        expected = [_scores(search, line.get_label(), a) for a in [0.01, 0.1, 1.0]]
+        assert_allclose(line.get_ydata(), [m for m, _ in expected])
+        # the band spans mean ± std
+        ys = band.get_paths()[0].vertices[:, 1]
+        assert ys.max() == pytest.approx(max(m + s for m, s in expected))
+        assert ys.min() == pytest.approx(min(m - s for m, s in expected))
+
+
+def test_search_display_pipeline_fixed_policy_and_best_of_other_params(iris):
+    X, y = iris
+    pipe = make_pipeline(
+        SGDNetClassifier((4,), learning_rate=OneCycle(), max_iter=3, random_state=0)
+    )
+    grid = {
+        "sgdnetclassifier__learning_rate__max_alpha": [0.05, 0.5],
+        "sgdnetclassifier__l2": [1e-4, 1e-1],
+    }
+    search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
+    display = LearningRateSearchDisplay.from_search(search)
+    (line,) = display.lines_
+    assert line.get_label() == "OneCycle"
+    assert_array_equal(line.get_xdata(), [0.05, 0.5])
+    means = search.cv_results_["mean_test_score"].reshape(2, 2)  # (l2, alpha)
+    params = search.cv_results_["params"]
+    assert params[1]["sgdnetclassifier__learning_rate__max_alpha"] == 0.5
+    assert_allclose(line.get_ydata(), means.max(axis=0))
+
+
+def test_search_display_explicit_parameters_and_axes(search):
+    _, ax = plt.subplots()
+    display = LearningRateSearchDisplay.from_search(
+        search,
+        policy_param="learning_rate",
+        alpha_param="learning_rate__alpha",
+        ax=ax,
+        linestyle="--",
+    )
+    assert display.ax_ is ax and len(ax.lines) == 2
+    assert all(line.get_linestyle() == "--" for line in display.lines_)
+
+
+def test_search_display_errors(iris, search):
+    net = SGDNetClassifier((4,), max_iter=2)
+    with pytest.raises(NotFittedError):
+        LearningRateSearchDisplay.from_search(GridSearchCV(net, {"l2": [0.1]}))
+    with pytest.raises(ValueError, match="policy_param='lr' is not a parameter"):
+        LearningRateSearchDisplay.from_search(search, policy_param="lr")
+    with pytest.raises(ValueError, match="neither a float nor a learning-rate"):
+        LearningRateSearchDisplay.from_search(search, policy_param="activation")
+    X, y = iris
+    two = make_pipeline(StandardScaler(), net)
+    fake = GridSearchCV(two, {"sgdnetclassifier__l2": [0.1]}, cv=2).fit(X, y)
+    fake.estimator = make_pipeline(net, SGDNetClassifier())  # two learning rates
+    with pytest.raises(ValueError, match="Pass policy_param"):
+        LearningRateSearchDisplay.from_search(fake)
+
+
+def test_search_display_nested_alpha_needs_alpha_param(iris):
+    X, y = iris
+    net = SGDNetClassifier(
+        (4,), learning_rate=Warmup(CosineAnnealing()), max_iter=2, random_state=0
+    )
+    grid = {"learning_rate__policy__alpha": [0.02, 0.2]}
+    search = GridSearchCV(net, grid, cv=2).fit(X, y)
+    with pytest.raises(ValueError, match="pass alpha_param"):
+        LearningRateSearchDisplay.from_search(search)
+    display = LearningRateSearchDisplay.from_search(
+        search, alpha_param="learning_rate__policy__alpha"
+    )
+    assert display.lines_[0].get_label() == "Warmup"
+    assert_array_equal(display.lines_[0].get_xdata(), [0.02, 0.2])
+    assert_allclose(
+        display.lines_[0].get_ydata(), search.cv_results_["mean_test_score"]
+    )
+
+
+def test_search_display_multimetric_uses_the_refit_metric(iris):
+    X, y = iris
+    net = SGDNetClassifier((4,), batch_size=50, max_iter=2, random_state=0)
+    search = GridSearchCV(
+        net,
+        {"learning_rate": [Constant(alpha=0.01), Constant(alpha=0.1)]},
+        scoring={"acc": "accuracy", "bal": "balanced_accuracy"},
+        refit="bal",
+        cv=2,
+    ).fit(X, y)
+    display = LearningRateSearchDisplay.from_search(search)
+    assert display.ax_.get_ylabel() == "mean CV bal"
+    assert_array_equal(display.lines_[0].get_xdata(), [0.01, 0.1])
+    assert_allclose(display.lines_[0].get_ydata(), search.cv_results_["mean_test_bal"])
+
+
+# ------------------------------------------------------------- missing matplotlib
+
+
+def test_missing_matplotlib_raises_with_the_install_hint(monkeypatch, search):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    hint = r'pip install "sklearn_lr\[plot\]"'
+    calls = [
+        lambda: LearningRateDisplay([0.1, 0.2]).plot(),
+        lambda: LearningRateDisplay.from_policy(0.1, 2, 2),
+        lambda: RangeTestDisplay([1e-3, 1e-2], [1.0, 0.5]).plot(),
+        lambda: RangeTestDisplay.from_estimator(SGDNetClassifier(), [[0]], [0]),
+        lambda: LearningRateSearchDisplay.from_search(search),
+    ]
+    for call in calls:
+        with pytest.raises(ImportError, match=hint):
+            call()
+
+
+def test_importing_the_module_does_not_import_matplotlib():
+    code = (
+        "import sys, sklearn_lr.plotting, sklearn_lr.range_test; "
+        "sys.exit('matplotlib' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(plotting_module)
+    assert result.failed == 0
+    assert result.attempted >= 15

@@ -1,0 +1,362 @@
+"""Tests of ``sklearn_lr.range_test``.
+
+The reference problem is least squares on standardized features: a linear
+network (``hidden_layer_sizes=()``) trained by plain SGD (no momentum) on the
+half mean squared error converges for α below 2 / λ_max, λ_max the largest
+eigenvalue of XᵀX / n (about 1.2 here), fastest around α ≈ 1 / λ_max, and
+diverges above 2 / λ_max. So the loss must fall steeply between about 1e-2
+and 1 and explode soon after 2 / λ_max.
+"""
+
+import doctest
+import math
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import sklearn_lr.range_test as range_test_module
+from sklearn_lr import SGDNetClassifier, SGDNetRegressor
+from sklearn_lr.range_test import (
+    RangeTestResult,
+    _ExponentialRamp,
+    _steepest_lr,
+    _valley_lr,
+    lr_range_test,
+)
+from sklearn_lr.schedules import CosineAnnealing
+
+
+@pytest.fixture(scope="module")
+def linear():
+    rng = np.random.default_rng(0)
+    X = StandardScaler().fit_transform(rng.standard_normal((1000, 10)))
+    y = X @ rng.standard_normal(10) + 0.3 * rng.standard_normal(1000)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+def _linear_net(**params):
+    defaults = {"momentum": 0.0, "batch_size": 32, "random_state": 0}
+    return SGDNetRegressor((), **(defaults | params))
+
+
+def test_suggestions_on_least_squares_lie_below_the_divergence_bound(linear):
+    X, y = linear
+    lam_max = np.linalg.eigvalsh(X.T @ X / len(X)).max()
+    bound = 2 / lam_max  # plain SGD on the quadratic diverges above it
+    for seed in range(3):
+        result = lr_range_test(
+            _linear_net().set_params(random_state=seed),
+            X,
+            y,
+            max_lr=100.0,
+            random_state=seed,
+        )
+        assert result.stopped_early
+        # the explosion is caught soon after the bound, long before max_lr
+        assert 0.5 * bound < result.lrs[-1] < 10 * bound
+        assert len(result.lrs) < 100
+        # the loss falls steepest (and is 2/3 down) well inside (1e-2, bound)
+        assert 1e-2 < result.suggested_lr < bound
+        assert 1e-2 < result.valley_lr < bound
+        # the smoothed minimum sits near divergence; both suggestions below it
+        lowest = result.lrs[np.argmin(result.losses)]
+        assert result.suggested_lr < lowest and result.valley_lr < lowest
+
+
+def test_rates_are_geometric_and_every_step_runs_without_divergence(linear):
+    X, y = linear
+    result = lr_range_test(
+        _linear_net(), X, y, min_lr=1e-5, max_lr=0.1, n_steps=40, random_state=0
+    )
+    assert not result.stopped_early
+    assert len(result.lrs) == len(result.losses) == len(result.raw_losses) == 40
+    assert result.lrs[0] == pytest.approx(1e-5)
+    assert result.lrs[-1] == pytest.approx(0.1)
+    assert_allclose(result.lrs[1:] / result.lrs[:-1], (1e4) ** (1 / 39))
+    assert np.isfinite(result.losses).all()
+
+
+def test_raw_losses_are_each_batch_loss_before_its_step(linear):
+    # the same SGD written out in NumPy from the network's initial weights
+    X, y = linear[0][:100], linear[1][:100]
+    net = _linear_net(l2=0.0, shuffle=False, batch_size=16)
+    # one step at a rate too small to move a float64 weight: the initial weights
+    start = clone(net).set_params(learning_rate=1e-300).partial_fit(X[:16], y[:16])
+    w, b = start.coefs_[0][:, 0].copy(), start.intercepts_[0][0]
+    result = lr_range_test(net, X, y, min_lr=1e-3, max_lr=1.0, n_steps=20)
+    expected = []
+    for k, rate in enumerate(result.lrs):
+        rows = slice(16 * (k % 7), 16 * (k % 7) + 16)  # 7 batches, the last of 4
+        residual = X[rows] @ w + b - y[rows]
+        expected.append(0.5 * np.mean(residual**2))
+        w = w - rate * X[rows].T @ residual / len(residual)
+        b = b - rate * residual.mean()
+    assert_allclose(result.lrs, np.geomspace(1e-3, 1.0, 20), rtol=1e-12)
+    assert_allclose(result.raw_losses, expected, rtol=1e-9)
+
+
+def test_smoothed_loss_is_the_bias_corrected_average(linear):
+    X, y = linear
+    for smoothing in [0.05, 0.3]:
+        result = lr_range_test(
+            _linear_net(), X, y, smoothing=smoothing, n_steps=30, random_state=0
+        )
+        beta, average, expected = 1 - smoothing, 0.0, []
+        for k, loss in enumerate(result.raw_losses):
+            average = beta * average + (1 - beta) * loss
+            expected.append(average / (1 - beta ** (k + 1)))
+        assert_allclose(result.losses, expected, rtol=1e-12)
+    result = lr_range_test(_linear_net(), X, y, smoothing=1.0, n_steps=30)
+    assert_allclose(result.losses, result.raw_losses)
+
+
+def test_stop_rule_compares_with_the_lowest_smoothed_loss(linear):
+    X, y = linear
+    result = lr_range_test(_linear_net(), X, y, max_lr=100.0, random_state=0)
+    losses = result.losses
+    best_before = np.minimum.accumulate(losses)
+    # only the last step crossed 4x the lowest value before it
+    assert losses[-1] > 4 * best_before[-2]
+    assert (losses[:-1] <= 4 * best_before[:-1]).all()
+    # a looser factor runs further
+    looser = lr_range_test(
+        _linear_net(), X, y, max_lr=100.0, diverge_factor=50.0, random_state=0
+    )
+    assert len(looser.lrs) > len(result.lrs)
+
+
+def test_divergence_is_silenced_and_no_warning_escapes(linear):
+    X, y = linear
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = lr_range_test(
+            _linear_net(), X, y, max_lr=1e6, diverge_factor=np.inf, random_state=0
+        )
+    # with the ratio rule off, the estimator's own divergence check stops it
+    assert result.stopped_early
+    assert len(result.lrs) < 100
+
+
+def test_users_estimator_is_unchanged(linear):
+    X, y = linear
+    policy = CosineAnnealing(alpha=0.05)
+    net = _linear_net(learning_rate=policy)
+    before = net.get_params(deep=True)
+    lr_range_test(net, X, y, n_steps=20)
+    assert net.get_params(deep=True) == before
+    assert net.learning_rate is policy and policy.get_params()["alpha"] == 0.05
+    assert not hasattr(net, "coefs_")
+    fitted = _linear_net(max_iter=3, tol=1e9, n_iter_no_change=1).fit(X, y)
+    coefs = [c.copy() for c in fitted.coefs_]
+    history = (fitted.n_iter_, list(fitted.loss_curve_), fitted.lr_history_.copy())
+    lr_range_test(fitted, X, y, n_steps=20)
+    assert fitted.n_iter_ == history[0] and fitted.loss_curve_ == history[1]
+    assert_array_equal(fitted.lr_history_, history[2])
+    for before_fit, after in zip(coefs, fitted.coefs_, strict=True):
+        assert_array_equal(before_fit, after)
+
+
+def test_same_seeds_give_the_same_result_and_data_is_cycled(iris):
+    X, y = iris
+    net = SGDNetClassifier((8,), batch_size=50, random_state=0)
+    # 150 samples are 3 batches: 12 steps are 4 passes
+    a = lr_range_test(net, X, y, n_steps=12, max_lr=1e-2, random_state=3)
+    b = lr_range_test(net, X, y, n_steps=12, max_lr=1e-2, random_state=3)
+    c = lr_range_test(net, X, y, n_steps=12, max_lr=1e-2, random_state=4)
+    assert len(a.lrs) == 12
+    assert_array_equal(a.raw_losses, b.raw_losses)
+    assert not np.array_equal(a.raw_losses, c.raw_losses)
+
+
+def test_classifier_on_iris_with_string_labels(iris):
+    X, y = iris
+    X = StandardScaler().fit_transform(X)
+    labels = np.array(["setosa", "versicolor", "virginica"])[y]
+    net = SGDNetClassifier((16,), batch_size=16, random_state=0)
+    result = lr_range_test(net, X, labels, random_state=0)
+    assert result.stopped_early
+    # the loss starts near log(3) (three balanced classes) and then falls
+    assert result.raw_losses[0] == pytest.approx(math.log(3), rel=0.5)
+    assert result.losses.min() < 0.5 * result.losses[0]
+    for suggestion in [result.suggested_lr, result.valley_lr]:
+        assert 1e-3 < suggestion < result.lrs[-1]
+
+
+def test_multilabel_classifier_runs():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 5))
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0]).astype(int)
+    net = SGDNetClassifier((8,), batch_size=20, random_state=0)
+    result = lr_range_test(net, X, Y, n_steps=30, max_lr=1.0)
+    assert len(result.lrs) == 30
+    assert np.isfinite(result.losses).all()
+
+
+def test_sparse_input_gives_the_dense_result(linear):
+    X, y = linear
+    dense = lr_range_test(_linear_net(), X, y, max_lr=100.0, random_state=0)
+    sparse = lr_range_test(
+        _linear_net(), sp.csr_matrix(X), y, max_lr=100.0, random_state=0
+    )
+    assert_array_equal(sparse.lrs, dense.lrs)
+    assert_allclose(sparse.raw_losses, dense.raw_losses, rtol=1e-8)
+    assert sparse.suggested_lr == dense.suggested_lr
+    # CSC input is converted, not rejected
+    csc = lr_range_test(_linear_net(), sp.csc_matrix(X), y, n_steps=10)
+    assert len(csc.lrs) == 10
+
+
+def test_pipeline_runs_on_the_transformed_data_of_its_final_step(iris):
+    X, y = iris
+    net = SGDNetClassifier((16,), batch_size=16, random_state=0)
+    pipe = Pipeline([("scale", StandardScaler()), ("net", net)])
+    from_pipe = lr_range_test(pipe, X, y, random_state=0)
+    bare = lr_range_test(net, StandardScaler().fit_transform(X), y, random_state=0)
+    assert_array_equal(from_pipe.lrs, bare.lrs)
+    assert_array_equal(from_pipe.raw_losses, bare.raw_losses)
+    assert from_pipe.suggested_lr == bare.suggested_lr
+    assert from_pipe.valley_lr == bare.valley_lr
+    # the user's pipeline and its steps were not fitted
+    assert not hasattr(pipe.named_steps["scale"], "mean_")
+    assert not hasattr(net, "coefs_")
+    # a nested pipeline ending with a pipeline works the same
+    nested = make_pipeline(StandardScaler(), make_pipeline(clone(net)))
+    assert_array_equal(
+        lr_range_test(nested, X, y, random_state=0).raw_losses, bare.raw_losses
+    )
+
+
+def test_sample_weight_skips_zero_weight_batches_and_is_scale_free(linear):
+    X, y = linear[0][:200], linear[1][:200]
+    net = _linear_net(shuffle=False, batch_size=20)
+    weights = np.ones(200)
+    weights[:20] = 0.0  # the whole first batch
+    weighted = lr_range_test(net, X, y, sample_weight=weights, n_steps=18)
+    dropped = lr_range_test(net, X[20:], y[20:], n_steps=18)
+    assert_allclose(weighted.raw_losses, dropped.raw_losses, rtol=1e-12)
+    doubled = lr_range_test(net, X, y, sample_weight=np.full(200, 2.0), n_steps=18)
+    plain = lr_range_test(net, X, y, n_steps=18)
+    assert_allclose(doubled.raw_losses, plain.raw_losses, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"min_lr": 0.0}, "min_lr"),
+        ({"min_lr": -1e-3}, "min_lr"),
+        ({"max_lr": 1e-7}, "max_lr"),
+        ({"max_lr": 1e-6}, "max_lr"),
+        ({"max_lr": np.inf}, "max_lr"),
+        ({"n_steps": 1}, "n_steps"),
+        ({"n_steps": 10.5}, "n_steps"),
+        ({"smoothing": 0.0}, "smoothing"),
+        ({"smoothing": 1.5}, "smoothing"),
+        ({"diverge_factor": 1.0}, "diverge_factor"),
+        ({"random_state": "seed"}, "random_state"),
+        ({"sample_weight": -np.ones(150)}, "[Nn]egative"),
+    ],
+)
+def test_invalid_arguments_name_the_parameter(iris, kwargs, name):
+    X, y = iris
+    net = SGDNetClassifier((4,))
+    with pytest.raises(ValueError, match=name):
+        lr_range_test(net, X, y, **kwargs)
+    assert not hasattr(net, "coefs_")
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        LinearRegression(),
+        MLPClassifier(),
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        make_pipeline(StandardScaler(), "passthrough"),
+    ],
+)
+def test_other_estimators_are_rejected(iris, estimator):
+    X, y = iris
+    with pytest.raises(TypeError, match="SGDNetClassifier or SGDNetRegressor"):
+        lr_range_test(estimator, X, y)
+
+
+def test_invalid_estimator_parameters_are_the_estimators_errors(iris):
+    X, y = iris
+    pipe = make_pipeline(StandardScaler(), SGDNetClassifier(batch_size="big"))
+    with pytest.raises(ValueError, match="'batch_size' parameter of SGDNetClassifier"):
+        lr_range_test(pipe, X, y)
+
+
+def test_mismatched_lengths_are_rejected(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        lr_range_test(SGDNetClassifier((4,)), X, y[:-1])
+
+
+def test_suggestion_rules_on_known_curves():
+    lrs = np.geomspace(1e-4, 1.0, 101)
+    # a descent centred on 1e-2 (log10 α = -2), symmetric in log α
+    losses = 2.0 - np.tanh(2.0 * (np.log10(lrs) + 2.0))
+    assert _steepest_lr(lrs, losses, 101) == pytest.approx(1e-2)
+    # two thirds down from 3.0 (the start) to the end: tanh(u) = 1/3 and more
+    depth = 2.0 - (losses[0] - 2 / 3 * (losses[0] - losses[-1]))
+    first = lrs[np.tanh(2.0 * (np.log10(lrs) + 2.0)) >= depth][0]
+    assert _valley_lr(lrs, losses) == first
+    assert 1e-2 < first < 1e-1
+    # a rise after the minimum is ignored; a bump before the descent starts it
+    rising = np.concatenate([losses[:80], losses[79] + np.arange(21.0)])
+    assert _steepest_lr(lrs, rising, 101) == pytest.approx(1e-2)
+    bump = losses.copy()
+    bump[5] = 10.0  # the descent now runs from 10 down
+    assert _valley_lr(lrs, bump) < _valley_lr(lrs, losses)
+    # a loss that never falls gives no suggestion; nor do too few points
+    assert _steepest_lr(lrs, lrs, 101) is None and _valley_lr(lrs, lrs) is None
+    assert _steepest_lr(lrs[:2], losses[:2], 2) is None
+    # non-finite points at the end are not part of the curve
+    broken = losses.copy()
+    broken[-3:] = np.nan
+    assert _valley_lr(lrs, broken) == _valley_lr(lrs[:-3], losses[:-3])
+
+
+def test_ramp_policy_is_a_policy():
+    ramp = _ExponentialRamp(min_lr=1e-3, max_lr=1.0, n_steps=4)
+    schedule = ramp.start(max_epochs=1)
+    assert [schedule.rate(t) for t in range(5)] == pytest.approx(
+        [1e-3, 1e-2, 1e-1, 1.0, 1.0]
+    )
+    assert schedule.rate(0.5) == pytest.approx(10**-2.5)
+    assert clone(ramp).get_params() == ramp.get_params()
+    restored = pickle.loads(pickle.dumps(schedule))
+    assert restored.rate(2) == schedule.rate(2)
+
+
+def test_result_repr_and_fields(linear):
+    X, y = linear
+    result = lr_range_test(_linear_net(), X, y, max_lr=100.0, random_state=0)
+    assert isinstance(result, RangeTestResult)
+    text = repr(result)
+    assert text.startswith(f"RangeTestResult(n_recorded={len(result.lrs)}, ")
+    assert f"suggested_lr={result.suggested_lr:.3g}" in text
+    assert "stopped_early=True" in text
+    with pytest.raises(AttributeError):
+        result.suggested_lr = 1.0  # frozen
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(range_test_module)
+    assert result.failed == 0
+    assert result.attempted >= 8
