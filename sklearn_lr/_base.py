@@ -244,6 +244,14 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
                     X, y, Y, sample_weight
                 )
                 validation = (X_val, y_val, w_val)
+                if not sample_weight.sum() > 0:
+                    raise ValueError(
+                        "early_stopping left only samples with zero sample_weight "
+                        "in the training part; lower validation_fraction or give "
+                        "more samples a positive weight."
+                    )
+                if reset:
+                    self._check_weighted_targets(Y, sample_weight, target_state)
 
         # every check passed: from here on state is mutated
         for name, value in target_state.items():
@@ -611,14 +619,15 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
     def _validate_X(self, X):
         """Validate X for prediction and cast it to the weights' dtype."""
         check_is_fitted(self)
-        X = validate_data(
+        # cast before the finiteness check: a float64 value beyond the float32
+        # range is rejected for a float32 model instead of becoming inf
+        return validate_data(
             self,
             X,
             accept_sparse=["csr", "csc"],
             reset=False,
-            dtype=[np.float64, np.float32],
+            dtype=self.coefs_[0].dtype.type,
         )
-        return X.astype(self.coefs_[0].dtype, copy=False)
 
     def _flat_params(self):
         shapes = [np.shape(c) for c in self.coefs_]

@@ -14,6 +14,19 @@ from ._base import BaseSGDNet
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 
 
+def _check_classes(classes):
+    """``classes`` of partial_fit: a non-empty 1-D array of labels."""
+    classes = np.asarray(classes)
+    if classes.ndim != 1 or classes.size == 0:
+        raise ValueError(
+            "classes must be a non-empty 1-D array of labels; got shape "
+            f"{classes.shape}."
+        )
+    if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+        raise ValueError("classes contains NaN or infinity.")
+    return classes
+
+
 class SGDNetClassifier(ClassifierMixin, BaseSGDNet):
     __doc__ = f"""Multilayer perceptron classifier trained by mini-batch SGD.
 
@@ -80,6 +93,8 @@ True
         """
         if not hasattr(self, "coefs_") and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit.")
+        if classes is not None:
+            classes = _check_classes(classes)
         return self._partial_fit(X, y, sample_weight, classes=classes)
 
     def predict_proba(self, X):
@@ -152,8 +167,8 @@ True
                 and not np.array_equal(np.unique(classes), binarizer.classes_)
             ):
                 raise ValueError(
-                    f"classes={list(np.unique(classes))!r} differs from the "
-                    f"classes of the fitted model {list(binarizer.classes_)!r}."
+                    f"classes={np.unique(classes).tolist()!r} differs from the "
+                    f"classes of the fitted model {binarizer.classes_.tolist()!r}."
                 )
         if binarizer.y_type_ == "multilabel-indicator":
             if np.ndim(y) != 2 or np.shape(y)[1] != len(binarizer.classes_):
@@ -165,8 +180,8 @@ True
             unseen = np.setdiff1d(np.unique(y), binarizer.classes_)
             if unseen.size:
                 raise ValueError(
-                    f"y contains labels {list(unseen)!r} that are not in "
-                    f"classes {list(binarizer.classes_)!r}."
+                    f"y contains labels {unseen.tolist()!r} that are not in "
+                    f"classes {binarizer.classes_.tolist()!r}."
                 )
         Y = binarizer.transform(y).astype(np.float64)
         return Y, {"classes_": binarizer.classes_, "_label_binarizer": binarizer}
