@@ -64,9 +64,7 @@ DTYPES = {"float64": np.float64, "float32": np.float32}
 
 def environment_report():
     """Lines describing the versions, the BLAS and the thread settings."""
-    affinity = (
-        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
-    )
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     lines = [
         f"python {platform.python_version()} on {platform.platform()}",
         f"cpus: os.cpu_count()={os.cpu_count()}, usable by this process={affinity}",
@@ -84,6 +82,7 @@ def environment_report():
             else "not set"
         ),
     ]
+    lines.append(f"load average (1, 5, 15 min): {_load()}")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         if var in os.environ:
             lines.append(f"{var}={os.environ[var]}")
@@ -103,11 +102,16 @@ def environment_report():
             f"version={info.get('version')}{extra} ({lib})"
         )
     if torch is not None:
-        config = torch.__config__.show()
-        blas = [ln.strip() for ln in config.splitlines() if "BLAS_INFO" in ln]
-        if blas:
-            lines.append(f"torch: {blas[0]}")
+        settings = torch.__config__.show().replace("\n", ", ").split(", ")
+        blas = [i[i.index("BLAS_INFO") :] for i in settings if "BLAS_INFO" in i]
+        lines.append(f"torch: {', '.join(blas) or 'BLAS_INFO unknown'}")
     return lines
+
+
+def _load():
+    if not hasattr(os, "getloadavg"):
+        return "?"
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 # --------------------------------------------------------------------------
@@ -245,7 +249,10 @@ def gemm_floor(X, y, batch_size, epochs):
     limit = 1 if batch_size < SINGLE_THREAD_BATCH else None
     X_batch = np.ascontiguousarray(X[:batch_size])
     acts = [np.empty((batch_size, k), dtype=dtype) for k in sizes[1:]]
-    deltas = [np.empty((batch_size, k), dtype=dtype) for k in sizes[1:]]
+    # finite, normal-range deltas: garbage from np.empty may be NaN/denormal
+    deltas = [
+        (rng.standard_normal((batch_size, k)) * 0.01).astype(dtype) for k in sizes[1:]
+    ]
     n_batches = -(-n // batch_size)
     with threadpoolctl.threadpool_limits(limits=limit, user_api="blas"):
         start = time.perf_counter()
@@ -325,13 +332,13 @@ def run_speed(args):
                 done += 1
             if args.verbose:
                 print(
-                    f"  [{done}/{total}, {time.perf_counter() - t0:.0f} s] rep "
+                    f"  [{done}/{total}, {time.perf_counter() - t0:.0f} s, "
+                    f"load {_load()}] rep "
                     f"{rep + 1} batch {batch_size} {dt}: "
-                    + ", ".join(
-                        f"{n}={times[cell, n][-1]:.3f}" for n in names
-                    ),
+                    + ", ".join(f"{n}={times[cell, n][-1]:.3f}" for n in names),
                     flush=True,
                 )
+    print(f"\nload average at the end (1, 5, 15 min): {_load()}")
     print_speed_table(args, cells, names, times)
 
 
