@@ -35,17 +35,30 @@ _controller = None
 
 
 def _blas_threads(limit):
-    """Context limiting BLAS to ``limit`` threads (None: leave as is).
+    """Context limiting BLAS to ``limit`` threads (None: as many as it likes).
 
     Inspecting the loaded native libraries costs milliseconds, as much as a
     whole small epoch, so the process-wide controller is created once, on
     first use. It holds no training state (scikit-learn keeps the same
     handle in ``sklearn.utils.fixes``).
+
+    With several BLAS libraries loaded (numpy's and SciPy's wheels each ship
+    one), only numpy's, which runs the matrix products, may use threads: the
+    vector updates run in SciPy's, and two pools of spinning threads on two
+    cores slow training several-fold.
     """
     global _controller
     if _controller is None:
         _controller = ThreadpoolController()
-    return _controller.limit(limits=limit, user_api="blas")
+    blas = _controller.select(user_api="blas")
+    if limit is not None:
+        return blas.limit(limits=limit)
+    others = [
+        lib.filepath for lib in blas.lib_controllers if "numpy" not in lib.filepath
+    ]
+    if not others or len(others) == len(blas.lib_controllers):
+        return blas.limit(limits=None)
+    return blas.select(filepath=others).limit(limits=1)
 
 
 class DivergenceWarning(ConvergenceWarning):
@@ -63,8 +76,10 @@ class DivergenceWarning(ConvergenceWarning):
 # An epoch whose loss exceeds this multiple of the initial loss has exploded.
 _EXPLOSION_FACTOR = 1e4
 # Below this batch size one BLAS thread beats two: the per-call overhead of
-# waking a second thread outweighs the split of small matrix products.
-_SINGLE_THREAD_BATCH = 512
+# waking a second thread outweighs the split of small matrix products (and a
+# second thread stalls badly when another process holds the other core).
+# From 128 rows on, the products are large enough for two threads to pay.
+_SINGLE_THREAD_BATCH = 128
 
 _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg.blas import get_blas_funcs
 from scipy.special import expit
 
 LEAKY_SLOPE = 0.01
@@ -297,7 +298,7 @@ class Workspace:
     with respect to the pre-activation of hidden layer i, ``scratch[i]`` an
     array shaped like ``activations[i]``. ``grad`` is the flat gradient, laid
     out like theta, with ``coef_grads``/``intercept_grads`` views into it;
-    ``penalty`` a buffer for the l2 term.
+    ``axpy`` BLAS's in-place ``y += a * x`` in theta's precision.
     """
 
     activations: list
@@ -307,7 +308,8 @@ class Workspace:
     grad: np.ndarray
     coef_grads: list
     intercept_grads: list
-    penalty: np.ndarray
+    n_weights: int
+    axpy: object
 
     @classmethod
     def allocate(cls, shapes, batch_size, dtype):
@@ -326,7 +328,8 @@ class Workspace:
             grad=grad,
             coef_grads=coef_grads,
             intercept_grads=intercept_grads,
-            penalty=np.empty(n_weights(shapes), dtype=dtype),
+            n_weights=n_weights(shapes),
+            axpy=get_blas_funcs("axpy", dtype=dtype),
         )
 
 
@@ -427,9 +430,8 @@ def loss_and_gradient(
 
     # l2 on the weights only
     if l2:
-        n_w = workspace.penalty.shape[0]
-        np.multiply(theta[:n_w], l2, out=workspace.penalty)
-        workspace.grad[:n_w] += workspace.penalty
+        n_w = workspace.n_weights
+        workspace.axpy(theta[:n_w], workspace.grad[:n_w], a=l2)
     return data_loss
 
 

@@ -8,7 +8,8 @@ update, whatever the rule: an optimizer shapes the step per parameter
 (momentum, adaptive scaling), the policy sets its size. Changing ``lr`` from
 one step to the next therefore never rescales stored state.
 
-This module is pure NumPy and knows nothing of networks or scikit-learn.
+This module is pure NumPy (with SciPy's BLAS wrappers for the vector
+updates) and knows nothing of networks or scikit-learn.
 :meth:`~SGD.step` runs once per mini-batch, so every buffer is allocated in
 ``__init__``; a step allocates nothing, never changes a dtype, uses the
 gradient array as scratch space, and makes as few NumPy calls as it can.
@@ -19,6 +20,7 @@ textbook formulas up to rounding.
 """
 
 import numpy as np
+from scipy.linalg.blas import get_blas_funcs
 
 __all__ = ["OPTIMIZERS", "SGD", "AdaGrad", "Adam", "RMSProp", "make_optimizer"]
 
@@ -49,6 +51,9 @@ class _Optimizer:
     def _allocate_scratch(self):
         if self._uses_scratch:
             self._scratch = np.empty(self.n_params, dtype=self.dtype)
+        # BLAS level-1 routines of the state's precision: y += a * x and
+        # x *= a in one pass each, in place on contiguous vectors
+        self._axpy, self._scal = get_blas_funcs(("axpy", "scal"), dtype=self.dtype)
 
     def snapshot(self):
         """Return a deep copy of the run-time state.
@@ -92,7 +97,8 @@ class _Optimizer:
     def __getstate__(self):
         # The work buffer holds nothing between steps: do not pickle it.
         state = self.__dict__.copy()
-        state.pop("_scratch", None)
+        for name in ("_scratch", "_axpy", "_scal"):
+            state.pop(name, None)
         return state
 
     def __setstate__(self, state):
@@ -186,20 +192,18 @@ class SGD(_Optimizer):
         lr = float(lr)
         self.n_steps += 1
         mu = self.momentum
+        axpy = self._axpy
         if mu == 0.0:
-            np.multiply(grads, lr, out=grads)
-            np.subtract(params, grads, out=params)
+            axpy(grads, params, a=-lr)
             return
         v = self.velocity
-        np.multiply(v, mu, out=v)
-        np.add(v, grads, out=v)
+        self._scal(mu, v)
+        axpy(grads, v)
         if self.nesterov:  # p -= lr * g + (lr * mu) * v
-            np.multiply(grads, lr, out=grads)
-            np.subtract(params, grads, out=params)
-            np.multiply(v, lr * mu, out=grads)
+            axpy(grads, params, a=-lr)
+            axpy(v, params, a=-lr * mu)
         else:
-            np.multiply(v, lr, out=grads)
-        np.subtract(params, grads, out=params)
+            axpy(v, params, a=-lr)
 
 
 class AdaGrad(_Optimizer):

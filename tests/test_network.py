@@ -195,7 +195,6 @@ def _poison(workspace):
         *workspace.scratch,
         workspace.weights,
         workspace.grad,
-        workspace.penalty,
     ]
     for buffer in buffers:
         buffer.fill(np.nan)
@@ -210,7 +209,6 @@ def _assert_workspace_dtype(workspace, dtype):
         *workspace.intercept_grads,
         workspace.weights,
         workspace.grad,
-        workspace.penalty,
     ]
     for buffer in buffers:
         assert buffer.dtype == dtype
