@@ -31,6 +31,17 @@ from . import _network
 from .optimizers import make_optimizer
 from .schedules import _as_policy
 
+try:  # scikit-learn >= 1.9: progress bars and monitors through callbacks
+    from sklearn.callback import CallbackSupportMixin, with_callbacks
+except ImportError:  # older scikit-learn: the feature is simply absent
+
+    class CallbackSupportMixin:
+        """Stand-in base class: no ``set_callbacks`` before scikit-learn 1.9."""
+
+    def with_callbacks(method):
+        return method
+
+
 _controller = None
 
 
@@ -84,7 +95,7 @@ _SINGLE_THREAD_BATCH = 128
 _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
 
 
-class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
+class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared implementation; use SGDNetClassifier or SGDNetRegressor."""
 
     _parameter_constraints: dict = {
@@ -218,6 +229,7 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @with_callbacks
     def _partial_fit(self, X, y, sample_weight, classes=None):
         # parameters are validated here rather than by _fit_context because a
         # warm model must not be validated against the first-call-only rules.
@@ -255,7 +267,7 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
                 self._check_weights(shapes)
             validation = None
             if self.early_stopping and not incremental:
-                X, X_val, Y, y_val, sample_weight, w_val = self._validation_split(
+                X, X_val, Y, y, y_val, sample_weight, w_val = self._validation_split(
                     X, y, Y, sample_weight
                 )
                 validation = (X_val, y_val, w_val)
@@ -292,6 +304,7 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
         batch_size = self._effective_batch_size(X.shape[0])
         limit = 1 if batch_size < _SINGLE_THREAD_BATCH else None
         max_epochs = 1 if incremental else self.max_iter
+        callbacks = self._begin_callbacks(X, y, sample_weight, max_epochs)
         with (
             _blas_threads(limit),
             np.errstate(
@@ -309,8 +322,40 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
                 max_epochs,
                 validation=validation,
                 incremental=incremental,
+                callbacks=callbacks,
+                y=y,
+            )
+        if callbacks is not None:
+            callbacks.call_on_fit_task_end(
+                estimator=self,
+                X=X,
+                y=y,
+                metadata=self._callback_metadata(sample_weight),
+                reconstruction_attributes={},
             )
         return self
+
+    def _begin_callbacks(self, X, y, sample_weight, max_epochs):
+        """Root callback context of this call (one subtask per epoch), or None.
+
+        None on scikit-learn < 1.9, which has no callbacks.
+        """
+        if not hasattr(self, "_init_callback_context"):
+            return None
+        context = self._init_callback_context(max_subtasks=max_epochs)
+        context.call_on_fit_task_begin(
+            estimator=self, X=X, y=y, metadata=self._callback_metadata(sample_weight)
+        )
+        return context
+
+    @staticmethod
+    def _callback_metadata(sample_weight):
+        return {"sample_weight": sample_weight}
+
+    def _epoch_state(self, theta, shapes):
+        """Attributes of a model that stopped at this point (copied weights)."""
+        coefs, intercepts = _network.unpack(theta.copy(), shapes)
+        return {"coefs_": coefs, "intercepts_": intercepts}
 
     def _start_run(self, shapes, dtype, schedule, incremental):
         """(Re)initialise every piece of training state but the weights."""
@@ -353,6 +398,8 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
         *,
         validation,
         incremental,
+        callbacks=None,
+        y=None,
     ):
         n_samples = X.shape[0]
         dtype = theta.dtype
@@ -372,9 +419,15 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
         rates_per_epoch = []
         stopped = False
 
+        metadata = self._callback_metadata(sample_weight)
         for _ in range(max_epochs):
             epoch_start = time.perf_counter()
             epoch = self.n_iter_
+            if callbacks is not None:
+                epoch_context = callbacks.subcontext(task_name="epoch")
+                epoch_context.call_on_fit_task_begin(
+                    estimator=self, X=X, y=y, metadata=metadata
+                )
             rates = [
                 self.schedule_.rate(epoch + b / n_batches) for b in range(n_batches)
             ]
@@ -454,6 +507,16 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
                     message += f", validation score {score:.6f}"
                 elapsed = time.perf_counter() - epoch_start
                 print(f"{message}, alpha {rates[-1]:.6g}, {elapsed:.2f} s")
+            stop_requested = (
+                callbacks is not None
+                and epoch_context.call_on_fit_task_end(
+                    estimator=self,
+                    X=X,
+                    y=y,
+                    metadata=metadata,
+                    reconstruction_attributes=lambda: self._epoch_state(theta, shapes),
+                )
+            )
             if diverged:
                 break
 
@@ -478,6 +541,9 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
                         f"No improvement of more than tol={self.tol} for "
                         f"{self.n_iter_no_change} consecutive epochs. Stopping."
                     )
+                stopped = True
+                break
+            if stop_requested:  # a callback asked to stop
                 stopped = True
                 break
 
@@ -610,7 +676,7 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
             ):
                 stratify = None  # too few samples per class to stratify
         rng = check_random_state(self.random_state)
-        X_train, X_val, Y_train, _, _, y_val, w_train, w_val = train_test_split(
+        X_train, X_val, Y_train, _, y_train, y_val, w_train, w_val = train_test_split(
             X,
             Y,
             y,
@@ -619,7 +685,7 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
             random_state=rng,
             stratify=stratify,
         )
-        return X_train, X_val, Y_train, y_val, w_train, w_val
+        return X_train, X_val, Y_train, y_train, y_val, w_train, w_val
 
     def _effective_batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -679,6 +745,29 @@ class BaseSGDNet(BaseEstimator, metaclass=ABCMeta):
             Predicted labels (classifier) or values (regressor).
         """
         return self._predict_validated(self._validate_X(X))
+
+    def _sk_visual_block_(self):
+        """HTML repr: a policy object is a nested, expandable estimator block.
+
+        scikit-learn only nests parameters that have ``fit``; policies don't,
+        so they are named here, as meta-estimators name their estimators.
+        scikit-learn falls back to the plain block if this raises.
+        """
+        try:
+            from sklearn.utils._repr_html.estimator import _VisualBlock
+        except ImportError:  # scikit-learn < 1.7
+            from sklearn.utils._estimator_html_repr import _VisualBlock
+        policy = self.learning_rate
+        if not hasattr(policy, "get_params") or isinstance(policy, type):
+            return _VisualBlock(
+                "single", self, names=type(self).__name__, name_details=str(self)
+            )
+        return _VisualBlock(
+            "parallel",
+            [policy],
+            names=[f"learning_rate: {type(policy).__name__}"],
+            name_details=[str(policy)],
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

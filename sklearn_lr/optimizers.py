@@ -42,11 +42,16 @@ class _Optimizer:
         if not np.issubdtype(dtype, np.floating):
             raise TypeError(f"dtype must be a floating-point dtype; got {dtype}.")
         self.n_params = int(n_params)
-        self.dtype = dtype
         self.n_steps = 0
         for name in self._state_arrays:
             setattr(self, name, np.zeros(self.n_params, dtype=dtype))
         self._allocate_scratch()
+
+    @property
+    def dtype(self):
+        """The precision of the state (read from it, so nothing but numbers,
+        arrays and the step count is stored)."""
+        return getattr(self, self._state_arrays[0]).dtype
 
     def _allocate_scratch(self):
         if self._uses_scratch:

@@ -1,0 +1,121 @@
+"""scikit-learn (>= 1.9) callbacks: one task per epoch."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+
+from sklearn_lr import SGDNetClassifier, SGDNetRegressor
+
+callback = pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
+pytest.importorskip("rich", reason="ProgressBar needs rich (the test extra)")
+ProgressBar, ScoringMonitor = callback.ProgressBar, callback.ScoringMonitor
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return (X - X.mean(axis=0)) / X.std(axis=0), y
+
+
+def _fit(estimator, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(*args, **kwargs)
+
+
+def _epoch_rows(monitor):
+    frame = monitor.get_logs().data_as_pandas
+    return frame[frame["task_name"] == "epoch"]
+
+
+def test_scoring_monitor_records_one_score_per_epoch(iris):
+    X, y = iris
+    monitor = ScoringMonitor(scoring="accuracy")
+    clf = SGDNetClassifier((8,), max_iter=6, learning_rate=0.05, random_state=0)
+    _fit(clf.set_callbacks(monitor), X, y)
+    epochs = _epoch_rows(monitor)
+    assert len(epochs) == clf.n_iter_ == 6
+    assert list(epochs["task_id"]) == list(range(6))
+    # the score of the last epoch is the score of the fitted model
+    assert epochs["accuracy"].iloc[-1] == pytest.approx(clf.score(X, y))
+    # the callback context is cleaned up after fit
+    assert not hasattr(clf, "_callback_fit_ctx")
+
+
+def test_scoring_monitor_sees_intermediate_weights(iris):
+    X, y = iris
+    monitor = ScoringMonitor(scoring="r2")
+    reg = SGDNetRegressor((8,), max_iter=5, learning_rate=0.01, random_state=0)
+    _fit(reg.set_callbacks(monitor), X, y.astype(float))
+    scores = _epoch_rows(monitor)["r2"].to_numpy()
+    # the scores change epoch by epoch: each task sees the weights of its epoch
+    assert len(np.unique(scores)) == 5
+
+
+def test_partial_fit_is_one_task(iris):
+    X, y = iris
+    monitor = ScoringMonitor(scoring="accuracy")
+    clf = SGDNetClassifier((8,), random_state=0).set_callbacks(monitor)
+    for _ in range(3):
+        clf.partial_fit(X, y, classes=np.unique(y))
+    logs = monitor.get_logs(select="all")
+    assert len(logs) == 3
+    assert all((log.data_as_pandas["task_name"] == "epoch").sum() == 1 for log in logs)
+    assert logs[-1].data_as_pandas["accuracy"].iloc[-1] == pytest.approx(
+        clf.score(X, y)
+    )
+
+
+def test_progress_bar(iris, capsys):
+    X, y = iris
+    clf = SGDNetClassifier((8,), max_iter=4, random_state=0)
+    _fit(clf.set_callbacks(ProgressBar()), X, y)
+    assert clf.n_iter_ == 4
+    assert "SGDNetClassifier - fit" in capsys.readouterr().out
+
+
+def test_callbacks_through_grid_search(iris, capsys):
+    X, y = iris
+    monitor = ScoringMonitor(scoring="accuracy")
+    clf = SGDNetClassifier((8,), max_iter=3, random_state=0).set_callbacks(monitor)
+    search = GridSearchCV(clf, {"l2": [1e-4, 1e-2]}, cv=2)
+    _fit(search.set_callbacks(ProgressBar(max_propagation_depth=None)), X, y)
+    out = capsys.readouterr().out
+    assert "GridSearchCV - fit" in out
+    assert "SGDNetClassifier - fit" in out
+    # the monitor set on the inner estimator follows every clone: 2 candidates x
+    # 2 folds + the refit, 3 epochs each
+    frame = monitor.get_logs().data_as_pandas
+    assert (frame["task_name"] == "epoch").sum() == 5 * 3
+
+
+def test_callback_can_stop_training(iris):
+    X, y = iris
+
+    class StopAfter:
+        def __init__(self, n):
+            self.n, self.seen = n, 0
+
+        def setup(self, estimator, context):
+            pass
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context):
+            pass
+
+        def on_fit_task_end(self, estimator, context):
+            if context.task_name == "epoch":
+                self.seen += 1
+                return self.seen >= self.n
+            return False
+
+    clf = SGDNetClassifier((8,), max_iter=50, random_state=0)
+    clf.set_callbacks(StopAfter(3)).fit(X, y)
+    assert clf.n_iter_ == 3
+    assert len(clf.lr_history_) == 3 * 1  # one batch of 150 per epoch
