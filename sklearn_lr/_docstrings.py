@@ -105,7 +105,7 @@ out_activation_ : str
 n_features_in_ : int
     Number of features seen in ``fit``.
 
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Names of the features, when X had string column names.
 
 n_iter_ : int

@@ -473,6 +473,7 @@ class Adam(_Optimizer):
         np.subtract(params, grads, out=params)
 
 
+#: The update rules by the names the estimators' ``optimizer`` takes.
 OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSProp, "adam": Adam}
 
 
