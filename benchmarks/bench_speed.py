@@ -51,9 +51,6 @@ HIDDEN = (256, 128)
 LEARNING_RATE = 0.01
 MOMENTUM = 0.9
 L2 = 1e-4
-# Below this batch size SGDNetClassifier limits BLAS to one thread (see
-# sklearn_lr._base._SINGLE_THREAD_BATCH); the GEMM floor does the same.
-SINGLE_THREAD_BATCH = 512
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -246,7 +243,8 @@ def gemm_floor(X, y, batch_size, epochs):
         for a, b in zip(sizes[:-1], sizes[1:], strict=True)
     ]
     G = [np.empty_like(w) for w in W]
-    limit = 1 if batch_size < SINGLE_THREAD_BATCH else None
+    # numpy's BLAS with its default threads, as SGDNetClassifier trains
+    limit = None
     X_batch = np.ascontiguousarray(X[:batch_size])
     acts = [np.empty((batch_size, k), dtype=dtype) for k in sizes[1:]]
     # finite, normal-range deltas: garbage from np.empty may be NaN/denormal

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from numbers import Integral, Real
 
 import numpy as np
@@ -45,30 +45,31 @@ except ImportError:  # older scikit-learn: the feature is simply absent
 _controller = None
 
 
-def _blas_threads(limit):
-    """Context limiting BLAS to ``limit`` threads (None: as many as it likes).
+def _blas_threads():
+    """Context giving the matrix products, and only them, several BLAS threads.
+
+    numpy's and SciPy's wheels each ship their own BLAS: the products run in
+    numpy's, the vector updates of the optimizer in SciPy's. Two pools of
+    spinning threads on two cores slow training several-fold, so SciPy's
+    (and any other besides numpy's) is held to one thread while training.
+    Where a single BLAS serves both, nothing is changed. (Measured on two
+    cores: two threads for the products beat one from batch 32 on, and make
+    no difference for small networks, whose products BLAS does not split.)
 
     Inspecting the loaded native libraries costs milliseconds, as much as a
     whole small epoch, so the process-wide controller is created once, on
     first use. It holds no training state (scikit-learn keeps the same
     handle in ``sklearn.utils.fixes``).
-
-    With several BLAS libraries loaded (numpy's and SciPy's wheels each ship
-    one), only numpy's, which runs the matrix products, may use threads: the
-    vector updates run in SciPy's, and two pools of spinning threads on two
-    cores slow training several-fold.
     """
     global _controller
     if _controller is None:
         _controller = ThreadpoolController()
     blas = _controller.select(user_api="blas")
-    if limit is not None:
-        return blas.limit(limits=limit)
     others = [
         lib.filepath for lib in blas.lib_controllers if "numpy" not in lib.filepath
     ]
     if not others or len(others) == len(blas.lib_controllers):
-        return blas.limit(limits=None)
+        return nullcontext()
     return blas.select(filepath=others).limit(limits=1)
 
 
@@ -86,11 +87,6 @@ class DivergenceWarning(ConvergenceWarning):
 
 # An epoch whose loss exceeds this multiple of the initial loss has exploded.
 _EXPLOSION_FACTOR = 1e4
-# Below this batch size one BLAS thread beats two: the per-call overhead of
-# waking a second thread outweighs the split of small matrix products (and a
-# second thread stalls badly when another process holds the other core).
-# From 128 rows on, the products are large enough for two threads to pay.
-_SINGLE_THREAD_BATCH = 128
 
 _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
 
@@ -302,11 +298,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
         loss = self._loss_name(target_state)
         batch_size = self._effective_batch_size(X.shape[0])
-        limit = 1 if batch_size < _SINGLE_THREAD_BATCH else None
         max_epochs = 1 if incremental else self.max_iter
         callbacks = self._begin_callbacks(X, y, sample_weight, max_epochs)
         with (
-            _blas_threads(limit),
+            _blas_threads(),
             np.errstate(
                 over="ignore", invalid="ignore", divide="ignore", under="ignore"
             ),
