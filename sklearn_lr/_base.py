@@ -631,7 +631,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         sizes = self.hidden_layer_sizes
         sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
         for size in sizes:
-            if not isinstance(size, Integral | np.integer) or size < 1:
+            integer = isinstance(size, Integral | np.integer)
+            if not integer or isinstance(size, bool | np.bool_) or size < 1:
                 raise ValueError(
                     "hidden_layer_sizes must contain positive integers; got "
                     f"{self.hidden_layer_sizes!r}."

@@ -534,6 +534,9 @@ ROWS = [
         ValueError,
         "hidden_layer_sizes must contain positive integers",
         lambda d, cls: {"params": {"hidden_layer_sizes": (5, 0)}},
+        variants={
+            "bool": lambda d, cls: {"params": {"hidden_layer_sizes": (True,)}},
+        },
     ),
     Row(
         "a policy hyperparameter out of range, or inconsistent with another "
