@@ -718,9 +718,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _output(self, X):
         """Network output (probabilities or values) for validated X."""
-        z = self._logits(X)
-        _network.OUT_ACTIVATIONS[self.out_activation_](z)
-        return z
+        theta, shapes = self._flat_params()
+        return _network.forward(theta, shapes, X, self.activation, self.out_activation_)
 
     def _score(self, X, y, sample_weight):
         if not sample_weight.sum() > 0:
