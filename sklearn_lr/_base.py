@@ -45,6 +45,16 @@ except ImportError:  # older scikit-learn: the feature is simply absent
 _controller = None
 
 
+def _gather(source, index, out):
+    """Rows ``index`` of ``source`` written into ``out``.
+
+    ``mode="clip"`` makes NumPy write straight into ``out``; the default
+    ``"raise"`` gathers into a temporary and copies it (the batch indices come
+    from a permutation, so they are always in range).
+    """
+    return np.take(source, index, axis=0, out=out, mode="clip")
+
+
 def _blas_threads():
     """Context giving the matrix products, and only them, several BLAS threads.
 
@@ -438,11 +448,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     index = order[start:stop]
                     size = stop - start
                     if dense:
-                        X_batch = np.take(X, index, axis=0, out=X_buf[:size])
+                        X_batch = _gather(X, index, X_buf[:size])
                     else:
                         X_batch = X[index]
-                    Y_batch = np.take(Y, index, axis=0, out=Y_buf[:size])
-                    w_batch = np.take(sample_weight, index, out=w_buf[:size])
+                    Y_batch = _gather(Y, index, Y_buf[:size])
+                    w_batch = _gather(sample_weight, index, w_buf[:size])
                 else:
                     X_batch = X[start:stop]
                     Y_batch = Y[start:stop]

@@ -595,6 +595,31 @@ def test_gradient_is_written_to_workspace_grad_with_views():
         assert np.shares_memory(theirs, ws.grad)
 
 
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_in_place_parameter_updates_are_seen_by_the_next_call(activation):
+    # the workspace keeps views of theta between calls: an optimizer writes
+    # into theta in place, and the next call must use the new values
+    shapes, theta, X, Y, sw = _problem("softmax_log_loss", activation)
+    ws = net.Workspace.allocate(shapes, X.shape[0], np.float64)
+    _call(theta, shapes, X, Y, sw, activation, "softmax_log_loss", 0.1, workspace=ws)
+    theta -= 0.3 * ws.grad  # the in-place update a training step makes
+    value, grad, _ = _call(
+        theta, shapes, X, Y, sw, activation, "softmax_log_loss", 0.1, workspace=ws
+    )
+    fresh_value, fresh_grad, _ = _call(
+        theta.copy(), shapes, X, Y, sw, activation, "softmax_log_loss", 0.1
+    )
+    assert value == fresh_value
+    assert_array_equal(grad, fresh_grad)
+
+
+def test_workspace_of_another_precision_is_refused():
+    shapes, theta, X, Y, sw = _problem("squared_error")
+    ws = net.Workspace.allocate(shapes, X.shape[0], np.float32)
+    with pytest.raises(TypeError, match="float64.*float32"):
+        net.loss_and_gradient(theta, shapes, X, Y, sw, "tanh", "squared_error", 0, ws)
+
+
 # --------------------------------------------------------------------------
 # 5. and 6. The l2 term
 
