@@ -271,12 +271,11 @@ class AdaGrad(_Optimizer):
         self.n_steps += 1
         acc, buf = self.sq_grad_sum, self._scratch
         np.multiply(grads, grads, out=buf)
-        np.add(acc, buf, out=acc)
+        self._axpy(buf, acc)
         np.sqrt(acc, out=buf)
         np.add(buf, self.epsilon, out=buf)
         np.divide(grads, buf, out=grads)
-        np.multiply(grads, lr, out=grads)
-        np.subtract(params, grads, out=params)
+        self._axpy(grads, params, a=-lr)
 
 
 class RMSProp(_Optimizer):
@@ -356,14 +355,13 @@ class RMSProp(_Optimizer):
         self.n_steps += 1
         acc, buf = self.sq_grad_sum, self._scratch
         c = (1.0 - self.beta_2) ** 0.5  # sqrt(s) = c * sqrt(S)
-        np.multiply(acc, self.beta_2, out=acc)
+        self._scal(self.beta_2, acc)
         np.multiply(grads, grads, out=buf)
-        np.add(acc, buf, out=acc)
+        self._axpy(buf, acc)
         np.sqrt(acc, out=buf)
         np.add(buf, self.epsilon / c, out=buf)
         np.divide(grads, buf, out=grads)
-        np.multiply(grads, lr / c, out=grads)
-        np.subtract(params, grads, out=params)
+        self._axpy(grads, params, a=-lr / c)
 
 
 class Adam(_Optimizer):
@@ -461,16 +459,16 @@ class Adam(_Optimizer):
         a = (1.0 - beta_1) / (1.0 - beta_1**k)  # m_hat = a * M
         b = ((1.0 - beta_2) / (1.0 - beta_2**k)) ** 0.5  # sqrt(v_hat) = b * sqrt(V)
         m, v = self.grad_sum, self.sq_grad_sum
-        np.multiply(m, beta_1, out=m)
-        np.add(m, grads, out=m)
-        np.multiply(v, beta_2, out=v)
+        axpy, scal = self._axpy, self._scal
+        scal(beta_1, m)
+        axpy(grads, m)
+        scal(beta_2, v)
         np.multiply(grads, grads, out=grads)
-        np.add(v, grads, out=v)
+        axpy(grads, v)
         np.sqrt(v, out=grads)
         np.add(grads, self.epsilon / b, out=grads)
         np.divide(m, grads, out=grads)
-        np.multiply(grads, lr * a / b, out=grads)
-        np.subtract(params, grads, out=params)
+        axpy(grads, params, a=-lr * a / b)
 
 
 #: The update rules by the names the estimators' ``optimizer`` takes.
