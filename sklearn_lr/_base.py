@@ -52,7 +52,7 @@ def _gather(source, index, out):
     ``"raise"`` gathers into a temporary and copies it (the batch indices come
     from a permutation, so they are always in range).
     """
-    return np.take(source, index, axis=0, out=out, mode="clip")
+    return source.take(index, axis=0, out=out, mode="clip")
 
 
 def _blas_threads():
