@@ -346,6 +346,16 @@ def _ratio(times, cell, a, b, stat):
     return stat(times[cell, a]) / stat(times[cell, b])
 
 
+def _paired_ratio(times, cell, a, b):
+    """Median over repetitions of a/b, each pair timed back to back.
+
+    Both runs of a pair see the same machine state, so slow phases of a shared
+    machine (which move every contender of a repetition together) cancel.
+    """
+    pairs = zip(times[cell, a], times[cell, b], strict=True)
+    return statistics.median(x / y for x, y in pairs)
+
+
 def print_speed_table(args, cells, names, times):
     n = args.n_samples
     print(
@@ -384,9 +394,12 @@ def print_speed_table(args, cells, names, times):
     ratios = [r for r in ratios if r[1] in names and r[2] in names]
     if not ratios:
         return
-    print("Ratios of medians [of bests]; < 1 means the first is faster")
+    print(
+        "Ratios of medians [of bests] {median of paired ratios}; "
+        "< 1 means the first is faster"
+    )
     header = f"{'batch':>5} {'dtype':>8}  " + "".join(
-        f"{label:>19}" for label, _, _ in ratios
+        f"{label:>26}" for label, _, _ in ratios
     )
     print(header)
     print("-" * len(header))
@@ -396,7 +409,8 @@ def print_speed_table(args, cells, names, times):
         for _, a, b in ratios:
             med = _ratio(times, cell, a, b, statistics.median)
             best = _ratio(times, cell, a, b, min)
-            row += f"{med:>11.2f} [{best:.2f}]"
+            paired = _paired_ratio(times, cell, a, b)
+            row += f"{med:>11.2f} [{best:.2f}] {{{paired:.2f}}}"
         print(row)
     if torch is None:
         print("\n(torch is not installed: no torch column)")
