@@ -27,6 +27,21 @@ def _check_classes(classes):
     return classes
 
 
+def _indicator(y, classes):
+    """Targets as LabelBinarizer encodes them, for labels all within ``classes``.
+
+    One column (1 for ``classes[1]``) for two classes, one column per class
+    otherwise. Equal to ``LabelBinarizer.transform`` for such labels, without
+    its validation, which a ``partial_fit`` stream would pay on every call.
+    """
+    index = np.searchsorted(classes, np.asarray(y))
+    if len(classes) == 2:
+        return (index == 1).astype(np.float64)[:, None]
+    Y = np.zeros((index.shape[0], len(classes)))
+    Y[np.arange(index.shape[0]), index] = 1.0
+    return Y
+
+
 class SGDNetClassifier(ClassifierMixin, BaseSGDNet):
     __doc__ = f"""Multilayer perceptron classifier trained by mini-batch SGD.
 
@@ -143,12 +158,16 @@ True
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        multilabel = self._is_multilabel(y)
+        # the labels of a 1-D y, found once; the binarizer is fitted on them
+        # rather than on y (same classes and target type, less work per call)
+        labels = None if multilabel else np.unique(np.asarray(y))
         if reset:
-            multilabel = self._is_multilabel(y)
             # an indicator y defines its own labels; `classes` only checks them
-            binarizer = LabelBinarizer().fit(
-                y if classes is None or multilabel else classes
-            )
+            if multilabel:
+                binarizer = LabelBinarizer().fit(y)
+            else:
+                binarizer = LabelBinarizer().fit(labels if classes is None else classes)
             if multilabel and classes is not None and len(classes) != y.shape[1]:
                 raise ValueError(
                     f"classes has {len(classes)} labels but the multilabel y has "
@@ -176,14 +195,15 @@ True
                     f"y must be a multilabel indicator matrix with "
                     f"{len(binarizer.classes_)} columns."
                 )
+            Y = binarizer.transform(y).astype(np.float64)
         else:
-            unseen = np.setdiff1d(np.unique(y), binarizer.classes_)
+            unseen = np.setdiff1d(labels, binarizer.classes_)
             if unseen.size:
                 raise ValueError(
                     f"y contains labels {unseen.tolist()!r} that are not in "
                     f"classes {binarizer.classes_.tolist()!r}."
                 )
-        Y = binarizer.transform(y).astype(np.float64)
+            Y = _indicator(y, binarizer.classes_)
         return Y, {"classes_": binarizer.classes_, "_label_binarizer": binarizer}
 
     def _check_weighted_targets(self, Y, sample_weight, target_state):

@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, softmax
 from sklearn.datasets import (
@@ -20,9 +22,10 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score, log_loss
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import LabelBinarizer, StandardScaler
 
 from sklearn_lr import SGDNetClassifier
+from sklearn_lr._classifier import _indicator
 from sklearn_lr.schedules import Constant, StepDecay
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -429,3 +432,37 @@ def test_predict_proba_of_warned_array_after_frame_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         assert_array_equal(clf.predict_proba(X), clf.predict_proba(frame))
+
+
+# The target encoding used by fit and partial_fit must be LabelBinarizer's.
+
+_LABEL_SETS = st.sampled_from(
+    [
+        np.array([0, 1]),
+        np.array([-3, 2, 7]),
+        np.array([0.0, 1.0, 2.0, 5.0]),
+        np.array(["a", "b"]),
+        np.array(["cat", "dog", "eel"]),
+        np.array([False, True]),
+        np.array(["x", "yy", "zzz"], dtype=object),
+    ]
+)
+
+
+@given(classes=_LABEL_SETS, data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_target_encoding_equals_label_binarizer(classes, data):
+    picks = data.draw(
+        st.lists(st.integers(0, len(classes) - 1), min_size=1, max_size=30)
+    )
+    y = classes[picks]
+    binarizer = LabelBinarizer().fit(classes)
+    expected = binarizer.transform(y).astype(np.float64)
+    assert_array_equal(_indicator(y, binarizer.classes_), expected)
+    # and through partial_fit: a chunk holding any subset of the labels
+    X = np.arange(len(y), dtype=float)[:, None]
+    clf = SGDNetClassifier((3,), random_state=0)
+    clf.partial_fit(X, y, classes=classes)
+    Y, state = clf._encode_targets(y, reset=False)
+    assert_array_equal(Y, expected)
+    assert_array_equal(state["classes_"], binarizer.classes_)
