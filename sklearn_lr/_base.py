@@ -553,9 +553,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 break
 
         if rates_per_epoch:
-            self.lr_history_ = np.concatenate(
-                [self.lr_history_, np.asarray(rates_per_epoch, dtype=float).ravel()]
-            )
+            self._append_rates(np.asarray(rates_per_epoch, dtype=float).ravel())
         if best_theta is not None:
             theta[...] = best_theta
         if (
@@ -570,6 +568,38 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=4,
             )
+
+    def _append_rates(self, rates):
+        """Extend ``lr_history_`` in amortised constant time per rate.
+
+        ``lr_history_`` is the filled part of a buffer with room to spare, so
+        a long ``partial_fit`` stream does not copy the whole history on every
+        call. Only this estimator's own, current view is extended in place
+        (a copy of the estimator, shallow or unpickled, gets a buffer of its
+        own on its next call), and only the room beyond it is written, so
+        arrays handed out earlier keep their values.
+        """
+        history = self.lr_history_
+        n, k = history.shape[0], rates.shape[0]
+        buffer = getattr(self, "_lr_buffer", None)
+        if (
+            buffer is None
+            or self._lr_owner != id(self)
+            or history.base is not buffer
+            or n + k > buffer.shape[0]
+        ):
+            buffer = np.empty(max(2 * (n + k), 64))
+            buffer[:n] = history
+            self._lr_buffer, self._lr_owner = buffer, id(self)
+        buffer[n : n + k] = rates
+        self.lr_history_ = buffer[: n + k]
+
+    def __getstate__(self):
+        # the spare room is not worth storing: a loaded model regrows it
+        state = dict(super().__getstate__())  # a copy: never edit __dict__
+        state.pop("_lr_buffer", None)
+        state.pop("_lr_owner", None)
+        return state
 
     def _diverged(self, epoch_loss, theta):
         if not np.isfinite(epoch_loss) or not np.isfinite(theta).all():

@@ -183,6 +183,70 @@ def test_lr_history_equals_trace(cls, name):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_lr_history_grows_in_place_over_a_partial_fit_stream(cls):
+    X, y = _data(cls)
+    policy = CosineAnnealing(alpha=0.1, n_epochs=400)
+    est = cls(**SMALL, learning_rate=policy, batch_size=50)
+    kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est.partial_fit(X, y, **kwargs)
+    handed_out = [est.lr_history_]
+    buffers = [est.lr_history_.base]
+    for _ in range(299):
+        est.partial_fit(X, y)
+        if est.lr_history_.base is not buffers[-1]:
+            buffers.append(est.lr_history_.base)
+        if len(handed_out) < 5:
+            handed_out.append(est.lr_history_)
+    # 900 rates appended 3 at a time: views of a handful of buffers, not a
+    # new array per call
+    assert all(isinstance(b, np.ndarray) for b in buffers)
+    assert len(buffers) <= 6
+    assert_allclose(
+        est.lr_history_,
+        trace(policy, n_epochs=300, steps_per_epoch=3),
+        rtol=0,
+        atol=0,
+    )
+    # arrays handed out earlier keep their length and values
+    for i, earlier in enumerate(handed_out):
+        assert earlier.shape == (3 * (i + 1),)
+        assert_array_equal(earlier, est.lr_history_[: 3 * (i + 1)])
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy, "pickle"])
+def test_lr_history_of_copies_continue_independently(cls, copier):
+    X, y = _data(cls)
+    kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est = cls(
+        **SMALL, learning_rate=StepDecay(alpha=0.1, drop=0.1, every=1), batch_size=50
+    )
+    for _ in range(3):
+        est.partial_fit(X, y, **kwargs)
+    twin = pickle.loads(pickle.dumps(est)) if copier == "pickle" else copier(est)
+    est.partial_fit(X, y)
+    before = est.lr_history_.copy()
+    twin.partial_fit(X, y)
+    twin.partial_fit(X, y)
+    assert_array_equal(est.lr_history_, before)  # the copy wrote elsewhere
+    assert est.lr_history_.shape == (12,)
+    assert twin.lr_history_.shape == (15,)
+    assert_array_equal(twin.lr_history_[:12], before)
+    assert twin.lr_history_[-1] == 0.1 * 0.1**4
+
+
+def test_pickle_does_not_store_the_spare_room_of_the_history():
+    X, y = _iris()
+    est = SGDNetClassifier(**SMALL, batch_size=50, max_iter=3)
+    est.partial_fit(X, y, classes=np.unique(y))
+    est.partial_fit(X, y)
+    state = est.__getstate__()
+    assert "_lr_buffer" not in state and "_lr_owner" not in state
+    assert "_lr_buffer" in vars(est)  # the live estimator keeps it
+    assert_array_equal(pickle.loads(pickle.dumps(est)).lr_history_, est.lr_history_)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_lr_history_of_feedback_policy_equals_trace_with_losses(cls):
     X, y = _data(cls)
     policy = BoldDriver(alpha=0.01, increase=1.2, decrease=0.5)
