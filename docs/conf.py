@@ -81,15 +81,17 @@ sphinx_gallery_conf = {
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
     # from the policies themselves to the tools around them
-    "within_subsection_order": ExplicitOrder([
-        "plot_policy_curves.py",
-        "plot_policies_vs_constant.py",
-        "plot_range_test.py",
-        "plot_grid_search.py",
-        "plot_optimizers.py",
-        "plot_partial_fit_stream.py",
-        "*",
-    ]),
+    "within_subsection_order": ExplicitOrder(
+        [
+            "plot_policy_curves.py",
+            "plot_policies_vs_constant.py",
+            "plot_range_test.py",
+            "plot_grid_search.py",
+            "plot_optimizers.py",
+            "plot_partial_fit_stream.py",
+            "*",
+        ]
+    ),
     "download_all_examples": False,
     "remove_config_comments": True,
     "show_memory": False,

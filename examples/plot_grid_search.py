@@ -34,10 +34,12 @@ from sklearn_lr.plotting import LearningRateDisplay, LearningRateSearchDisplay
 from sklearn_lr.schedules import CosineAnnealing, OneCycle, Warmup
 
 X, y = load_digits(return_X_y=True)
-pipe = Pipeline([
-    ("scale", StandardScaler()),
-    ("net", SGDNetClassifier((32,), batch_size=64, max_iter=15, random_state=0)),
-])
+pipe = Pipeline(
+    [
+        ("scale", StandardScaler()),
+        ("net", SGDNetClassifier((32,), batch_size=64, max_iter=15, random_state=0)),
+    ]
+)
 
 alphas = [0.01, 0.03, 0.1, 0.3, 1.0]
 grid = [

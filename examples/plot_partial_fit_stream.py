@@ -84,8 +84,10 @@ for i, (X_chunk, y_chunk) in enumerate(chunks):
         scores[label].append(net.score(X_test, y_test))
 
 for label, net in nets.items():
-    print(f"{label}: {net.n_iter_} chunks, {net.t_} samples seen, "
-          f"final accuracy {scores[label][-1]:.3f}, α now {net.lr_history_[-1]:.4f}")
+    print(
+        f"{label}: {net.n_iter_} chunks, {net.t_} samples seen, "
+        f"final accuracy {scores[label][-1]:.3f}, α now {net.lr_history_[-1]:.4f}"
+    )
 
 # %%
 # Held-out accuracy after every chunk

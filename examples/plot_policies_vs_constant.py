@@ -98,12 +98,16 @@ for label in learning_rates:
     ax_alpha.plot(clock, alpha[label], drawstyle="steps-post", label=label)
     ax_acc.plot(epochs, accuracy[label], marker=".", label=label)
 ax_alpha.set(
-    ylim=(0, 0.105), xlabel="epoch", ylabel="learning rate α",
+    ylim=(0, 0.105),
+    xlabel="epoch",
+    ylabel="learning rate α",
     title="α at every update step",
 )
 ax_acc.axhline(target, color="0.5", linestyle="--", linewidth=1)
 ax_acc.set(
-    ylim=(0.88, 0.985), xlabel="epoch", ylabel="test accuracy",
+    ylim=(0.88, 0.985),
+    xlabel="epoch",
+    ylabel="test accuracy",
     title=f"digits: mean test accuracy over {len(seeds)} seeds",
 )
 ax_acc.legend(loc="lower right", fontsize=8)

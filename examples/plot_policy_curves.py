@@ -62,8 +62,9 @@ policies = [
     ReduceOnPlateau(alpha=0.1, factor=0.5, patience=2),
     BoldDriver(alpha=0.05, increase=1.1, decrease=0.5),
     Warmup(CosineAnnealing(alpha=0.1), epochs=5),
-    Sequential([Constant(alpha=0.1), ExponentialDecay(alpha=0.05, gamma=0.8)],
-               milestones=[10]),
+    Sequential(
+        [Constant(alpha=0.1), ExponentialDecay(alpha=0.05, gamma=0.8)], milestones=[10]
+    ),
 ]
 
 # %%

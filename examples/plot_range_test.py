@@ -71,8 +71,14 @@ suggestions = {}
 for (name, params), ax in zip(variants.items(), axes, strict=True):
     model = make_model().set_params(**params)
     display = RangeTestDisplay.from_estimator(
-        model, X_train, y_train, min_lr=1e-5, max_lr=10.0, ax=ax,
-        name=name, random_state=0,
+        model,
+        X_train,
+        y_train,
+        min_lr=1e-5,
+        max_lr=10.0,
+        ax=ax,
+        name=name,
+        random_state=0,
     )
     ax.set_title(name)
     suggestions[name] = display.valley_lr
