@@ -874,3 +874,31 @@ def test_docstring_examples_run():
     result = doctest.testmod(schedules_module)
     assert result.failed == 0
     assert result.attempted >= 15
+
+
+def test_policies_and_states_are_named_after_the_public_module():
+    # the code lives in sklearn_lr._policies; pickles, skops files and the API
+    # documentation must only ever see sklearn_lr.schedules
+    public = [getattr(schedules_module, name) for name in schedules_module.__all__]
+    classes = [obj for obj in public if isinstance(obj, type)]
+    assert len(classes) == 14
+    examples = [Warmup(StepDecay()), ReduceOnPlateau(), BoldDriver(), Constant()]
+    examples.append(Sequential([StepDecay(), 0.1], milestones=[3]))
+    states = [type(policy.start(10.0)) for policy in examples]
+    for cls in {*classes, *states, schedules_module._Policy}:
+        assert cls.__module__ == "sklearn_lr.schedules", cls
+        assert getattr(schedules_module, cls.__name__) is cls
+    policy = Warmup(Sequential([StepDecay(), 0.1], milestones=[3]), epochs=2)
+    blob = pickle.dumps((policy, policy.start(10.0)))
+    assert b"_policies" not in blob
+    restored_policy, restored_state = pickle.loads(blob)
+    assert restored_state.rate(4.5) == policy.start(10.0).rate(4.5)
+
+
+class _UserPolicy(StepDecay):
+    """A user's subclass, defined outside the package."""
+
+
+def test_a_subclass_defined_elsewhere_keeps_its_module():
+    assert _UserPolicy.__module__ == __name__
+    assert pickle.loads(pickle.dumps(_UserPolicy(alpha=0.3))).alpha == 0.3

@@ -1,0 +1,97 @@
+"""The base class of the learning-rate policies and their validation helpers."""
+
+import math
+from numbers import Real
+
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+)
+
+from .runtime import (
+    _PUBLIC_MODULE,
+    _FormulaSchedule,
+    _name_in_public_module,
+    _Schedule,
+)
+
+_POSITIVE = Interval(Real, 0, None, closed="neither")
+_NON_NEGATIVE = Interval(Real, 0, None, closed="left")
+_FACTOR = Interval(Real, 0, 1, closed="right")
+_HORIZON = [_POSITIVE, None]
+_POLICY = [HasMethods(["start"]), _POSITIVE]
+
+
+def _fail(policy, name, value, allowed):
+    raise InvalidParameterError(
+        f"The {name!r} parameter of {type(policy).__name__} must be {allowed}. "
+        f"Got {value!r} instead."
+    )
+
+
+def _check_order(policy, low, high):
+    if getattr(policy, low) > getattr(policy, high):
+        _fail(policy, low, getattr(policy, low), f"<= {high}={getattr(policy, high)!r}")
+
+
+def _check_milestones(policy, milestones, name="milestones"):
+    try:
+        values = tuple(float(m) for m in milestones)
+    except (TypeError, ValueError):
+        values = (math.nan,)
+    if not all(0 < v < math.inf for v in values) or any(
+        a >= b for a, b in zip(values, values[1:], strict=False)
+    ):
+        _fail(policy, name, milestones, "a strictly increasing sequence of epochs > 0")
+    return values
+
+
+def _is_policy(value):
+    return not isinstance(value, type) and callable(getattr(value, "start", None))
+
+
+class _Policy(BaseEstimator):
+    """Base class of the learning-rate policies (hyperparameters only)."""
+
+    __module__ = _PUBLIC_MODULE
+    _parameter_constraints: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _name_in_public_module(cls)
+
+    def start(self, max_epochs: float) -> _Schedule:
+        """Validate the hyperparameters and make a fresh run-time state.
+
+        Parameters
+        ----------
+        max_epochs : float
+            Training horizon in epochs (> 0), used where ``n_epochs`` is None.
+
+        Returns
+        -------
+        schedule : object
+            New state with ``rate(t)`` and ``observe(t, *, loss, score)``.
+        """
+        if (
+            not isinstance(max_epochs, Real)
+            or isinstance(max_epochs, bool)
+            or not 0 < max_epochs < math.inf
+        ):
+            _fail(self, "max_epochs", max_epochs, "a float in the range (0.0, inf)")
+        self._validate_params()
+        return self._start(float(max_epochs))
+
+    def _start(self, max_epochs):
+        raise NotImplementedError
+
+    def _formula(self, **params):
+        for key, value in params.items():
+            if isinstance(value, Real) and not isinstance(value, bool):
+                params[key] = float(value)  # plain floats, not numpy scalars
+        return _FormulaSchedule(type(self).__name__, **params)
+
+    def _horizon(self, max_epochs):
+        return max_epochs if self.n_epochs is None else float(self.n_epochs)

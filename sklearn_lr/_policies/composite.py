@@ -1,0 +1,176 @@
+"""Composite policies: a warm-up before any policy, policies in sequence."""
+
+from numbers import Real
+
+from sklearn.utils._param_validation import Interval
+
+from .base import (
+    _NON_NEGATIVE,
+    _POLICY,
+    _POSITIVE,
+    _check_milestones,
+    _fail,
+    _is_policy,
+    _Policy,
+)
+from .decay import _as_policy
+from .runtime import _SequentialSchedule, _WarmupSchedule
+
+
+class Warmup(_Policy):
+    r"""Linear warm-up over `epochs`, then the wrapped policy.
+
+    Parameters
+    ----------
+    policy : policy object or float
+        The wrapped policy (a float means `Constant`). Its nested parameters
+        are addressable as ``policy__<name>``, e.g.
+        ``Warmup(StepDecay()).set_params(policy__alpha=0.1)``.
+    epochs : float, default=1.0
+        Length w of the warm-up in epochs, >= 0.
+    start_factor : float, default=0.0
+        Fraction of :math:`\alpha_0` at t = 0, in [0, 1].
+
+    Notes
+    -----
+    With :math:`\alpha_0` the wrapped policy's rate at its own clock 0 and
+    :math:`f` = `start_factor`:
+
+    .. math::
+        \alpha_t = \alpha_0 \left(f + (1 - f)\,\frac{t}{w}\right) \ (t < w),
+        \qquad \alpha_t = \mathrm{policy}(t - w) \ (t \ge w)
+
+    PyTorch's ``SequentialLR([LinearLR(start_factor=f, total_iters=w * B),
+    policy], milestones=[w * B])``. The wrapped policy's horizon
+    (``n_epochs=None``) is ``max_epochs - w``, which must be positive.
+    Feedback (``observe``) reaches the wrapped policy only for epochs that end
+    after the warm-up, on its own clock ``t - w``: the fast initial drop of the
+    loss during warm-up does not count as progress of, e.g., `ReduceOnPlateau`.
+
+    Examples
+    --------
+    >>> from sklearn_lr.schedules import StepDecay, Warmup, trace
+    >>> policy = Warmup(StepDecay(alpha=0.1, every=2), epochs=2, start_factor=0.5)
+    >>> trace(policy, n_epochs=6, steps_per_epoch=1)
+    array([0.05 , 0.075, 0.1  , 0.1  , 0.05 , 0.05 ])
+    """
+
+    _parameter_constraints = {
+        "policy": _POLICY,
+        "epochs": [_NON_NEGATIVE],
+        "start_factor": [Interval(Real, 0, 1, closed="both")],
+    }
+
+    def __init__(self, policy, epochs=1.0, start_factor=0.0):
+        self.policy = policy
+        self.epochs = epochs
+        self.start_factor = start_factor
+
+    def _start(self, max_epochs):
+        if self.epochs >= max_epochs:
+            _fail(self, "epochs", self.epochs, f"< max_epochs={max_epochs!r}")
+        inner = _as_policy(self.policy, name="policy").start(max_epochs - self.epochs)
+        return _WarmupSchedule(inner, float(self.epochs), float(self.start_factor))
+
+
+class Sequential(_Policy):
+    r"""Run policies one after another, each on its own clock.
+
+    Parameters
+    ----------
+    policies : list of policy objects (or floats)
+        The policies, in order (at least one).
+    milestones : sequence of float
+        ``len(policies) - 1`` strictly increasing epochs > 0 at which the next
+        policy takes over; the last one must be below the training horizon.
+
+    Notes
+    -----
+    With :math:`m_0 = 0` and milestones :math:`m_1 < \dots < m_{n-1}`, policy
+    i runs on :math:`[m_i, m_{i+1})` and sees the clock :math:`t - m_i`:
+
+    .. math:: \alpha_t = \mathrm{policy}_i(t - m_i), \quad m_i \le t < m_{i+1}
+
+    Policy i's horizon (``n_epochs=None``) is :math:`m_{i+1} - m_i`, the
+    last one's ``max_epochs`` :math:`- m_{n-1}`. An epoch-end observation at
+    t goes to the policy that ran just before t (:math:`m_i < t \le m_{i+1}`),
+    on its clock. PyTorch's ``SequentialLR`` with milestones times
+    ``steps_per_epoch``.
+
+    Nested parameters: child i and its parameters are named
+    ``policies__<i>`` and ``policies__<i>__<name>`` in ``get_params(deep=True)``
+    and ``set_params`` (so ``learning_rate__policies__1__alpha`` in a grid
+    search); ``set_params(policies__1=...)`` replaces a child, building a new
+    list.
+
+    Examples
+    --------
+    >>> from sklearn_lr.schedules import Constant, Sequential, StepDecay, trace
+    >>> policy = Sequential([Constant(0.01), StepDecay(0.1, every=1)], milestones=[2])
+    >>> trace(policy, n_epochs=4, steps_per_epoch=1)
+    array([0.01, 0.01, 0.1 , 0.05])
+    >>> policy.set_params(policies__0__alpha=0.02).policies[0]
+    Constant(alpha=0.02)
+    """
+
+    _parameter_constraints = {
+        "policies": [list, tuple],
+        "milestones": ["array-like"],
+    }
+
+    def __init__(self, policies, milestones):
+        self.policies = policies
+        self.milestones = milestones
+
+    def get_params(self, deep=True):
+        """Parameters; with `deep`, also ``policies__<i>[__<name>]`` of children."""
+        params = super().get_params(deep=False)
+        if deep and isinstance(self.policies, list | tuple):
+            for i, child in enumerate(self.policies):
+                params[f"policies__{i}"] = child
+                if hasattr(child, "get_params") and not isinstance(child, type):
+                    for key, value in child.get_params(deep=True).items():
+                        params[f"policies__{i}__{key}"] = value
+        return params
+
+    def set_params(self, **params):
+        """Set parameters, including ``policies__<i>`` and ``policies__<i>__<name>``."""
+        nested = {k: params.pop(k) for k in list(params) if k.startswith("policies__")}
+        super().set_params(**params)
+        if not nested:
+            return self
+        policies, grouped = list(self.policies), {}
+        for key, value in nested.items():
+            index, _, sub_key = key.removeprefix("policies__").partition("__")
+            if not (index.isdigit() and int(index) < len(policies)):
+                raise ValueError(
+                    f"Invalid parameter {key!r} for Sequential: the children are "
+                    f"policies__0 to policies__{len(policies) - 1}."
+                )
+            if sub_key:
+                grouped.setdefault(int(index), {})[sub_key] = value
+            else:
+                policies[int(index)] = value
+        for index, sub_params in grouped.items():
+            policies[index].set_params(**sub_params)
+        self.policies = type(self.policies)(policies)
+        return self
+
+    def _start(self, max_epochs):
+        if not self.policies:
+            _fail(self, "policies", self.policies, "a non-empty list of policies")
+        for i, child in enumerate(self.policies):
+            if not (_is_policy(child) or _POSITIVE.is_satisfied_by(child)):
+                _fail(self, f"policies[{i}]", child, "a policy object or a float > 0")
+        milestones = _check_milestones(self, self.milestones)
+        if len(milestones) != len(self.policies) - 1:
+            allowed = f"of length len(policies) - 1 = {len(self.policies) - 1}"
+            _fail(self, "milestones", self.milestones, allowed)
+        if milestones and milestones[-1] >= max_epochs:
+            _fail(self, "milestones", self.milestones, f"< max_epochs={max_epochs!r}")
+        bounds = (0.0, *milestones, max_epochs)
+        children = tuple(
+            _as_policy(child, name=f"policies[{i}]").start(bounds[i + 1] - bounds[i])
+            for i, child in enumerate(self.policies)
+        )
+        return _SequentialSchedule(children, milestones)
