@@ -574,31 +574,26 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
         ``lr_history_`` is the filled part of a buffer with room to spare, so
         a long ``partial_fit`` stream does not copy the whole history on every
-        call. Only this estimator's own, current view is extended in place
-        (a copy of the estimator, shallow or unpickled, gets a buffer of its
-        own on its next call), and only the room beyond it is written, so
-        arrays handed out earlier keep their values.
+        call. Only the room beyond the current view is written, so arrays
+        handed out earlier keep their values; copies of the estimator (which
+        go through ``__getstate__``) leave the buffer behind and grow their
+        own.
         """
         history = self.lr_history_
         n, k = history.shape[0], rates.shape[0]
         buffer = getattr(self, "_lr_buffer", None)
-        if (
-            buffer is None
-            or self._lr_owner != id(self)
-            or history.base is not buffer
-            or n + k > buffer.shape[0]
-        ):
+        if buffer is None or history.base is not buffer or n + k > buffer.shape[0]:
             buffer = np.empty(max(2 * (n + k), 64))
             buffer[:n] = history
-            self._lr_buffer, self._lr_owner = buffer, id(self)
+            self._lr_buffer = buffer
         buffer[n : n + k] = rates
         self.lr_history_ = buffer[: n + k]
 
     def __getstate__(self):
-        # the spare room is not worth storing: a loaded model regrows it
+        # the spare room is not worth storing (a loaded model regrows it), and
+        # a copy must not write into the buffer its original extends
         state = dict(super().__getstate__())  # a copy: never edit __dict__
         state.pop("_lr_buffer", None)
-        state.pop("_lr_owner", None)
         return state
 
     def _diverged(self, epoch_loss, theta):
