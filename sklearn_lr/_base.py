@@ -741,20 +741,26 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             dtype=self.coefs_[0].dtype.type,
         )
 
-    def _flat_params(self):
-        shapes = [np.shape(c) for c in self.coefs_]
-        theta = _network.pack(self.coefs_, self.intercepts_, self.coefs_[0].dtype)
-        return theta, shapes
+    def _layers(self):
+        """``coefs_`` and ``intercepts_`` in the precision of ``coefs_[0]``.
+
+        Views of the fitted weights, not copies: prediction reads them as
+        they are (only weights a user set by hand in another dtype are cast).
+        """
+        dtype = self.coefs_[0].dtype
+        coefs = [np.asarray(c, dtype=dtype) for c in self.coefs_]
+        intercepts = [np.asarray(b, dtype=dtype) for b in self.intercepts_]
+        return coefs, intercepts
 
     def _logits(self, X):
         """Output-layer pre-activations for validated X."""
-        theta, shapes = self._flat_params()
-        return _network.logits(theta, shapes, X, self.activation)
+        return _network.logits(*self._layers(), X, self.activation)
 
     def _output(self, X):
         """Network output (probabilities or values) for validated X."""
-        theta, shapes = self._flat_params()
-        return _network.forward(theta, shapes, X, self.activation, self.out_activation_)
+        return _network.forward(
+            *self._layers(), X, self.activation, self.out_activation_
+        )
 
     def _score(self, X, y, sample_weight):
         if not sample_weight.sum() > 0:

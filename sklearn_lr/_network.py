@@ -29,6 +29,7 @@ LEAKY_SLOPE = 0.01
 # ``delta`` in place by f'(z), written through the activation's output a.
 # ``zeros`` is an all-zero array shaped like z: np.maximum with it instead of
 # with the scalar 0 takes NumPy's vectorised same-shape loop (1.5-4x faster).
+# Outside training ``scratch`` may be None and ``zeros`` the scalar 0.
 
 
 def _identity(z, scratch, zeros):
@@ -48,7 +49,7 @@ def _relu(z, scratch, zeros):
 
 
 def _leaky_relu(z, scratch, zeros):
-    np.multiply(z, LEAKY_SLOPE, out=scratch)
+    scratch = np.multiply(z, LEAKY_SLOPE, out=scratch)  # None: a new array
     np.maximum(z, scratch, out=z)
 
 
@@ -490,36 +491,54 @@ def penalty(theta, shapes, l2):
     return 0.5 * l2 * float(weights @ weights)
 
 
-def logits(theta, shapes, X, activation):
-    """Output-layer pre-activations for X (allocating; used outside training)."""
-    coefs, intercepts = unpack(theta, shapes)
+def logits(coefs, intercepts, X, activation):
+    """Output-layer pre-activations for X (allocating; used outside training).
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        Weight matrices and bias vectors, as :func:`unpack` returns them.
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Input, of the weights' dtype.
+    activation : str
+        Hidden activation, a key of ``ACTIVATIONS``.
+
+    Returns
+    -------
+    z : ndarray of shape (n_samples, n_outputs)
+    """
     forward_activation = ACTIVATIONS[activation]
     a = X
     for i, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
         z = np.asarray(a @ coef)
         z += intercept
         if i < len(coefs) - 1:
-            forward_activation(z, np.empty_like(z), 0)
+            # no scratch buffer handed in: an unused one of this size would
+            # cost more than the layer (fresh pages on every call)
+            forward_activation(z, None, 0)
         a = z
     return a
 
 
-def forward(theta, shapes, X, activation, out_activation):
+def forward(coefs, intercepts, X, activation, out_activation):
     """Network output for X (allocating; used for prediction).
+
+    Parameters are those of :func:`logits`, and ``out_activation``, a key of
+    ``OUT_ACTIVATIONS``.
 
     Returns
     -------
     output : ndarray of shape (n_samples, n_outputs)
         Probabilities for softmax/logistic outputs, values for identity.
     """
-    z = logits(theta, shapes, X, activation)
+    z = logits(coefs, intercepts, X, activation)
     OUT_ACTIVATIONS[out_activation](z)
     return z
 
 
 def data_loss(theta, shapes, X, Y, sample_weight, activation, loss, huber_delta=1.0):
     """Weighted mean sample loss over a whole data set (allocating)."""
-    z = logits(theta, shapes, X, activation)
+    z = logits(*unpack(theta, shapes), X, activation)
     w = np.asarray(sample_weight, dtype=z.dtype) / np.sum(sample_weight)
     Y = np.asarray(Y, dtype=z.dtype)
     return LOSSES[loss].function(z, Y, w, np.empty_like(z), huber_delta)

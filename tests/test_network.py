@@ -423,7 +423,7 @@ def test_softmax_loss_extreme_logits_finite_and_exact(dtype, rtol):
     value, grad, _ = _call(theta, shapes, right, Y, sw, "identity", "softmax_log_loss")
     assert value == 0.0
     assert_array_equal(grad, 0.0)
-    proba = net.forward(theta, shapes, z, "identity", "softmax")
+    proba = net.forward(*net.unpack(theta, shapes), z, "identity", "softmax")
     assert np.isfinite(proba).all()
     assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
 
@@ -446,7 +446,7 @@ def test_logistic_loss_extreme_logits_finite_and_exact(dtype, rtol):
     _, intercept_grads = net.unpack(grad, shapes)
     p = 0.5 * (1 + np.tanh(z64 / 2))  # the sigmoid, overflow-free
     assert_allclose(intercept_grads[0], sw64 / sw64.sum() @ (p - Y64), atol=1e-6)
-    proba = net.forward(theta, shapes, z, "identity", "logistic")
+    proba = net.forward(*net.unpack(theta, shapes), z, "identity", "logistic")
     assert np.isfinite(proba).all() and (proba >= 0).all() and (proba <= 1).all()
 
 
@@ -532,8 +532,10 @@ def test_sparse_input_matches_dense(loss, sparse_format, dtype):
     assert sparse_grad.dtype == dtype
     _assert_workspace_dtype(ws, dtype)
 
-    dense_out = net.forward(theta, shapes, X, "relu", OUT_ACTIVATION[loss])
-    sparse_out = net.forward(theta, shapes, X_sparse, "relu", OUT_ACTIVATION[loss])
+    dense_out = net.forward(*net.unpack(theta, shapes), X, "relu", OUT_ACTIVATION[loss])
+    sparse_out = net.forward(
+        *net.unpack(theta, shapes), X_sparse, "relu", OUT_ACTIVATION[loss]
+    )
     assert isinstance(sparse_out, np.ndarray) and sparse_out.dtype == dtype
     assert_allclose(sparse_out, dense_out, rtol=rtol)
     assert_allclose(
@@ -810,7 +812,7 @@ def test_forward_matches_plain_numpy(activation, out_activation, dtype):
     )
     theta = theta * 3  # large enough to saturate some units
     X_before = X.copy()
-    out = net.forward(theta, shapes, X, activation, out_activation)
+    out = net.forward(*net.unpack(theta, shapes), X, activation, out_activation)
     assert out.dtype == dtype and out.shape == (11, 3)
     assert_array_equal(X, X_before)
 
@@ -830,7 +832,7 @@ def test_forward_matches_plain_numpy(activation, out_activation, dtype):
     rtol, atol = (1e-4, 1e-5) if dtype == np.float32 else (1e-12, 1e-13)
     assert_allclose(out, expected, rtol=rtol, atol=atol)
     assert_allclose(
-        net.logits(theta, shapes, X, activation),
+        net.logits(*net.unpack(theta, shapes), X, activation),
         z,
         rtol=rtol,
         atol=atol * np.abs(z).max(),
