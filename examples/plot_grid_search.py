@@ -58,8 +58,8 @@ grid = [
 # Some candidates train for all 15 epochs without meeting the stopping rule,
 # and α = 1 is too large for SGD with momentum 0.9: those fits diverge. A
 # diverged fit stops with a :class:`~sklearn_lr.DivergenceWarning`, keeps the
-# weights of its last finite epoch, and simply scores low. Both warnings are
-# expected here, so they are silenced.
+# weights from before the divergence, and simply scores low. Both warnings
+# are expected here, so they are silenced.
 search = GridSearchCV(pipe, grid, cv=3)
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", category=DivergenceWarning)

@@ -88,10 +88,11 @@ class DivergenceWarning(ConvergenceWarning):
 
     An epoch diverges when its mean training loss is not finite, a weight is
     not finite, or the loss exceeds 10^4 times the larger of 1 and the loss
-    of the run's first batch. The weights and optimizer state of the last
-    good epoch are restored, so predictions stay finite; the estimator's
-    ``divergence_epoch_`` records the epoch. The message names the epoch
-    and the learning rate.
+    of the run's first batch. The weights and optimizer state from the start
+    of that epoch are restored (from the start of the epoch before when the
+    epoch's first batch already saw exploded weights), so predictions stay
+    finite; the estimator's ``divergence_epoch_`` records the epoch. The
+    message names the epoch, the learning rate and the restored state.
     """
 
 
@@ -383,6 +384,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.divergence_epoch_ = None
         self._no_improvement_count = 0
         self._initial_loss = None
+        self._previous_start = None
         if self.early_stopping and not incremental:
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
@@ -418,8 +420,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             w_buf = np.empty(batch_size, dtype=dtype)
         total_weight = float(sample_weight.sum())
         optimizer = self.optimizer_
-        good_theta = theta.copy()
-        good_optimizer = optimizer.snapshot()
+        # Restore points for a divergence. A batch's loss is measured before
+        # its step, so an epoch's last steps are judged only by the next
+        # epoch's first batch: `start` is the state this epoch began with,
+        # `before` the one the previous epoch began with (kept across
+        # partial_fit calls), for when this epoch's first batch already sees
+        # exploded weights.
+        start = (theta.copy(), optimizer.snapshot(), self.n_iter_)
+        before = getattr(self, "_previous_start", None) or start
         best_theta = None
         rates_per_epoch = []
         stopped = False
@@ -442,11 +450,12 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             else:
                 batch_weights = np.add.reduceat(sample_weight, starts)
             accumulated = 0.0
-            for b, start in enumerate(starts):
-                stop = min(start + batch_size, n_samples)
+            first_loss = None
+            for b, offset in enumerate(starts):
+                stop = min(offset + batch_size, n_samples)
                 if self.shuffle:
-                    index = order[start:stop]
-                    size = stop - start
+                    index = order[offset:stop]
+                    size = stop - offset
                     if dense:
                         X_batch = _gather(X, index, X_buf[:size])
                     else:
@@ -454,9 +463,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     Y_batch = _gather(Y, index, Y_buf[:size])
                     w_batch = _gather(sample_weight, index, w_buf[:size])
                 else:
-                    X_batch = X[start:stop]
-                    Y_batch = Y[start:stop]
-                    w_batch = sample_weight[start:stop]
+                    X_batch = X[offset:stop]
+                    Y_batch = Y[offset:stop]
+                    w_batch = sample_weight[offset:stop]
                 if batch_weights[b] <= 0:
                     continue  # a batch of zero-weight samples carries no gradient
                 batch_loss = _network.loss_and_gradient(
@@ -473,6 +482,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 )
                 if self._initial_loss is None:
                     self._initial_loss = batch_loss
+                if first_loss is None:
+                    first_loss = batch_loss
                 accumulated += batch_loss * batch_weights[b]
                 optimizer.step(theta, workspace.grad, rates[b])
             epoch_loss = accumulated / total_weight + _network.penalty(
@@ -483,19 +494,23 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             # (so feedback policies can react), but its weights are undone.
             diverged = self._diverged(epoch_loss, theta)
             if diverged:
-                theta[...] = good_theta
-                optimizer.restore(good_optimizer)
+                restored_theta, restored_optimizer, restored_epoch = (
+                    before if self._exploded(first_loss) else start
+                )
+                theta[...] = restored_theta
+                optimizer.restore(restored_optimizer)
+                before = start = None  # nothing older than the restored state
                 self.divergence_epoch_ = epoch + 1
                 warnings.warn(
                     f"Training diverged in epoch {epoch + 1} at learning rate "
-                    f"{max(rates):.4g} (loss {epoch_loss:.4g}); the weights of the "
-                    f"last finite epoch were restored. Lower the learning rate.",
+                    f"{max(rates):.4g} (loss {epoch_loss:.4g}); the weights from "
+                    f"the start of epoch {restored_epoch + 1} were restored. Lower "
+                    "the learning rate.",
                     DivergenceWarning,
                     stacklevel=4,
                 )
             else:
-                np.copyto(good_theta, theta)
-                good_optimizer = optimizer.snapshot()
+                before, start = start, (theta.copy(), optimizer.snapshot(), epoch + 1)
             rates_per_epoch.append(rates)
             self.n_iter_ += 1
             self.t_ += n_samples
@@ -552,6 +567,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 stopped = True
                 break
 
+        self._previous_start = before
         if rates_per_epoch:
             self._append_rates(np.asarray(rates_per_epoch, dtype=float).ravel())
         if best_theta is not None:
@@ -594,13 +610,19 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # a copy must not write into the buffer its original extends
         state = dict(super().__getstate__())  # a copy: never edit __dict__
         state.pop("_lr_buffer", None)
+        # a restore point one epoch back, for divergence only: not worth a
+        # second copy of the weights and optimizer state in every file
+        state.pop("_previous_start", None)
         return state
 
     def _diverged(self, epoch_loss, theta):
-        if not np.isfinite(epoch_loss) or not np.isfinite(theta).all():
+        return not np.isfinite(theta).all() or self._exploded(epoch_loss)
+
+    def _exploded(self, loss):
+        if not np.isfinite(loss):
             return True
         scale = max(abs(self._initial_loss or 0.0), 1.0)
-        return epoch_loss > _EXPLOSION_FACTOR * scale
+        return loss > _EXPLOSION_FACTOR * scale
 
     # ------------------------------------------------------------- validation
 

@@ -536,8 +536,8 @@ def _train_fold(
     seconds : float
         Time spent in ``partial_fit``.
     diverged : bool
-        Whether some epoch diverged. Its weights were then put back to the
-        last finite epoch's (see ``DivergenceWarning``), so the candidate
+        Whether some epoch diverged. The weights from before the divergence
+        were then put back (see ``DivergenceWarning``), so the candidate
         simply scores low.
     """
     X_train, y_train, X_val, y_val = fold

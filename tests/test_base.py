@@ -825,6 +825,61 @@ def test_divergence_restores_the_last_finite_weights(cls):
     assert np.all(np.isfinite(_predictions(est, X)))
 
 
+def _hand_set(cls, **params):
+    """An estimator whose first training call starts from known weights."""
+    n_out = 3 if cls is SGDNetClassifier else 1
+    rng = np.random.RandomState(1)
+    coefs = [rng.normal(size=(4, 8)), rng.normal(size=(8, n_out))]
+    intercepts = [np.zeros(8), np.zeros(n_out)]
+    est = cls(hidden_layer_sizes=(8,), warm_start=True, random_state=0, **params)
+    est.coefs_ = [c.copy() for c in coefs]
+    est.intercepts_ = [b.copy() for b in intercepts]
+    return est, coefs + intercepts
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_seen_only_by_the_next_epoch_restores_the_epoch_before(cls):
+    # one step per epoch (the whole data set is one batch): epoch 1's loss is
+    # measured before its step, so only epoch 2's batch sees the weights that
+    # step exploded; the weights epoch 1 started from must come back
+    X, y = _data(cls)
+    est, start = _hand_set(
+        cls, learning_rate=1e3, batch_size=X.shape[0], momentum=0.0, max_iter=20
+    )
+    with pytest.warns(DivergenceWarning) as record:
+        est.fit(X, y)
+    assert est.divergence_epoch_ == 2
+    assert np.isfinite(est.loss_curve_[0])
+    message = str(record[0].message)
+    assert "diverged in epoch 2" in message and "start of epoch 1" in message
+    for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
+        assert_array_equal(got, want)
+    assert np.all(np.isfinite(_predictions(est, X)))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_seen_by_the_next_partial_fit_call_restores_the_call_before(
+    cls,
+):
+    X, y = _data(cls)
+    kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est, start = _hand_set(cls, learning_rate=1e3, batch_size=X.shape[0], momentum=0.9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        est.partial_fit(X, y, **kwargs)  # its one step explodes the weights
+    exploded = [c.copy() for c in est.coefs_]
+    with pytest.warns(DivergenceWarning, match="start of epoch 1"):
+        est.partial_fit(X, y, **kwargs)
+    assert est.divergence_epoch_ == 2
+    for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
+        assert_array_equal(got, want)
+    assert not np.array_equal(est.coefs_[0], exploded[0])
+    # the optimizer's state went back with the weights: momentum is zero again
+    assert not np.any(est.optimizer_.velocity)
+    # the restore point is not kept in pickles
+    assert "_previous_start" not in est.__getstate__()
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_divergence_after_some_epochs_keeps_their_weights(cls):
     X, y = _data(cls)
