@@ -510,7 +510,19 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     stacklevel=4,
                 )
             else:
-                before, start = start, (theta.copy(), optimizer.snapshot(), epoch + 1)
+                # this epoch's start becomes `before`; the new start reuses the
+                # arrays of the old `before` when there are two (no new memory)
+                recycled = None if before is start else before
+                before = start
+                if recycled is None:
+                    start = (theta.copy(), optimizer.snapshot(), epoch + 1)
+                else:
+                    np.copyto(recycled[0], theta)
+                    start = (
+                        recycled[0],
+                        optimizer.snapshot(out=recycled[1]),
+                        epoch + 1,
+                    )
             rates_per_epoch.append(rates)
             self.n_iter_ += 1
             self.t_ += n_samples

@@ -60,17 +60,28 @@ class _Optimizer:
         # x *= a in one pass each, in place on contiguous vectors
         self._axpy, self._scal = get_blas_funcs(("axpy", "scal"), dtype=self.dtype)
 
-    def snapshot(self):
+    def snapshot(self, out=None):
         """Return a deep copy of the run-time state.
+
+        Parameters
+        ----------
+        out : dict, default=None
+            An earlier snapshot of this optimizer to overwrite in place, so
+            that a loop keeping restore points allocates nothing new.
 
         Returns
         -------
         snapshot : dict
-            The state arrays (copied) and ``"n_steps"``.
+            The state arrays (copied) and ``"n_steps"``; ``out`` itself when
+            given.
         """
-        state = {name: getattr(self, name).copy() for name in self._state_arrays}
-        state["n_steps"] = self.n_steps
-        return state
+        if out is None:
+            out = {name: getattr(self, name).copy() for name in self._state_arrays}
+        else:
+            for name in self._state_arrays:
+                np.copyto(out[name], getattr(self, name))
+        out["n_steps"] = self.n_steps
+        return out
 
     def restore(self, snapshot):
         """Copy a snapshot back into the state arrays, in place.

@@ -252,6 +252,22 @@ def test_snapshot_restore_round_trip(name):
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_snapshot_into_an_earlier_one_reuses_its_arrays(name):
+    opt = make_optimizer(name, P0.size, np.float64)
+    run(opt, np.float64, n_steps=1)
+    old = opt.snapshot()
+    arrays = {key: value for key, value in old.items() if key != "n_steps"}
+    run(opt, np.float64, n_steps=2, offset=1)
+    fresh = opt.snapshot()
+    again = opt.snapshot(out=old)
+    assert again is old and again["n_steps"] == 3
+    for key, array in arrays.items():
+        assert again[key] is array  # written in place
+        assert_array_equal(array, fresh[key])
+        assert not np.shares_memory(array, getattr(opt, key))
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_restore_rejects_a_foreign_snapshot_and_changes_nothing(name):
     opt = make_optimizer(name, P0.size, np.float64)
     run(opt, np.float64)
