@@ -25,11 +25,14 @@ LEAKY_SLOPE = 0.01
 
 
 # --------------------------------------------------------------------------
-# Hidden activations: each applies f in place to z; each derivative multiplies
-# ``delta`` in place by f'(z), written through the activation's output a.
-# ``zeros`` is an all-zero array shaped like z: np.maximum with it instead of
-# with the scalar 0 takes NumPy's vectorised same-shape loop (1.5-4x faster).
-# Outside training ``scratch`` may be None and ``zeros`` the scalar 0.
+# Hidden activations: each applies f in place to z. ``zeros`` is an all-zero
+# array shaped like z: np.maximum with it instead of with the scalar 0 takes
+# NumPy's vectorised same-shape loop (1.5-4x faster). ``scratch`` is a buffer
+# shaped like z; outside training it may be None and ``zeros`` the scalar 0.
+#
+# Each derivative multiplies ``delta`` in place by f'(z), written through the
+# activation's output a, which the backward pass no longer needs after this:
+# a is overwritten on the way, so no buffer is needed for f'(z).
 
 
 def _identity(z, scratch, zeros):
@@ -53,32 +56,32 @@ def _leaky_relu(z, scratch, zeros):
     np.maximum(z, scratch, out=z)
 
 
-def _identity_derivative(a, delta, scratch):
+def _identity_derivative(a, delta):
     pass
 
 
-def _logistic_derivative(a, delta, scratch):
-    np.subtract(1, a, out=scratch)
-    scratch *= a
-    delta *= scratch
+def _logistic_derivative(a, delta):
+    delta *= a  # f' = a (1 - a)
+    np.subtract(1, a, out=a)
+    delta *= a
 
 
-def _tanh_derivative(a, delta, scratch):
-    np.multiply(a, a, out=scratch)
-    np.subtract(1, scratch, out=scratch)
-    delta *= scratch
+def _tanh_derivative(a, delta):
+    np.multiply(a, a, out=a)  # f' = 1 - a^2
+    np.subtract(1, a, out=a)
+    delta *= a
 
 
-def _relu_derivative(a, delta, scratch):
-    np.greater(a, 0, out=scratch)
-    delta *= scratch
+def _relu_derivative(a, delta):
+    np.greater(a, 0, out=a)
+    delta *= a
 
 
-def _leaky_relu_derivative(a, delta, scratch):
-    np.greater(a, 0, out=scratch)
-    scratch *= 1 - LEAKY_SLOPE
-    scratch += LEAKY_SLOPE
-    delta *= scratch
+def _leaky_relu_derivative(a, delta):
+    np.greater(a, 0, out=a)
+    a *= 1 - LEAKY_SLOPE
+    a += LEAKY_SLOPE
+    delta *= a
 
 
 ACTIVATIONS = {
@@ -298,8 +301,10 @@ class Workspace:
 
     ``activations[i]`` holds the output of layer i (its last entry the output
     logits, overwritten with the output delta), ``deltas[i]`` the gradient
-    with respect to the pre-activation of hidden layer i, ``scratch[i]`` an
-    array shaped like ``activations[i]``. ``grad`` is the flat gradient, laid
+    with respect to the pre-activation of hidden layer i (and the scratch
+    space of that layer's activation in the forward pass), ``scratch`` an
+    array shaped like the output layer for the loss. ``grad`` is the flat
+    gradient, laid
     out like theta, with ``coef_grads``/``intercept_grads`` views into it.
     ``zeros`` and ``ones`` are constant buffers (flat, large enough for any
     layer of a batch) the step compares with and multiplies by; ``axpy``
@@ -309,7 +314,7 @@ class Workspace:
 
     activations: list
     deltas: list
-    scratch: list
+    scratch: np.ndarray
     weights: np.ndarray
     grad: np.ndarray
     coef_grads: list
@@ -327,14 +332,13 @@ class Workspace:
         widths = [fan_out for _, fan_out in shapes]
         activations = [np.empty((batch_size, k), dtype=dtype) for k in widths]
         deltas = [np.empty((batch_size, k), dtype=dtype) for k in widths[:-1]]
-        scratch = [np.empty((batch_size, k), dtype=dtype) for k in widths]
         grad = np.empty(n_params(shapes), dtype=dtype)
         coef_grads, intercept_grads = unpack(grad, shapes)
         axpy, ger = get_blas_funcs(("axpy", "ger"), dtype=dtype)
         return cls(
             activations=activations,
             deltas=deltas,
-            scratch=scratch,
+            scratch=np.empty((batch_size, widths[-1]), dtype=dtype),
             weights=np.empty(batch_size, dtype=dtype),
             grad=grad,
             coef_grads=coef_grads,
@@ -349,12 +353,12 @@ class Workspace:
     def batch_views(self, theta, shapes, n):
         """Views for a batch of ``n`` rows, built once per (theta, n).
 
-        Returns ``(coefs, intercepts, activations, deltas, scratch, zeros)``,
-        each a list over layers: theta's weight matrices and bias vectors and
+        Returns ``(coefs, intercepts, activations, deltas, scratch, zeros)``:
+        lists over layers of theta's weight matrices and bias vectors and of
         the first ``n`` rows of every buffer (``zeros[i]`` shaped like the
-        hidden layer i). A training loop calls the step hundreds of times
-        with the same theta and batch size; caching saves rebuilding some
-        twenty views per call.
+        hidden layer i), and the first ``n`` rows of ``scratch``. A training
+        loop calls the step hundreds of times with the same theta and batch
+        size; caching saves rebuilding some twenty views per call.
         """
         cached_theta, cached_n, views = self._views
         if cached_theta is theta and cached_n == n:
@@ -366,7 +370,7 @@ class Workspace:
             intercepts,
             [a[:n] for a in self.activations],
             [d[:n] for d in self.deltas],
-            [s[:n] for s in self.scratch],
+            self.scratch[:n],
             zeros,
         )
         self._views = (theta, n, views)
@@ -456,12 +460,12 @@ def loss_and_gradient(
             np.matmul(acts[i - 1], coefs[i], out=acts[i])
         ger(1.0, intercepts[i], ones, a=acts[i].T, overwrite_a=True)
         if i < last:
-            forward_activation(acts[i], scratch[i], zeros[i])
+            forward_activation(acts[i], deltas[i], zeros[i])
 
     # output delta and loss
     w = workspace.weights[:n]
     np.divide(sample_weight, sample_weight.sum(), out=w)
-    data_loss = LOSSES[loss].function(acts[last], Y, w, scratch[last], huber_delta)
+    data_loss = LOSSES[loss].function(acts[last], Y, w, scratch, huber_delta)
 
     # backward; bias gradients as 1^T delta (a BLAS product, not a reduction)
     delta = acts[last]
@@ -473,7 +477,7 @@ def loss_and_gradient(
         np.matmul(acts[i - 1].T, delta, out=workspace.coef_grads[i])
         previous = deltas[i - 1]
         np.matmul(delta, coefs[i].T, out=previous)
-        derivative(acts[i - 1], previous, scratch[i - 1])
+        derivative(acts[i - 1], previous)  # overwrites acts[i - 1]
         delta = previous
 
     # l2 on the weights only

@@ -192,7 +192,7 @@ def _poison(workspace):
     buffers = [
         *workspace.activations,
         *workspace.deltas,
-        *workspace.scratch,
+        workspace.scratch,
         workspace.weights,
         workspace.grad,
     ]
@@ -204,7 +204,7 @@ def _assert_workspace_dtype(workspace, dtype):
     buffers = [
         *workspace.activations,
         *workspace.deltas,
-        *workspace.scratch,
+        workspace.scratch,
         *workspace.coef_grads,
         *workspace.intercept_grads,
         workspace.weights,
