@@ -102,6 +102,48 @@ _EXPLOSION_FACTOR = 1e4
 _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
 
 
+class _RestorePoints:
+    """The training states a diverged epoch can be undone to.
+
+    A batch's loss is measured before its step, so an epoch's last steps are
+    judged only by the next epoch's first batch. ``start`` is the state
+    (weights, optimizer snapshot, epochs done) the current epoch began with;
+    ``before`` the one the previous epoch began with, for when the current
+    epoch's first batch already sees exploded weights. An estimator keeps
+    ``before`` between ``partial_fit`` calls. Advancing reuses the arrays of
+    the point it drops, so the two points cost two copies of the state.
+    """
+
+    def __init__(self, theta, optimizer, n_epochs, before=None):
+        self.start = (theta.copy(), optimizer.snapshot(), n_epochs)
+        self.before = before or self.start
+
+    def advance(self, theta, optimizer, n_epochs):
+        """The current epoch went well: the state now starts the next one."""
+        recycled = None if self.before is self.start else self.before
+        self.before = self.start
+        if recycled is None:
+            self.start = (theta.copy(), optimizer.snapshot(), n_epochs)
+        else:
+            np.copyto(recycled[0], theta)
+            snapshot = optimizer.snapshot(out=recycled[1])
+            self.start = (recycled[0], snapshot, n_epochs)
+
+    def restore(self, theta, optimizer, *, previous_epoch):
+        """Put back the current epoch's start (or the previous one's), in place.
+
+        Returns the number of epochs done at the restored point. Nothing
+        older is known afterwards, so both points are dropped.
+        """
+        saved_theta, saved_optimizer, n_epochs = (
+            self.before if previous_epoch else self.start
+        )
+        theta[...] = saved_theta
+        optimizer.restore(saved_optimizer)
+        self.before = self.start = None
+        return n_epochs
+
+
 class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared implementation; use SGDNetClassifier or SGDNetRegressor."""
 
@@ -411,23 +453,19 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         n_samples = X.shape[0]
         dtype = theta.dtype
         n_batches = -(-n_samples // batch_size)
-        starts = np.arange(0, n_samples, batch_size)
         workspace = _network.Workspace.allocate(shapes, batch_size, dtype)
-        dense = not sp.issparse(X)
+        buffers = None
         if self.shuffle:
-            X_buf = np.empty((batch_size, X.shape[1]), dtype=dtype) if dense else None
-            Y_buf = np.empty((batch_size, Y.shape[1]), dtype=dtype)
-            w_buf = np.empty(batch_size, dtype=dtype)
+            buffers = (
+                None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), dtype),
+                np.empty((batch_size, Y.shape[1]), dtype=dtype),
+                np.empty(batch_size, dtype=dtype),
+            )
         total_weight = float(sample_weight.sum())
         optimizer = self.optimizer_
-        # Restore points for a divergence. A batch's loss is measured before
-        # its step, so an epoch's last steps are judged only by the next
-        # epoch's first batch: `start` is the state this epoch began with,
-        # `before` the one the previous epoch began with (kept across
-        # partial_fit calls), for when this epoch's first batch already sees
-        # exploded weights.
-        start = (theta.copy(), optimizer.snapshot(), self.n_iter_)
-        before = getattr(self, "_previous_start", None) or start
+        restore_points = _RestorePoints(
+            theta, optimizer, self.n_iter_, getattr(self, "_previous_start", None)
+        )
         best_theta = None
         rates_per_epoch = []
         stopped = False
@@ -444,30 +482,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             rates = [
                 self.schedule_.rate(epoch + b / n_batches) for b in range(n_batches)
             ]
-            if self.shuffle:
-                order = self._random_state.permutation(n_samples)
-                batch_weights = np.add.reduceat(sample_weight[order], starts)
-            else:
-                batch_weights = np.add.reduceat(sample_weight, starts)
             accumulated = 0.0
             first_loss = None
-            for b, offset in enumerate(starts):
-                stop = min(offset + batch_size, n_samples)
-                if self.shuffle:
-                    index = order[offset:stop]
-                    size = stop - offset
-                    if dense:
-                        X_batch = _gather(X, index, X_buf[:size])
-                    else:
-                        X_batch = X[index]
-                    Y_batch = _gather(Y, index, Y_buf[:size])
-                    w_batch = _gather(sample_weight, index, w_buf[:size])
-                else:
-                    X_batch = X[offset:stop]
-                    Y_batch = Y[offset:stop]
-                    w_batch = sample_weight[offset:stop]
-                if batch_weights[b] <= 0:
-                    continue  # a batch of zero-weight samples carries no gradient
+            batches = self._batches(X, Y, sample_weight, batch_size, buffers)
+            for b, X_batch, Y_batch, w_batch, batch_weight in batches:
                 batch_loss = _network.loss_and_gradient(
                     theta,
                     shapes,
@@ -484,7 +502,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     self._initial_loss = batch_loss
                 if first_loss is None:
                     first_loss = batch_loss
-                accumulated += batch_loss * batch_weights[b]
+                accumulated += batch_loss * batch_weight
                 optimizer.step(theta, workspace.grad, rates[b])
             epoch_loss = accumulated / total_weight + _network.penalty(
                 theta, shapes, self.l2
@@ -494,12 +512,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             # (so feedback policies can react), but its weights are undone.
             diverged = self._diverged(epoch_loss, theta)
             if diverged:
-                restored_theta, restored_optimizer, restored_epoch = (
-                    before if self._exploded(first_loss) else start
+                restored_epoch = restore_points.restore(
+                    theta, optimizer, previous_epoch=self._exploded(first_loss)
                 )
-                theta[...] = restored_theta
-                optimizer.restore(restored_optimizer)
-                before = start = None  # nothing older than the restored state
                 self.divergence_epoch_ = epoch + 1
                 warnings.warn(
                     f"Training diverged in epoch {epoch + 1} at learning rate "
@@ -510,19 +525,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     stacklevel=4,
                 )
             else:
-                # this epoch's start becomes `before`; the new start reuses the
-                # arrays of the old `before` when there are two (no new memory)
-                recycled = None if before is start else before
-                before = start
-                if recycled is None:
-                    start = (theta.copy(), optimizer.snapshot(), epoch + 1)
-                else:
-                    np.copyto(recycled[0], theta)
-                    start = (
-                        recycled[0],
-                        optimizer.snapshot(out=recycled[1]),
-                        epoch + 1,
-                    )
+                restore_points.advance(theta, optimizer, epoch + 1)
             rates_per_epoch.append(rates)
             self.n_iter_ += 1
             self.t_ += n_samples
@@ -579,7 +582,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 stopped = True
                 break
 
-        self._previous_start = before
+        self._previous_start = restore_points.before
         if rates_per_epoch:
             self._append_rates(np.asarray(rates_per_epoch, dtype=float).ravel())
         if best_theta is not None:
@@ -596,6 +599,38 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=4,
             )
+
+    def _batches(self, X, Y, sample_weight, batch_size, buffers):
+        """Yield the epoch's batches as ``(b, X, Y, sample_weight, weight)``.
+
+        ``b`` numbers the batch (its step's learning rate is the ``b``-th of
+        the epoch), ``weight`` is the batch's total sample weight. With
+        ``shuffle`` the rows follow a fresh permutation and dense batches are
+        gathered into ``buffers``; batches whose samples all weigh zero carry
+        no gradient and are skipped.
+        """
+        n_samples = X.shape[0]
+        starts = np.arange(0, n_samples, batch_size)
+        if self.shuffle:
+            order = self._random_state.permutation(n_samples)
+            batch_weights = np.add.reduceat(sample_weight[order], starts)
+        else:
+            batch_weights = np.add.reduceat(sample_weight, starts)
+        for b, offset in enumerate(starts):
+            if batch_weights[b] <= 0:
+                continue
+            stop = min(offset + batch_size, n_samples)
+            if not self.shuffle:
+                rows = slice(offset, stop)
+                yield b, X[rows], Y[rows], sample_weight[rows], batch_weights[b]
+                continue
+            index = order[offset:stop]
+            size = stop - offset
+            X_buf, Y_buf, w_buf = buffers
+            X_batch = X[index] if X_buf is None else _gather(X, index, X_buf[:size])
+            Y_batch = _gather(Y, index, Y_buf[:size])
+            w_batch = _gather(sample_weight, index, w_buf[:size])
+            yield b, X_batch, Y_batch, w_batch, batch_weights[b]
 
     def _append_rates(self, rates):
         """Extend ``lr_history_`` in amortised constant time per rate.
