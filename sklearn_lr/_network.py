@@ -303,9 +303,9 @@ class Workspace:
     logits, overwritten with the output delta), ``deltas[i]`` the gradient
     with respect to the pre-activation of hidden layer i (and the scratch
     space of that layer's activation in the forward pass), ``scratch`` an
-    array shaped like the output layer for the loss. ``grad`` is the flat
-    gradient, laid
-    out like theta, with ``coef_grads``/``intercept_grads`` views into it.
+    array shaped like the output layer, for the loss. ``grad`` is the flat
+    gradient, laid out like theta, with ``coef_grads``/``intercept_grads``
+    views into it.
     ``zeros`` and ``ones`` are constant buffers (flat, large enough for any
     layer of a batch) the step compares with and multiplies by; ``axpy``
     (``y += a * x``) and ``ger`` (``A += a * x y^T``) are BLAS routines of
@@ -364,7 +364,7 @@ class Workspace:
         if cached_theta is theta and cached_n == n:
             return views
         coefs, intercepts = unpack(theta, shapes)
-        zeros = [self.zeros[: n * k].reshape(n, k) for k in (s[1] for s in shapes[:-1])]
+        zeros = [self.zeros[: n * k].reshape(n, k) for _, k in shapes[:-1]]
         views = (
             coefs,
             intercepts,
