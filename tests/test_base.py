@@ -795,36 +795,6 @@ def test_divergence_warning_is_a_convergence_warning():
     assert issubclass(DivergenceWarning, ConvergenceWarning)
 
 
-@pytest.mark.parametrize("cls", ESTIMATORS)
-def test_divergence_restores_the_last_finite_weights(cls):
-    X, y = _data(cls)
-    n_out = 3 if cls is SGDNetClassifier else 1
-    rng = np.random.RandomState(1)
-    coefs = [rng.normal(size=(4, 8)), rng.normal(size=(8, n_out))]
-    intercepts = [np.zeros(8), np.zeros(n_out)]
-    est = cls(
-        hidden_layer_sizes=(8,),
-        learning_rate=1e4,
-        batch_size=10,
-        max_iter=20,
-        warm_start=True,
-        random_state=0,
-    )
-    est.coefs_ = [c.copy() for c in coefs]
-    est.intercepts_ = [b.copy() for b in intercepts]
-    with pytest.warns(DivergenceWarning) as record:
-        est.fit(X, y)
-    assert est.divergence_epoch_ == 1
-    message = str(record[0].message)
-    assert re.search(r"\bepoch 1\b", message), message
-    rate = re.search(r"learning rate ([0-9.e+-]+)", message)
-    assert rate and float(rate[1]) == 1e4, message
-    # diverged in the first epoch: the hand-set weights are back
-    for got, want in zip(est.coefs_ + est.intercepts_, coefs + intercepts, strict=True):
-        assert_array_equal(got, want)
-    assert np.all(np.isfinite(_predictions(est, X)))
-
-
 def _hand_set(cls, **params):
     """An estimator whose first training call starts from known weights."""
     n_out = 3 if cls is SGDNetClassifier else 1
@@ -835,6 +805,23 @@ def _hand_set(cls, **params):
     est.coefs_ = [c.copy() for c in coefs]
     est.intercepts_ = [b.copy() for b in intercepts]
     return est, coefs + intercepts
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_restores_the_last_finite_weights(cls):
+    X, y = _data(cls)
+    est, start = _hand_set(cls, learning_rate=1e4, batch_size=10, max_iter=20)
+    with pytest.warns(DivergenceWarning) as record:
+        est.fit(X, y)
+    assert est.divergence_epoch_ == 1
+    message = str(record[0].message)
+    assert re.search(r"\bepoch 1\b", message), message
+    rate = re.search(r"learning rate ([0-9.e+-]+)", message)
+    assert rate and float(rate[1]) == 1e4, message
+    # diverged in the first epoch: the hand-set weights are back
+    for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
+        assert_array_equal(got, want)
+    assert np.all(np.isfinite(_predictions(est, X)))
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
