@@ -6,9 +6,9 @@ The estimators :class:`SGDNetClassifier` and :class:`SGDNetRegressor` take a
 rules.
 """
 
-from ._base import DivergenceWarning
 from ._classifier import SGDNetClassifier
 from ._regressor import SGDNetRegressor
+from ._training import DivergenceWarning
 
 __version__ = "0.1.0"
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.validation import (
@@ -25,9 +24,16 @@ from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
 )
-from threadpoolctl import ThreadpoolController
 
 from . import _network
+from ._checks import check_weight_shapes, hidden_sizes, validation_split
+from ._training import (
+    DivergenceWarning,
+    RestorePoints,
+    blas_threads,
+    epoch_batches,
+    exploded,
+)
 from .optimizers import make_optimizer
 from .schedules import _as_policy
 
@@ -42,106 +48,7 @@ except ImportError:  # older scikit-learn: the feature is simply absent
         return method
 
 
-_controller = None
-
-
-def _gather(source, index, out):
-    """Rows ``index`` of ``source`` written into ``out``.
-
-    ``mode="clip"`` makes NumPy write straight into ``out``; the default
-    ``"raise"`` gathers into a temporary and copies it (the batch indices come
-    from a permutation, so they are always in range).
-    """
-    return source.take(index, axis=0, out=out, mode="clip")
-
-
-def _blas_threads():
-    """Context giving the matrix products, and only them, several BLAS threads.
-
-    numpy's and SciPy's wheels each ship their own BLAS: the products run in
-    numpy's, the vector updates of the optimizer in SciPy's. Two pools of
-    spinning threads on two cores slow training several-fold, so SciPy's
-    (and any other besides numpy's) is held to one thread while training.
-    Where a single BLAS serves both, nothing is changed. (Measured on two
-    cores: two threads for the products beat one from batch 32 on, and make
-    no difference for small networks, whose products BLAS does not split.)
-
-    Inspecting the loaded native libraries costs milliseconds, as much as a
-    whole small epoch, so the process-wide controller is created once, on
-    first use. It holds no training state (scikit-learn keeps the same
-    handle in ``sklearn.utils.fixes``).
-    """
-    global _controller
-    if _controller is None:
-        _controller = ThreadpoolController()
-    blas = _controller.select(user_api="blas")
-    others = [
-        lib.filepath for lib in blas.lib_controllers if "numpy" not in lib.filepath
-    ]
-    if not others or len(others) == len(blas.lib_controllers):
-        return nullcontext()
-    return blas.select(filepath=others).limit(limits=1)
-
-
-class DivergenceWarning(ConvergenceWarning):
-    """Training stopped because the loss became non-finite or exploded.
-
-    An epoch diverges when its mean training loss is not finite, a weight is
-    not finite, or the loss exceeds 10^4 times the larger of 1 and the loss
-    of the run's first batch. The weights and optimizer state from the start
-    of that epoch are restored (from the start of the epoch before when the
-    epoch's first batch already saw exploded weights), so predictions stay
-    finite; the estimator's ``divergence_epoch_`` records the epoch. The
-    message names the epoch, the learning rate and the restored state.
-    """
-
-
-# An epoch whose loss exceeds this multiple of the initial loss has exploded.
-_EXPLOSION_FACTOR = 1e4
-
 _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
-
-
-class _RestorePoints:
-    """The training states a diverged epoch can be undone to.
-
-    A batch's loss is measured before its step, so an epoch's last steps are
-    judged only by the next epoch's first batch. ``start`` is the state
-    (weights, optimizer snapshot, epochs done) the current epoch began with;
-    ``before`` the one the previous epoch began with, for when the current
-    epoch's first batch already sees exploded weights. An estimator keeps
-    ``before`` between ``partial_fit`` calls. Advancing reuses the arrays of
-    the point it drops, so the two points cost two copies of the state.
-    """
-
-    def __init__(self, theta, optimizer, n_epochs, before=None):
-        self.start = (theta.copy(), optimizer.snapshot(), n_epochs)
-        self.before = before or self.start
-
-    def advance(self, theta, optimizer, n_epochs):
-        """The current epoch went well: the state now starts the next one."""
-        recycled = None if self.before is self.start else self.before
-        self.before = self.start
-        if recycled is None:
-            self.start = (theta.copy(), optimizer.snapshot(), n_epochs)
-        else:
-            np.copyto(recycled[0], theta)
-            snapshot = optimizer.snapshot(out=recycled[1])
-            self.start = (recycled[0], snapshot, n_epochs)
-
-    def restore(self, theta, optimizer, *, previous_epoch):
-        """Put back the current epoch's start (or the previous one's), in place.
-
-        Returns the number of epochs done at the restored point. Nothing
-        older is known afterwards, so both points are dropped.
-        """
-        saved_theta, saved_optimizer, n_epochs = (
-            self.before if previous_epoch else self.start
-        )
-        theta[...] = saved_theta
-        optimizer.restore(saved_optimizer)
-        self.before = self.start = None
-        return n_epochs
 
 
 class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
@@ -299,7 +206,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         )
         policy = _as_policy(self.learning_rate)
         new_schedule = policy.start(max_epochs=self.max_iter)  # validates the policy
-        hidden = self._hidden_sizes()
+        hidden = hidden_sizes(self.hidden_layer_sizes)
 
         with self._restored_on_failure():
             X, y, Y, sample_weight, target_state = self._validate_training_data(
@@ -313,11 +220,17 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             dtype = X.dtype
             shapes = _network.layer_shapes(X.shape[1], hidden, Y.shape[1])
             if not reset:
-                self._check_weights(shapes)
+                check_weight_shapes(self.coefs_, self.intercepts_, shapes)
             validation = None
             if self.early_stopping and not incremental:
-                X, X_val, Y, y, y_val, sample_weight, w_val = self._validation_split(
-                    X, y, Y, sample_weight
+                X, X_val, Y, y, y_val, sample_weight, w_val = validation_split(
+                    X,
+                    y,
+                    Y,
+                    sample_weight,
+                    fraction=self.validation_fraction,
+                    stratify=self._split_stratify(y),
+                    random_state=self.random_state,
                 )
                 validation = (X_val, y_val, w_val)
                 if not sample_weight.sum() > 0:
@@ -354,7 +267,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         max_epochs = 1 if incremental else self.max_iter
         callbacks = self._begin_callbacks(X, y, sample_weight, max_epochs)
         with (
-            _blas_threads(),
+            blas_threads(),
             np.errstate(
                 over="ignore", invalid="ignore", divide="ignore", under="ignore"
             ),
@@ -463,7 +376,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
         total_weight = float(sample_weight.sum())
         optimizer = self.optimizer_
-        restore_points = _RestorePoints(
+        restore_points = RestorePoints(
             theta, optimizer, self.n_iter_, getattr(self, "_previous_start", None)
         )
         best_theta = None
@@ -484,7 +397,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             ]
             accumulated = 0.0
             first_loss = None
-            batches = self._batches(X, Y, sample_weight, batch_size, buffers)
+            order = self._random_state.permutation(n_samples) if self.shuffle else None
+            batches = epoch_batches(X, Y, sample_weight, batch_size, order, buffers)
             for b, X_batch, Y_batch, w_batch, batch_weight in batches:
                 batch_loss = _network.loss_and_gradient(
                     theta,
@@ -600,38 +514,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 stacklevel=4,
             )
 
-    def _batches(self, X, Y, sample_weight, batch_size, buffers):
-        """Yield the epoch's batches as ``(b, X, Y, sample_weight, weight)``.
-
-        ``b`` numbers the batch (its step's learning rate is the ``b``-th of
-        the epoch), ``weight`` is the batch's total sample weight. With
-        ``shuffle`` the rows follow a fresh permutation and dense batches are
-        gathered into ``buffers``; batches whose samples all weigh zero carry
-        no gradient and are skipped.
-        """
-        n_samples = X.shape[0]
-        starts = np.arange(0, n_samples, batch_size)
-        if self.shuffle:
-            order = self._random_state.permutation(n_samples)
-            batch_weights = np.add.reduceat(sample_weight[order], starts)
-        else:
-            batch_weights = np.add.reduceat(sample_weight, starts)
-        for b, offset in enumerate(starts):
-            if batch_weights[b] <= 0:
-                continue
-            stop = min(offset + batch_size, n_samples)
-            if not self.shuffle:
-                rows = slice(offset, stop)
-                yield b, X[rows], Y[rows], sample_weight[rows], batch_weights[b]
-                continue
-            index = order[offset:stop]
-            size = stop - offset
-            X_buf, Y_buf, w_buf = buffers
-            X_batch = X[index] if X_buf is None else _gather(X, index, X_buf[:size])
-            Y_batch = _gather(Y, index, Y_buf[:size])
-            w_batch = _gather(sample_weight, index, w_buf[:size])
-            yield b, X_batch, Y_batch, w_batch, batch_weights[b]
-
     def _append_rates(self, rates):
         """Extend ``lr_history_`` in amortised constant time per rate.
 
@@ -666,10 +548,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return not np.isfinite(theta).all() or self._exploded(epoch_loss)
 
     def _exploded(self, loss):
-        if not np.isfinite(loss):
-            return True
-        scale = max(abs(self._initial_loss or 0.0), 1.0)
-        return loss > _EXPLOSION_FACTOR * scale
+        return exploded(loss, self._initial_loss)
 
     # ------------------------------------------------------------- validation
 
@@ -730,62 +609,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if not reset:
             return self.coefs_[0].dtype.type
         return [np.float64, np.float32]
-
-    def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
-        for size in sizes:
-            integer = isinstance(size, Integral | np.integer)
-            if not integer or isinstance(size, bool | np.bool_) or size < 1:
-                raise ValueError(
-                    "hidden_layer_sizes must contain positive integers; got "
-                    f"{self.hidden_layer_sizes!r}."
-                )
-        return [int(s) for s in sizes]
-
-    def _check_weights(self, shapes):
-        expected = [s for s in shapes] + [(s[1],) for s in shapes]
-        found = [np.shape(c) for c in self.coefs_] + [
-            np.shape(b) for b in self.intercepts_
-        ]
-        if len(found) != len(expected) or any(
-            tuple(f) != tuple(e) for f, e in zip(found, expected, strict=True)
-        ):
-            raise ValueError(
-                "The existing coefs_/intercepts_ have shapes "
-                f"{found}, but the data and hidden_layer_sizes need {expected}. "
-                "Set warm_start=False to train a new network."
-            )
-
-    def _validation_split(self, X, y, Y, sample_weight):
-        n_samples = X.shape[0]
-        n_val = int(np.ceil(self.validation_fraction * n_samples))
-        if n_samples - n_val < 1:
-            raise ValueError(
-                f"early_stopping needs more samples: with n_samples = {n_samples} "
-                f"and validation_fraction={self.validation_fraction} no training "
-                "samples are left."
-            )
-        stratify = self._split_stratify(y)
-        if stratify is not None:
-            _, counts = np.unique(stratify, return_counts=True)
-            if (
-                counts.min() < 2
-                or n_val < len(counts)
-                or n_samples - n_val < len(counts)
-            ):
-                stratify = None  # too few samples per class to stratify
-        rng = check_random_state(self.random_state)
-        X_train, X_val, Y_train, _, y_train, y_val, w_train, w_val = train_test_split(
-            X,
-            Y,
-            y,
-            sample_weight,
-            test_size=n_val,
-            random_state=rng,
-            stratify=stratify,
-        )
-        return X_train, X_val, Y_train, y_train, y_val, w_train, w_val
 
     def _effective_batch_size(self, n_samples):
         if self.batch_size == "auto":

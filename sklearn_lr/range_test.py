@@ -32,7 +32,8 @@ from sklearn.utils.validation import (
     check_consistent_length,
 )
 
-from ._base import BaseSGDNet, DivergenceWarning
+from ._base import BaseSGDNet
+from ._training import DivergenceWarning
 from .schedules import _Policy, _Schedule
 
 __all__ = ["RangeTestResult", "lr_range_test"]

@@ -1,0 +1,78 @@
+"""Checks of a training call's setup that need no estimator: the hidden layer
+sizes, the shapes of weights to continue from, and the early-stopping split.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+
+
+def hidden_sizes(hidden_layer_sizes):
+    """``hidden_layer_sizes`` (an int or a sequence) as a list of ints.
+
+    Raises ValueError unless every size is a positive integer (bools are
+    refused).
+    """
+    sizes = hidden_layer_sizes
+    sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
+    for size in sizes:
+        integer = isinstance(size, Integral | np.integer)
+        if not integer or isinstance(size, bool | np.bool_) or size < 1:
+            raise ValueError(
+                "hidden_layer_sizes must contain positive integers; got "
+                f"{hidden_layer_sizes!r}."
+            )
+    return [int(s) for s in sizes]
+
+
+def check_weight_shapes(coefs, intercepts, shapes):
+    """Raise ValueError unless the weights fit the layer ``shapes``."""
+    expected = [s for s in shapes] + [(s[1],) for s in shapes]
+    found = [np.shape(c) for c in coefs] + [np.shape(b) for b in intercepts]
+    if len(found) != len(expected) or any(
+        tuple(f) != tuple(e) for f, e in zip(found, expected, strict=True)
+    ):
+        raise ValueError(
+            "The existing coefs_/intercepts_ have shapes "
+            f"{found}, but the data and hidden_layer_sizes need {expected}. "
+            "Set warm_start=False to train a new network."
+        )
+
+
+def validation_split(X, y, Y, sample_weight, *, fraction, stratify, random_state):
+    """Hold out ``ceil(fraction * n_samples)`` rows for early stopping.
+
+    The split is stratified by ``stratify`` (labels, or None) when every
+    class has at least two samples and fits on both sides.
+
+    Returns
+    -------
+    X_train, X_val, Y_train, y_train, y_val, w_train, w_val
+        The training and validation parts of the data, encoded targets and
+        sample weights (``Y`` is needed for training only).
+    """
+    n_samples = X.shape[0]
+    n_val = int(np.ceil(fraction * n_samples))
+    if n_samples - n_val < 1:
+        raise ValueError(
+            f"early_stopping needs more samples: with n_samples = {n_samples} "
+            f"and validation_fraction={fraction} no training samples are left."
+        )
+    if stratify is not None:
+        _, counts = np.unique(stratify, return_counts=True)
+        if counts.min() < 2 or n_val < len(counts) or n_samples - n_val < len(counts):
+            stratify = None  # too few samples per class to stratify
+    X_train, X_val, Y_train, _, y_train, y_val, w_train, w_val = train_test_split(
+        X,
+        Y,
+        y,
+        sample_weight,
+        test_size=n_val,
+        random_state=check_random_state(random_state),
+        stratify=stratify,
+    )
+    return X_train, X_val, Y_train, y_train, y_val, w_train, w_val

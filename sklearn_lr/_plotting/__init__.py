@@ -1,0 +1,2 @@
+"""The Displays of :mod:`sklearn_lr.plotting`, one module each, and their
+shared helpers (``common``)."""

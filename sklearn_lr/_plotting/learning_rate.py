@@ -1,0 +1,280 @@
+"""LearningRateDisplay: the α of every update step, with loss and score."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from ..schedules import trace
+from .common import _new_axes, _policy_name, _pyplot
+
+
+class LearningRateDisplay:
+    """Learning rate α per step of a training run, with its loss per epoch.
+
+    α is drawn on ``ax_`` as a step function against the epoch clock (step k
+    of an epoch of B steps at ``k / B``); the training loss and validation
+    score of epoch e are drawn at its end, e + 1, on twin axes.
+
+    Parameters
+    ----------
+    lr_history : array-like of shape (n_steps,)
+        Learning rate α of every update step (an estimator's ``lr_history_``).
+    loss_curve : array-like of shape (n_epochs,), default=None
+        Training loss of every epoch.
+    validation_scores : array-like of shape (n_epochs,), default=None
+        Validation score of every epoch.
+    steps_per_epoch : float, default=None
+        Update steps per epoch. None: ``n_steps / n_epochs`` when a loss curve
+        is given, else the x axis counts steps.
+    name : str, default=None
+        Label of the α line in the legend.
+
+    Attributes
+    ----------
+    line_ : matplotlib Line2D
+        The α line.
+    loss_line_ : matplotlib Line2D or None
+        The loss line.
+    score_line_ : matplotlib Line2D or None
+        The validation-score line.
+    ax_ : matplotlib Axes
+        The axes of the α line.
+    ax_loss_ : matplotlib Axes or None
+        Twin axes of the loss.
+    ax_score_ : matplotlib Axes or None
+        Twin axes of the validation score.
+    figure_ : matplotlib Figure
+        The figure.
+
+    See Also
+    --------
+    sklearn_lr.schedules.trace : The α of every step of a policy, without training.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn_lr.plotting import LearningRateDisplay
+    >>> from sklearn_lr.schedules import StepDecay
+    >>> display = LearningRateDisplay.from_policy(
+    ...     StepDecay(alpha=0.1, drop=0.5, every=2), n_epochs=4, steps_per_epoch=2
+    ... )
+    >>> display.line_.get_xdata()
+    array([0. , 0.5, 1. , 1.5, 2. , 2.5, 3. , 3.5])
+    >>> display.line_.get_ydata()
+    array([0.1 , 0.1 , 0.1 , 0.1 , 0.05, 0.05, 0.05, 0.05])
+    """
+
+    __module__ = "sklearn_lr.plotting"  # documented and shown there
+
+    def __init__(
+        self,
+        lr_history,
+        loss_curve=None,
+        validation_scores=None,
+        steps_per_epoch=None,
+        name=None,
+    ):
+        self.lr_history = lr_history
+        self.loss_curve = loss_curve
+        self.validation_scores = validation_scores
+        self.steps_per_epoch = steps_per_epoch
+        self.name = name
+
+    def plot(
+        self, ax=None, *, name=None, loss_kw=None, score_kw=None, **kwargs
+    ) -> LearningRateDisplay:
+        """Draw α, and the loss and validation score when known.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw α on; None makes a new figure.
+        name : str, default=None
+            Label of the α line; None uses the Display's `name`.
+        loss_kw, score_kw : dict, default=None
+            Keyword arguments of the loss and score lines.
+        **kwargs : dict
+            Keyword arguments of the α line (``matplotlib.axes.Axes.plot``).
+
+        Returns
+        -------
+        display : LearningRateDisplay
+            The Display, with the artists stored.
+        """
+        ax = _new_axes(ax, "LearningRateDisplay.plot")
+        lrs = np.asarray(self.lr_history, dtype=float).ravel()
+        losses = self._optional(self.loss_curve)
+        scores = self._optional(self.validation_scores)
+        per_epoch = self.steps_per_epoch
+        if per_epoch is None and losses is not None:
+            per_epoch = len(lrs) / len(losses)
+        name = self.name if name is None else name
+
+        x = np.arange(len(lrs), dtype=float)
+        if per_epoch is not None:
+            x /= per_epoch
+        style = {
+            "label": name or "learning rate",
+            "color": "C0",
+            "drawstyle": "steps-post",
+        }
+        (self.line_,) = ax.plot(x, lrs, **(style | kwargs))
+        ax.set_xlabel("step" if per_epoch is None else "epoch")
+        ax.set_ylabel("learning rate α")
+
+        self.ax_loss_ = self.loss_line_ = None
+        self.ax_score_ = self.score_line_ = None
+        if losses is not None:
+            self.ax_loss_, self.loss_line_ = self._twin(
+                ax, losses, "training loss", "C1", loss_kw
+            )
+        if scores is not None:
+            self.ax_score_, self.score_line_ = self._twin(
+                ax, scores, "validation score", "C2", score_kw
+            )
+            if self.ax_loss_ is not None:  # a second right axis, moved outwards
+                self.ax_score_.spines["right"].set_position(("axes", 1.15))
+        lines = [self.line_, self.loss_line_, self.score_line_]
+        lines = [line for line in lines if line is not None]
+        if len(lines) > 1 or name:  # on the top twin, so no line hides it
+            top = self.ax_score_ or self.ax_loss_ or ax
+            top.legend(handles=lines, loc="best")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @staticmethod
+    def _optional(values):
+        if values is None:
+            return None
+        values = np.asarray(values, dtype=float).ravel()
+        return values if len(values) else None
+
+    @staticmethod
+    def _twin(ax, values, label, color, kw):
+        twin = ax.twinx()
+        epochs = np.arange(1, len(values) + 1, dtype=float)
+        style = {"label": label, "color": color, "marker": "."}
+        (line,) = twin.plot(epochs, values, **(style | (kw or {})))
+        twin.set_ylabel(label)
+        return twin, line
+
+    @classmethod
+    def from_estimator(
+        cls, estimator, *, ax=None, name=None, **kwargs
+    ) -> LearningRateDisplay:
+        """Plot the α, loss and validation score of a fitted estimator.
+
+        Parameters
+        ----------
+        estimator : SGDNetClassifier, SGDNetRegressor or Pipeline
+            A fitted estimator (or a Pipeline ending with one): its
+            ``lr_history_``, ``loss_curve_`` and ``validation_scores_``, with
+            ``len(lr_history_) / n_iter_`` steps per epoch.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
+        name : str, default=None
+            Label of the α line; None uses the policy's class name.
+        **kwargs : dict
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : LearningRateDisplay
+            The Display, plotted.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn_lr import SGDNetClassifier
+        >>> from sklearn_lr.plotting import LearningRateDisplay
+        >>> from sklearn_lr.schedules import CosineAnnealing
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = SGDNetClassifier((8,), learning_rate=CosineAnnealing(alpha=0.05),
+        ...                        batch_size=50, random_state=0)
+        >>> for _ in range(4):
+        ...     clf = clf.partial_fit(X, y, classes=[0, 1, 2])
+        >>> display = LearningRateDisplay.from_estimator(clf)
+        >>> len(display.line_.get_ydata()), len(display.loss_line_.get_ydata())
+        (12, 4)
+        """
+        _pyplot(f"{cls.__name__}.from_estimator")
+        if isinstance(estimator, Pipeline):
+            estimator = estimator.steps[-1][1]
+        check_is_fitted(estimator, ["lr_history_", "loss_curve_", "n_iter_"])
+        lrs = np.asarray(estimator.lr_history_, dtype=float)
+        per_epoch = len(lrs) / estimator.n_iter_
+        if float(per_epoch).is_integer():
+            per_epoch = int(per_epoch)
+        display = cls(
+            lrs,
+            loss_curve=estimator.loss_curve_,
+            validation_scores=getattr(estimator, "validation_scores_", None),
+            steps_per_epoch=per_epoch,
+            name=_policy_name(estimator.learning_rate) if name is None else name,
+        )
+        return display.plot(ax=ax, **kwargs)
+
+    @classmethod
+    def from_policy(
+        cls,
+        policy,
+        n_epochs: int,
+        steps_per_epoch: int,
+        *,
+        losses=None,
+        ax=None,
+        name=None,
+        **kwargs,
+    ) -> LearningRateDisplay:
+        """Plot the α a policy would give, from :func:`~sklearn_lr.schedules.trace`.
+
+        Parameters
+        ----------
+        policy : policy object or float
+            The learning-rate policy.
+        n_epochs : int
+            Number of epochs (also the policy's horizon).
+        steps_per_epoch : int
+            Update steps per epoch.
+        losses : array-like of shape (>= n_epochs,), default=None
+            Loss of each epoch, observed by feedback policies; the first
+            `n_epochs` are drawn as the loss curve.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
+        name : str, default=None
+            Label of the α line; None uses the policy's class name.
+        **kwargs : dict
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : LearningRateDisplay
+            The Display, plotted.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from sklearn_lr.plotting import LearningRateDisplay
+        >>> from sklearn_lr.schedules import ReduceOnPlateau
+        >>> display = LearningRateDisplay.from_policy(
+        ...     ReduceOnPlateau(alpha=0.1, factor=0.5, patience=0),
+        ...     n_epochs=3, steps_per_epoch=1, losses=[1.0, 1.0, 1.0],
+        ... )
+        >>> display.line_.get_ydata(), display.loss_line_.get_ydata()
+        (array([0.1 , 0.1 , 0.05]), array([1., 1., 1.]))
+        """
+        _pyplot(f"{cls.__name__}.from_policy")
+        rates = trace(policy, n_epochs, steps_per_epoch, losses=losses)
+        display = cls(
+            rates,
+            loss_curve=None if losses is None else np.asarray(losses)[:n_epochs],
+            steps_per_epoch=steps_per_epoch,
+            name=_policy_name(policy) if name is None else name,
+        )
+        return display.plot(ax=ax, **kwargs)

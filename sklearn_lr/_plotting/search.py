@@ -1,0 +1,264 @@
+"""LearningRateSearchDisplay: cross-validated score against α per policy."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from sklearn.exceptions import NotFittedError
+
+from .common import _new_axes, _pyplot
+
+
+def _is_float(value):
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _find_policy_param(keys):
+    """The one parameter named ``learning_rate`` or ``...__learning_rate``."""
+    found = sorted(
+        k for k in keys if k == "learning_rate" or k.endswith("__learning_rate")
+    )
+    if len(found) != 1:
+        raise ValueError(
+            "Could not tell which parameter is the learning rate: found "
+            f"{found or 'none'}. Pass policy_param (and alpha_param) explicitly."
+        )
+    return found[0]
+
+
+def _alpha_of(params, policy, policy_param, alpha_param):
+    """The α of one candidate (see LearningRateSearchDisplay.from_search)."""
+    if alpha_param is not None and alpha_param in params:
+        return params[alpha_param]
+    if _is_float(policy):
+        return policy
+    for suffix in ("alpha", "max_alpha"):
+        if f"{policy_param}__{suffix}" in params:
+            return params[f"{policy_param}__{suffix}"]
+    nested = policy.get_params() if hasattr(policy, "get_params") else {}
+    names = ["alpha", "max_alpha"]
+    if alpha_param is not None and alpha_param.startswith(policy_param + "__"):
+        names = [alpha_param[len(policy_param) + 2 :]]
+    for key in names:
+        if key in nested:
+            return nested[key]
+    raise ValueError(
+        f"Could not find the α of the candidate {params!r}: pass alpha_param, "
+        f"the name of the searched parameter that holds it."
+    )
+
+
+class LearningRateSearchDisplay:
+    """Mean cross-validated score against α, one line per policy.
+
+    Parameters
+    ----------
+    alphas : list of array-like
+        Learning rate α of the points of each line.
+    mean_scores : list of array-like
+        Mean test score of each point.
+    std_scores : list of array-like, default=None
+        Standard deviation of the test scores of each point, drawn as a band.
+    labels : list of str, default=None
+        Name of each line (the policy's class name).
+    score_name : str, default=None
+        Label of the y axis; None means "mean CV score".
+
+    Attributes
+    ----------
+    lines_ : list of matplotlib Line2D
+        One line per policy.
+    bands_ : list of matplotlib PolyCollection or None
+        The ±1 standard deviation band of each line.
+    ax_ : matplotlib Axes
+        The axes.
+    figure_ : matplotlib Figure
+        The figure.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn_lr import SGDNetClassifier
+    >>> from sklearn_lr.plotting import LearningRateSearchDisplay
+    >>> from sklearn_lr.schedules import CosineAnnealing
+    >>> X, y = load_iris(return_X_y=True)
+    >>> grid = [
+    ...     {"learning_rate": [0.01, 0.1]},
+    ...     {"learning_rate": [CosineAnnealing()],
+    ...      "learning_rate__alpha": [0.01, 0.1]},
+    ... ]
+    >>> net = SGDNetClassifier((8,), max_iter=5, random_state=0)
+    >>> search = GridSearchCV(net, grid, cv=2).fit(X, y)
+    >>> display = LearningRateSearchDisplay.from_search(search)
+    >>> [line.get_label() for line in display.lines_]
+    ['Constant', 'CosineAnnealing']
+    >>> display.lines_[1].get_xdata()
+    array([0.01, 0.1 ])
+    """
+
+    __module__ = "sklearn_lr.plotting"  # documented and shown there
+
+    def __init__(
+        self, alphas, mean_scores, std_scores=None, labels=None, score_name=None
+    ):
+        self.alphas = alphas
+        self.mean_scores = mean_scores
+        self.std_scores = std_scores
+        self.labels = labels
+        self.score_name = score_name
+
+    def plot(self, ax=None, *, band_alpha=0.2, **kwargs) -> LearningRateSearchDisplay:
+        """Draw one line (with its band) per policy, α on a log axis.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
+        band_alpha : float, default=0.2
+            Opacity of the ±1 standard deviation bands.
+        **kwargs : dict
+            Keyword arguments of every line (``matplotlib.axes.Axes.plot``).
+
+        Returns
+        -------
+        display : LearningRateSearchDisplay
+            The Display, with the artists stored.
+        """
+        ax = _new_axes(ax, "LearningRateSearchDisplay.plot")
+        n_lines = len(self.alphas)
+        labels = self.labels or [None] * n_lines
+        stds = self.std_scores or [None] * n_lines
+        self.lines_, self.bands_ = [], []
+        for alphas, means, std, label in zip(
+            self.alphas, self.mean_scores, stds, labels, strict=True
+        ):
+            alphas = np.asarray(alphas, dtype=float)
+            means = np.asarray(means, dtype=float)
+            (line,) = ax.plot(
+                alphas, means, **({"marker": "o", "label": label} | kwargs)
+            )
+            band = None
+            if std is not None:
+                std = np.asarray(std, dtype=float)
+                band = ax.fill_between(
+                    alphas,
+                    means - std,
+                    means + std,
+                    color=line.get_color(),
+                    alpha=band_alpha,
+                    linewidth=0,
+                )
+            self.lines_.append(line)
+            self.bands_.append(band)
+        ax.set_xscale("log")
+        ax.set_xlabel("learning rate α")
+        ax.set_ylabel(self.score_name or "mean CV score")
+        if any(label is not None for label in labels):
+            ax.legend(loc="best")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_search(
+        cls, search, *, alpha_param=None, policy_param=None, ax=None, **kwargs
+    ) -> LearningRateSearchDisplay:
+        """Plot a fitted search over learning rates and policies.
+
+        Every candidate of ``search.cv_results_`` becomes a point (α, mean
+        test score ± std) on the line of its policy: the class name of its
+        learning rate, ``Constant`` for a float. Where several candidates
+        share a policy and an α (other parameters were searched too), the one
+        with the best mean score is drawn.
+
+        Parameters
+        ----------
+        search : GridSearchCV or RandomizedSearchCV
+            A fitted search (any object with ``cv_results_``).
+        alpha_param : str, default=None
+            Name of the searched parameter holding α, for example
+            ``"learning_rate__policy__alpha"``. None detects it.
+        policy_param : str, default=None
+            Name of the learning-rate parameter, for example
+            ``"sgdnetclassifier__learning_rate"``. None detects it: the one
+            parameter of the search or of its estimator named
+            ``learning_rate`` or ending in ``__learning_rate``.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None makes a new figure.
+        **kwargs : dict
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : LearningRateSearchDisplay
+            The Display, plotted.
+
+        Notes
+        -----
+        The learning rate of a candidate is its value of `policy_param`, or the
+        search estimator's when it was not searched. Its α is the first found
+        of: the candidate's `alpha_param`; the learning rate itself if it is a
+        float; the candidate's ``<policy_param>__alpha`` or
+        ``<policy_param>__max_alpha``; the policy's own `alpha_param` (the part
+        after ``<policy_param>__``), ``alpha`` or ``max_alpha``.
+
+        The test score is ``mean_test_score``, or ``mean_test_<refit>`` for a
+        multi-metric search refitted on a named metric.
+        """
+        _pyplot(f"{cls.__name__}.from_search")
+        if not hasattr(search, "cv_results_"):
+            raise NotFittedError(
+                f"This {type(search).__name__} instance is not fitted yet; call "
+                "'fit' before plotting it."
+            )
+        results = search.cv_results_
+        candidates = results["params"]
+        base = search.estimator.get_params(deep=True)
+        searched = set().union(*candidates)
+        if policy_param is None:
+            policy_param = _find_policy_param(searched | set(base))
+        elif policy_param not in searched | set(base):
+            raise ValueError(
+                f"policy_param={policy_param!r} is not a parameter of the search "
+                f"or of its estimator {type(search.estimator).__name__}."
+            )
+
+        metric = "score"
+        if "mean_test_score" not in results:
+            refit = getattr(search, "refit", None)
+            if not isinstance(refit, str):
+                raise ValueError(
+                    "A multi-metric search has no mean_test_score; refit it on a "
+                    "named metric (refit='<name>') to choose the score to plot."
+                )
+            metric = refit
+        means = np.asarray(results[f"mean_test_{metric}"], dtype=float)
+        stds = np.asarray(results[f"std_test_{metric}"], dtype=float)
+
+        best = {}  # (label, alpha) -> index of the best candidate
+        for i, params in enumerate(candidates):
+            policy = params.get(policy_param, base.get(policy_param))
+            if not (_is_float(policy) or hasattr(policy, "start")):
+                raise ValueError(
+                    f"{policy_param}={policy!r} is neither a float nor a "
+                    "learning-rate policy; pass policy_param explicitly."
+                )
+            label = "Constant" if _is_float(policy) else type(policy).__name__
+            alpha = float(_alpha_of(params, policy, policy_param, alpha_param))
+            key = (label, alpha)
+            score = -np.inf if np.isnan(means[i]) else means[i]
+            if key not in best or score > means[best[key]]:
+                best[key] = i
+        labels = list(dict.fromkeys(label for label, _ in best))
+        alphas, mean_scores, std_scores = [], [], []
+        for label in labels:
+            points = sorted((a, i) for (name, a), i in best.items() if name == label)
+            alphas.append(np.array([a for a, _ in points]))
+            mean_scores.append(means[[i for _, i in points]])
+            std_scores.append(stds[[i for _, i in points]])
+        score_name = "mean CV score" if metric == "score" else f"mean CV {metric}"
+        display = cls(alphas, mean_scores, std_scores, labels, score_name)
+        return display.plot(ax=ax, **kwargs)

@@ -1,0 +1,154 @@
+"""Pieces of the training loop that hold no estimator state.
+
+``BaseSGDNet._train`` drives them: the batches of an epoch, the BLAS thread
+limits of a fit, the restore points a diverged epoch is undone to and the
+test of whether a loss exploded.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import ThreadpoolController
+
+#: A loss above this multiple of the run's first batch loss (or of 1) has
+#: exploded.
+EXPLOSION_FACTOR = 1e4
+
+_controller = None
+
+
+class DivergenceWarning(ConvergenceWarning):
+    """Training stopped because the loss became non-finite or exploded.
+
+    An epoch diverges when its mean training loss is not finite, a weight is
+    not finite, or the loss exceeds 10^4 times the larger of 1 and the loss
+    of the run's first batch. The weights and optimizer state from the start
+    of that epoch are restored (from the start of the epoch before when the
+    epoch's first batch already saw exploded weights), so predictions stay
+    finite; the estimator's ``divergence_epoch_`` records the epoch. The
+    message names the epoch, the learning rate and the restored state.
+    """
+
+
+def exploded(loss, initial_loss):
+    """Whether ``loss`` is not finite or exceeds ``EXPLOSION_FACTOR`` times
+    the larger of 1 and ``|initial_loss|`` (None: no first loss yet)."""
+    if not np.isfinite(loss):
+        return True
+    scale = max(abs(initial_loss or 0.0), 1.0)
+    return loss > EXPLOSION_FACTOR * scale
+
+
+def gather(source, index, out):
+    """Rows ``index`` of ``source`` written into ``out``.
+
+    ``mode="clip"`` makes NumPy write straight into ``out``; the default
+    ``"raise"`` gathers into a temporary and copies it (the batch indices come
+    from a permutation, so they are always in range).
+    """
+    return source.take(index, axis=0, out=out, mode="clip")
+
+
+def epoch_batches(X, Y, sample_weight, batch_size, order=None, buffers=None):
+    """Yield an epoch's batches as ``(b, X, Y, sample_weight, weight)``.
+
+    ``b`` numbers the batch (its step's learning rate is the ``b``-th of the
+    epoch), ``weight`` is the batch's total sample weight. With a permutation
+    ``order`` the rows follow it and dense batches are gathered into
+    ``buffers`` (``(X, Y, sample_weight)`` arrays of ``batch_size`` rows;
+    ``X`` None for sparse data, whose batches are new matrices); without one
+    batches are slices. Batches whose samples all weigh zero carry no gradient
+    and are skipped.
+    """
+    n_samples = X.shape[0]
+    starts = np.arange(0, n_samples, batch_size)
+    weights = sample_weight if order is None else sample_weight[order]
+    batch_weights = np.add.reduceat(weights, starts)
+    for b, offset in enumerate(starts):
+        if batch_weights[b] <= 0:
+            continue
+        stop = min(offset + batch_size, n_samples)
+        if order is None:
+            rows = slice(offset, stop)
+            yield b, X[rows], Y[rows], sample_weight[rows], batch_weights[b]
+            continue
+        index = order[offset:stop]
+        size = stop - offset
+        X_buf, Y_buf, w_buf = buffers
+        X_batch = X[index] if X_buf is None else gather(X, index, X_buf[:size])
+        Y_batch = gather(Y, index, Y_buf[:size])
+        w_batch = gather(sample_weight, index, w_buf[:size])
+        yield b, X_batch, Y_batch, w_batch, batch_weights[b]
+
+
+def blas_threads():
+    """Context giving the matrix products, and only them, several BLAS threads.
+
+    numpy's and SciPy's wheels each ship their own BLAS: the products run in
+    numpy's, the vector updates of the optimizer in SciPy's. Two pools of
+    spinning threads on two cores slow training several-fold, so SciPy's
+    (and any other besides numpy's) is held to one thread while training.
+    Where a single BLAS serves both, nothing is changed. (Measured on two
+    cores: two threads for the products beat one from batch 32 on, and make
+    no difference for small networks, whose products BLAS does not split.)
+
+    Inspecting the loaded native libraries costs milliseconds, as much as a
+    whole small epoch, so the process-wide controller is created once, on
+    first use. It holds no training state (scikit-learn keeps the same
+    handle in ``sklearn.utils.fixes``).
+    """
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    blas = _controller.select(user_api="blas")
+    others = [
+        lib.filepath for lib in blas.lib_controllers if "numpy" not in lib.filepath
+    ]
+    if not others or len(others) == len(blas.lib_controllers):
+        return nullcontext()
+    return blas.select(filepath=others).limit(limits=1)
+
+
+class RestorePoints:
+    """The training states a diverged epoch can be undone to.
+
+    A batch's loss is measured before its step, so an epoch's last steps are
+    judged only by the next epoch's first batch. ``start`` is the state
+    (weights, optimizer snapshot, epochs done) the current epoch began with;
+    ``before`` the one the previous epoch began with, for when the current
+    epoch's first batch already sees exploded weights. An estimator keeps
+    ``before`` between ``partial_fit`` calls. Advancing reuses the arrays of
+    the point it drops, so the two points cost two copies of the state.
+    """
+
+    def __init__(self, theta, optimizer, n_epochs, before=None):
+        self.start = (theta.copy(), optimizer.snapshot(), n_epochs)
+        self.before = before or self.start
+
+    def advance(self, theta, optimizer, n_epochs):
+        """The current epoch went well: the state now starts the next one."""
+        recycled = None if self.before is self.start else self.before
+        self.before = self.start
+        if recycled is None:
+            self.start = (theta.copy(), optimizer.snapshot(), n_epochs)
+        else:
+            np.copyto(recycled[0], theta)
+            snapshot = optimizer.snapshot(out=recycled[1])
+            self.start = (recycled[0], snapshot, n_epochs)
+
+    def restore(self, theta, optimizer, *, previous_epoch):
+        """Put back the current epoch's start (or the previous one's), in place.
+
+        Returns the number of epochs done at the restored point. Nothing
+        older is known afterwards, so both points are dropped.
+        """
+        saved_theta, saved_optimizer, n_epochs = (
+            self.before if previous_epoch else self.start
+        )
+        theta[...] = saved_theta
+        optimizer.restore(saved_optimizer)
+        self.before = self.start = None
+        return n_epochs

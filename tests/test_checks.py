@@ -1,0 +1,87 @@
+"""Unit tests for the setup checks of a training call, ``sklearn_lr._checks``.
+
+How the estimators report these errors is tested in ``test_bad_input.py``.
+"""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+from sklearn_lr._checks import check_weight_shapes, hidden_sizes, validation_split
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        (5, [5]),
+        (np.int64(3), [3]),
+        ((4, 2), [4, 2]),
+        ([1], [1]),
+        (np.array([7, 8]), [7, 8]),
+    ],
+)
+def test_hidden_sizes_become_a_list_of_ints(given, expected):
+    sizes = hidden_sizes(given)
+    assert sizes == expected
+    assert all(type(s) is int for s in sizes)
+
+
+@pytest.mark.parametrize("bad", [0, -1, (3, 0), (2.5,), (True,), ("4",), (4, None)])
+def test_hidden_sizes_refuse_what_is_not_a_positive_integer(bad):
+    with pytest.raises(ValueError, match="hidden_layer_sizes must contain positive"):
+        hidden_sizes(bad)
+
+
+def test_check_weight_shapes():
+    shapes = [(3, 4), (4, 2)]
+    coefs = [np.zeros(s) for s in shapes]
+    intercepts = [np.zeros(4), np.zeros(2)]
+    check_weight_shapes(coefs, intercepts, shapes)  # fits: no error
+    with pytest.raises(ValueError, match="warm_start=False"):
+        check_weight_shapes(coefs, intercepts, [(3, 5), (5, 2)])
+    with pytest.raises(ValueError, match="coefs_/intercepts_ have shapes"):
+        check_weight_shapes(coefs[:1], intercepts[:1], shapes)
+
+
+def _split(y, fraction=0.25, stratify="labels", random_state=0):
+    n = len(y)
+    X = np.arange(2 * n, dtype=float).reshape(n, 2)
+    Y = np.asarray(y, dtype=float)[:, None]
+    w = np.arange(n, dtype=float)
+    labels = np.asarray(y) if stratify == "labels" else None
+    parts = validation_split(
+        X, y, Y, w, fraction=fraction, stratify=labels, random_state=random_state
+    )
+    return X, parts
+
+
+def test_validation_split_holds_out_ceil_fraction_and_keeps_rows_together():
+    y = np.repeat([0, 1], 10)
+    X, (X_tr, X_val, Y_tr, y_tr, y_val, w_tr, w_val) = _split(y, fraction=0.22)
+    assert len(X_val) == 5 and len(X_tr) == 15  # ceil(0.22 * 20)
+    rows_tr, rows_val = (X_tr[:, 0] / 2).astype(int), (X_val[:, 0] / 2).astype(int)
+    assert sorted(np.concatenate([rows_tr, rows_val])) == list(range(20))
+    assert_array_equal(w_tr, rows_tr) and assert_array_equal(w_val, rows_val)
+    assert_array_equal(Y_tr[:, 0], y[rows_tr])
+    assert_array_equal(y_tr, y[rows_tr]) and assert_array_equal(y_val, y[rows_val])
+
+
+def test_validation_split_is_stratified_and_seeded():
+    y = np.repeat([0, 1, 2, 3], [30, 30, 30, 10])
+    _, parts = _split(y, fraction=0.2)
+    assert np.bincount(parts[4]).tolist() == [6, 6, 6, 2]
+    _, again = _split(y, fraction=0.2)
+    assert_array_equal(parts[1], again[1])
+    _, other = _split(y, fraction=0.2, random_state=1)
+    assert not np.array_equal(parts[1], other[1])
+
+
+def test_validation_split_drops_stratification_when_a_class_is_too_small():
+    y = np.array([0] * 9 + [1])  # one sample of class 1 cannot be split
+    _, parts = _split(y, fraction=0.3)
+    assert len(parts[1]) == 3
+
+
+def test_validation_split_needs_a_training_sample():
+    with pytest.raises(ValueError, match="early_stopping needs more samples"):
+        _split(np.array([0, 1]), fraction=0.9, stratify=None)

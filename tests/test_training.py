@@ -1,0 +1,174 @@
+"""Unit tests for the pieces of the training loop, ``sklearn_lr._training``.
+
+The loop itself (divergence, restore, shuffling through an estimator) is
+tested in ``test_base.py`` and ``test_reliability.py``.
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
+from sklearn.exceptions import ConvergenceWarning
+
+from sklearn_lr import DivergenceWarning
+from sklearn_lr._training import (
+    EXPLOSION_FACTOR,
+    RestorePoints,
+    blas_threads,
+    epoch_batches,
+    exploded,
+    gather,
+)
+from sklearn_lr.optimizers import make_optimizer
+
+
+def _data(n, n_features=3, n_outputs=2, dtype=np.float64):
+    X = np.arange(n * n_features, dtype=dtype).reshape(n, n_features)
+    Y = np.arange(n * n_outputs, dtype=dtype).reshape(n, n_outputs) * -1
+    return X, Y
+
+
+def _buffers(batch_size, X, Y, sparse=False):
+    return (
+        None if sparse else np.empty((batch_size, X.shape[1]), X.dtype),
+        np.empty((batch_size, Y.shape[1]), Y.dtype),
+        np.empty(batch_size, X.dtype),
+    )
+
+
+def test_divergence_warning_is_a_convergence_warning():
+    assert issubclass(DivergenceWarning, ConvergenceWarning)
+
+
+def test_exploded_threshold_is_relative_to_the_first_loss_and_at_least_one():
+    assert exploded(np.nan, 1.0) and exploded(np.inf, 1.0) and exploded(-np.inf, 1.0)
+    assert not exploded(EXPLOSION_FACTOR * 5.0, 5.0)
+    assert exploded(EXPLOSION_FACTOR * 5.0 * 1.01, 5.0)
+    # a first loss below 1 (or none yet) scales as 1
+    assert not exploded(EXPLOSION_FACTOR * 0.99, 1e-6)
+    assert exploded(EXPLOSION_FACTOR * 1.01, None)
+
+
+def test_gather_writes_the_rows_into_out():
+    X, _ = _data(6)
+    out = np.empty((3, 3))
+    result = gather(X, np.array([4, 0, 2]), out)
+    assert result is out
+    assert_array_equal(out, X[[4, 0, 2]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    batch_size=st.integers(1, 45),
+    shuffle=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_epoch_batches_cover_every_row_once_in_order(n, batch_size, shuffle, seed):
+    X, Y = _data(n)
+    w = np.random.default_rng(seed).uniform(0.5, 2.0, n)
+    order = np.random.default_rng(seed).permutation(n) if shuffle else None
+    buffers = _buffers(batch_size, X, Y) if shuffle else None
+    expected = np.arange(n) if order is None else order
+    seen = []
+    for b, X_b, Y_b, w_b, weight in epoch_batches(X, Y, w, batch_size, order, buffers):
+        rows = expected[b * batch_size : (b + 1) * batch_size]
+        assert_array_equal(X_b, X[rows])
+        assert_array_equal(Y_b, Y[rows])
+        assert_array_equal(w_b, w[rows])
+        assert weight == pytest.approx(w[rows].sum())
+        seen.append(b)
+    assert seen == list(range(-(-n // batch_size)))
+
+
+def test_epoch_batches_skip_batches_of_zero_weight_but_keep_their_numbers():
+    X, Y = _data(6)
+    w = np.array([1.0, 1.0, 0.0, 0.0, 2.0, 0.0])
+    batches = list(epoch_batches(X, Y, w, 2))
+    assert [b for b, *_ in batches] == [0, 2]
+    assert [weight for *_, weight in batches] == [2.0, 2.0]
+
+
+def test_epoch_batches_gather_into_the_buffers_and_slice_without_order():
+    X, Y = _data(5)
+    w = np.ones(5)
+    buffers = _buffers(2, X, Y)
+    order = np.array([3, 1, 4, 0, 2])
+    for _, X_b, Y_b, w_b, _ in epoch_batches(X, Y, w, 2, order, buffers):
+        assert np.shares_memory(X_b, buffers[0])
+        assert np.shares_memory(Y_b, buffers[1])
+        assert np.shares_memory(w_b, buffers[2])
+    for _, X_b, Y_b, w_b, _ in epoch_batches(X, Y, w, 2):
+        assert np.shares_memory(X_b, X) and np.shares_memory(Y_b, Y)
+        assert np.shares_memory(w_b, w)
+
+
+@pytest.mark.parametrize("fmt", [sp.csr_matrix, sp.csr_array])
+def test_epoch_batches_of_sparse_data_are_sparse_rows(fmt):
+    X, Y = _data(5)
+    X_sparse = fmt(X)
+    order = np.array([4, 2, 0, 1, 3])
+    buffers = _buffers(2, X, Y, sparse=True)
+    batches = list(epoch_batches(X_sparse, Y, np.ones(5), 2, order, buffers))
+    for b, X_b, *_ in batches:
+        assert sp.issparse(X_b)
+        assert_array_equal(X_b.toarray(), X[order[2 * b : 2 * b + 2]])
+
+
+def test_blas_threads_is_a_reusable_context():
+    for _ in range(2):
+        with blas_threads():
+            np.ones((4, 4)) @ np.ones((4, 4))
+
+
+def _state(value, optimizer):
+    theta = np.full(4, float(value))
+    optimizer.velocity[...] = value
+    optimizer.n_steps = int(value)
+    return theta
+
+
+def test_restore_points_undo_to_the_start_of_this_or_the_previous_epoch():
+    optimizer = make_optimizer("sgd", 4, np.float64)
+    theta = _state(0, optimizer)
+    points = RestorePoints(theta, optimizer, 0)
+    for epoch in (1, 2, 3):  # epochs go well; the state becomes `epoch`
+        theta[...] = _state(epoch, optimizer)
+        points.advance(theta, optimizer, epoch)
+    theta[...] = _state(99, optimizer)
+
+    assert points.restore(theta, optimizer, previous_epoch=False) == 3
+    assert_array_equal(theta, 3.0)
+    assert_array_equal(optimizer.velocity, 3.0) and optimizer.n_steps == 3
+    assert points.start is None and points.before is None
+
+
+def test_restore_points_previous_epoch_and_recycled_arrays():
+    optimizer = make_optimizer("sgd", 4, np.float64)
+    theta = _state(0, optimizer)
+    points = RestorePoints(theta, optimizer, 0)
+    assert points.before is points.start  # nothing older is known yet
+    theta[...] = _state(1, optimizer)
+    points.advance(theta, optimizer, 1)
+    first_arrays = points.before[0]
+    theta[...] = _state(2, optimizer)
+    points.advance(theta, optimizer, 2)
+    # advancing reuses the arrays of the point it drops: still two copies
+    assert points.start[0] is first_arrays
+    theta[...] = _state(99, optimizer)
+
+    assert points.restore(theta, optimizer, previous_epoch=True) == 1
+    assert_array_equal(theta, 1.0)
+    assert_array_equal(optimizer.velocity, 1.0) and optimizer.n_steps == 1
+
+
+def test_restore_points_continue_from_an_earlier_point():
+    optimizer = make_optimizer("sgd", 4, np.float64)
+    earlier = RestorePoints(_state(5, optimizer), optimizer, 5)
+    theta = _state(6, optimizer)
+    points = RestorePoints(theta, optimizer, 6, earlier.start)
+    theta[...] = _state(99, optimizer)
+    assert points.restore(theta, optimizer, previous_epoch=True) == 5
+    assert_array_equal(theta, 5.0)
