@@ -1,0 +1,252 @@
+"""The demo's data: the bundled data sets, CSV files, fold checks."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+)
+
+CLASSIFICATION = "classification"
+REGRESSION = "regression"
+
+DATASETS: dict[str, tuple[Callable, str]] = {
+    "digits": (load_digits, CLASSIFICATION),
+    "breast_cancer": (load_breast_cancer, CLASSIFICATION),
+    "wine": (load_wine, CLASSIFICATION),
+    "iris": (load_iris, CLASSIFICATION),
+    "diabetes": (load_diabetes, REGRESSION),
+}
+# A CSV target whose values are all integers is read as class labels when it
+# has at most this many distinct values.
+MAX_INTEGER_CLASSES = 20
+
+
+class DemoError(Exception):
+    """A bad input (option or data file); its message is one line for the user."""
+
+
+@dataclass
+class Data:
+    """A data set ready for the demo.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Numeric features (float64).
+    y : ndarray of shape (n_samples,)
+        Class labels or regression targets.
+    task : {"classification", "regression"}
+        What is learned from `y`.
+    name : str
+        Name shown in the report.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    task: str
+    name: str
+
+    def describe(self) -> str:
+        """One line: name, shape and task."""
+        n, d = self.X.shape
+        what = (
+            f"{len(np.unique(self.y))} classes, accuracy"
+            if self.task == CLASSIFICATION
+            else "regression, R²"
+        )
+        return f"{self.name}: {n} samples, {d} features, {what}"
+
+
+def load_dataset(name: str) -> Data:
+    """Load one of the data sets bundled with scikit-learn.
+
+    Parameters
+    ----------
+    name : str
+        A key of `DATASETS`.
+
+    Returns
+    -------
+    data : Data
+        The data set.
+    """
+    if name not in DATASETS:
+        raise DemoError(f"unknown dataset {name!r} (choose from {', '.join(DATASETS)})")
+    loader, task = DATASETS[name]
+    X, y = loader(return_X_y=True)
+    return Data(np.asarray(X, dtype=np.float64), np.asarray(y), task, name)
+
+
+def _parse_float(text: str) -> float | None:
+    """`text` as a float, or None if it is not a number."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
+    """Read a CSV file with a header row: numeric features and one target column.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (comma-separated, UTF-8, first row = column names).
+    target : str
+        Name of the target column; every other column is a feature and must
+        hold finite numbers.
+    task : {"auto", "classification", "regression"}, default="auto"
+        "auto": classification if any target value is not a number, or if
+        all are integers with at most `MAX_INTEGER_CLASSES` distinct values;
+        regression otherwise.
+
+    Returns
+    -------
+    data : Data
+        The data set.
+
+    Raises
+    ------
+    DemoError
+        If the file can't be read or its contents are unusable.
+    """
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file)
+            # (line number where the record ends, fields), blank lines skipped
+            rows = [
+                (reader.line_num, row)
+                for row in reader
+                if any(field.strip() for field in row)
+            ]
+    except FileNotFoundError:
+        raise DemoError(f"CSV file not found: {str(path)!r}") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DemoError(f"cannot read CSV file {str(path)!r}: {reason}") from None
+    if not rows:
+        raise DemoError(f"CSV file {str(path)!r} is empty")
+    header = [name.strip() for name in rows[0][1]]
+    if target not in header:
+        shown = ", ".join(repr(name) for name in header[:10])
+        more = ", ..." if len(header) > 10 else ""
+        raise DemoError(
+            f"target column {target!r} not found in {str(path)!r} "
+            f"(columns: {shown}{more})"
+        )
+    if header.count(target) > 1:
+        raise DemoError(f"column name {target!r} appears more than once in the header")
+    if len(header) < 2:
+        raise DemoError(f"{str(path)!r} has no feature columns besides {target!r}")
+    t = header.index(target)
+    features = [i for i in range(len(header)) if i != t]
+    X = np.empty((len(rows) - 1, len(features)))
+    labels = []
+    for r, (line, row) in enumerate(rows[1:]):
+        if len(row) != len(header):
+            raise DemoError(
+                f"line {line} of {str(path)!r} has {len(row)} fields, "
+                f"the header has {len(header)}"
+            )
+        for j, i in enumerate(features):
+            text = row[i].strip()
+            value = _parse_float(text)
+            if value is None or not math.isfinite(value):
+                if not text:
+                    problem = "missing value"
+                elif value is None:
+                    problem = f"non-numeric value {text!r}"
+                else:
+                    problem = f"non-finite value {text!r}"
+                raise DemoError(
+                    f"{problem} in feature column {header[i]!r} "
+                    f"(line {line}); features must be finite numbers"
+                )
+            X[r, j] = value
+        label = row[t].strip()
+        if not label:
+            raise DemoError(f"missing target value in column {target!r} (line {line})")
+        labels.append(label)
+    if not labels:
+        raise DemoError(f"{str(path)!r} has a header but no data rows")
+    y, task = _target(labels, task, target)
+    return Data(X, y, task, path.name)
+
+
+def _target(labels: list[str], task: str, column: str) -> tuple[np.ndarray, str]:
+    """Decode the target column and decide the task (see `load_csv`)."""
+    values = [_parse_float(label) for label in labels]
+    numeric = all(v is not None and math.isfinite(v) for v in values)
+    if task == "auto":
+        integral = numeric and all(float(v).is_integer() for v in values)
+        few = len(set(values)) <= MAX_INTEGER_CLASSES
+        task = CLASSIFICATION if not numeric or (integral and few) else REGRESSION
+    if task == REGRESSION:
+        if not numeric:
+            bad = next(
+                label
+                for label, v in zip(labels, values, strict=True)
+                if v is None or not math.isfinite(v)
+            )
+            raise DemoError(
+                f"regression needs a numeric target; column {column!r} holds {bad!r}"
+            )
+        y = np.asarray(values, dtype=np.float64)
+        if np.ptp(y) == 0:
+            raise DemoError(f"target column {column!r} has a single value")
+        return y, task
+    if numeric and all(float(v).is_integer() for v in values):
+        return np.asarray(values, dtype=np.float64).astype(np.int64), task
+    return np.asarray(labels, dtype=str), task
+
+
+def check_folds(data: Data, cv: int) -> None:
+    """Make sure `cv`-fold CV can train and score every fold.
+
+    Classification needs two classes or more, each with at least `cv`
+    samples (stratified folds then hold every class); regression needs at
+    least two samples per fold.
+
+    Parameters
+    ----------
+    data : Data
+        The data set.
+    cv : int
+        Number of folds.
+
+    Raises
+    ------
+    DemoError
+        If there are too few rows.
+    """
+    n = len(data.y)
+    if data.task == CLASSIFICATION:
+        classes, counts = np.unique(data.y, return_counts=True)
+        classes = classes.tolist()  # plain Python labels for the messages
+        if len(classes) < 2:
+            raise DemoError(
+                f"classification needs at least 2 classes; the target has only "
+                f"{classes[0]!r}"
+            )
+        if counts.min() < cv:
+            rare = classes[int(np.argmin(counts))]
+            raise DemoError(
+                f"too few rows: class {rare!r} has {counts.min()} sample(s), and "
+                f"{cv}-fold CV needs at least {cv} per class"
+            )
+    elif n < 2 * cv:
+        raise DemoError(
+            f"too few rows: {n} sample(s), and {cv}-fold CV needs at least {2 * cv}"
+        )

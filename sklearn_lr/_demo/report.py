@@ -1,0 +1,169 @@
+"""The demo's report: the ranked table and the figure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .data import DemoError
+from .grid import Candidate
+
+NEVER = "—"
+
+
+def format_table(ranked: Sequence[Candidate], target: float) -> str:
+    """The ranked table as text.
+
+    Parameters
+    ----------
+    ranked : sequence of Candidate
+        Best candidate of each family, ranked (see `best_per_family`).
+    target : float
+        Target score of the epochs-to-target column.
+
+    Returns
+    -------
+    table : str
+        Header, rule and one row per family (no trailing newline). A ``*``
+        after the parameters marks a run that diverged in some fold.
+    """
+    header = (
+        "#",
+        "policy",
+        "best parameters",
+        f"epochs to {target:g}",
+        "final CV score",
+        "seconds",
+    )
+    rows = []
+    for rank, c in enumerate(ranked, start=1):
+        epochs = c.epochs_to(target)
+        mean, std = c.final
+        rows.append(
+            (
+                str(rank),
+                c.family.name,
+                c.parameters + ("*" if c.diverged else ""),
+                NEVER if epochs is None else str(epochs),
+                f"{mean:.4f} ± {std:.4f}",
+                f"{c.seconds:.2f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    right = (True, False, False, True, True, True)
+
+    def line(cells):
+        return "  ".join(
+            cell.rjust(w) if r else cell.ljust(w)
+            for cell, w, r in zip(cells, widths, right, strict=True)
+        ).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+def check_plot_file(path: str) -> str:
+    """Check that matplotlib is installed and `path` can take a figure.
+
+    Parameters
+    ----------
+    path : str
+        Where the figure will be saved; its extension picks the format (no
+        extension: PNG).
+
+    Returns
+    -------
+    format : str
+        The file format.
+
+    Raises
+    ------
+    DemoError
+        If matplotlib is missing, the folder doesn't exist or the format is
+        unknown.
+    """
+    try:
+        import matplotlib  # noqa: F401  (the top-level package: plot extra installed?)
+        from matplotlib.backend_bases import FigureCanvasBase
+    except ImportError:
+        raise DemoError(
+            "--plot needs matplotlib: pip install 'sklearn_lr[plot]'"
+        ) from None
+    folder = Path(path).parent
+    if Path(path).is_dir():
+        raise DemoError(f"--plot: {path!r} is a folder, not a file name")
+    if not folder.is_dir():
+        raise DemoError(f"--plot: folder {str(folder)!r} does not exist")
+    suffix = Path(path).suffix.lower().lstrip(".")
+    supported = FigureCanvasBase.get_supported_filetypes()
+    if suffix and suffix not in supported:
+        raise DemoError(
+            f"--plot: unknown file type {suffix!r} (use one of "
+            f"{', '.join(sorted(supported))})"
+        )
+    return suffix or "png"
+
+
+def plot(
+    ranked: Sequence[Candidate], path: str, target: float, title: str, score: str
+) -> None:
+    """Save a figure of the mean CV score per epoch of each ranked candidate.
+
+    Parameters
+    ----------
+    ranked : sequence of Candidate
+        Best candidate of each family, ranked.
+    path : str
+        Output file, checked with `check_plot_file`.
+    target : float
+        Target score, drawn as a dashed line.
+    title : str
+        Figure title.
+    score : str
+        Name of the score (y axis label).
+
+    Raises
+    ------
+    DemoError
+        If matplotlib can't write the file.
+    """
+    fmt = check_plot_file(path)
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(13, 5.5), layout="constrained")
+    full, zoom = figure.subplots(1, 2)
+    styles = ("-", "--", "-.", ":")
+    colors = [f"C{i}" for i in range(10)]
+    for ax in (full, zoom):
+        for i, c in enumerate(ranked):
+            curve = c.curve
+            ax.plot(
+                np.arange(1, len(curve) + 1),
+                curve,
+                color=colors[i % len(colors)],
+                linestyle=styles[(i // len(colors)) % len(styles)],
+                marker="o" if len(curve) <= 5 else None,
+                label=f"{c.family.name} ({c.parameters})",
+            )
+        ax.axhline(target, color="0.5", linestyle="--", linewidth=1, label="target")
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    full.set_ylabel(f"mean CV {score}")
+    full.set_title("all epochs")
+    # the right panel zooms on the top: from just below the worst final score
+    finals = [c.curve[-1] for c in ranked if math.isfinite(c.curve[-1])]
+    if finals:
+        finite = np.concatenate([c.curve[np.isfinite(c.curve)] for c in ranked])
+        low, high = min(*finals, target), max(float(finite.max()), target)
+        margin = 0.05 * max(high - low, 0.01)
+        zoom.set_ylim(low - margin, high + margin)
+    zoom.set_title("zoom on the final scores")
+    figure.suptitle(title)
+    zoom.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
+    try:
+        figure.savefig(path, format=fmt, dpi=110)
+    except (OSError, ValueError) as exc:
+        raise DemoError(f"--plot: cannot write {path!r}: {exc}") from None
