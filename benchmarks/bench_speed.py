@@ -184,20 +184,20 @@ def sklearn_mlp(blas_threads=None):
     return run
 
 
-def torch_loop(n_threads=None):
+def torch_loop(n_threads=None, optimizer="sgd"):
     def run(X, y, batch_size, epochs):
         saved = torch.get_num_threads()
         if n_threads is not None:
             torch.set_num_threads(n_threads)
         try:
-            return _torch_epochs(X, y, batch_size, epochs)
+            return _torch_epochs(X, y, batch_size, epochs, optimizer)
         finally:
             torch.set_num_threads(saved)
 
     return run
 
 
-def _torch_epochs(X, y, batch_size, epochs):
+def _torch_epochs(X, y, batch_size, epochs, optimizer="sgd"):
     torch_dtype = torch.float64 if X.dtype == np.float64 else torch.float32
     n_classes = int(y.max()) + 1
     start = time.perf_counter()
@@ -211,9 +211,12 @@ def _torch_epochs(X, y, batch_size, epochs):
     layers.append(torch.nn.Linear(sizes[-1], n_classes))
     model = torch.nn.Sequential(*layers).to(torch_dtype)
     criterion = torch.nn.CrossEntropyLoss()
-    opt = torch.optim.SGD(
-        model.parameters(), lr=LEARNING_RATE, momentum=MOMENTUM, weight_decay=L2
-    )
+    if optimizer == "adam":  # torch's defaults, as a plain loop would use them
+        opt = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, weight_decay=L2)
+    else:
+        opt = torch.optim.SGD(
+            model.parameters(), lr=LEARNING_RATE, momentum=MOMENTUM, weight_decay=L2
+        )
     n = X.shape[0]
     for _ in range(epochs):
         perm = torch.randperm(n)
@@ -278,6 +281,7 @@ def contenders(names):
         "sklearn 1thr": sklearn_mlp(blas_threads=1),
         "torch": torch_loop() if torch is not None else None,
         "torch 1thr": torch_loop(1) if torch is not None else None,
+        "torch adam": torch_loop(optimizer="adam") if torch is not None else None,
         "gemm floor": gemm_floor,
     }
     return {name: table[name] for name in names if table[name] is not None}
@@ -291,7 +295,8 @@ DEFAULT_CONTENDERS = [
     "ours rmsprop",
     "gemm floor",
 ]
-ALL_CONTENDERS = [*DEFAULT_CONTENDERS, "sklearn 1thr", "torch 1thr"]
+# "torch adam" puts the adam/sgd rows in context: PyTorch's own cost of Adam
+ALL_CONTENDERS = [*DEFAULT_CONTENDERS, "sklearn 1thr", "torch 1thr", "torch adam"]
 
 
 # --------------------------------------------------------------------------
@@ -390,6 +395,7 @@ def print_speed_table(args, cells, names, times):
         ("ours/floor", "ours sgd", "gemm floor"),
         ("adam/sgd", "ours adam", "ours sgd"),
         ("rmsprop/sgd", "ours rmsprop", "ours sgd"),
+        ("torch adam/sgd", "torch adam", "torch"),
     ]
     ratios = [r for r in ratios if r[1] in names and r[2] in names]
     if not ratios:
