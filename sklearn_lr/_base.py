@@ -469,21 +469,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             if diverged:
                 break
 
-            if validation is not None:
-                improved = score > self.best_validation_score_
-                if score < self.best_validation_score_ + self.tol:
-                    self._no_improvement_count += 1
-                else:
-                    self._no_improvement_count = 0
-                if improved:
-                    self.best_validation_score_ = score
-                    best_theta = theta.copy()
-            else:
-                if epoch_loss > self.best_loss_ - self.tol:
-                    self._no_improvement_count += 1
-                else:
-                    self._no_improvement_count = 0
-            self.best_loss_ = min(self.best_loss_, epoch_loss)
+            if self._track_improvement(epoch_loss, score):
+                best_theta = theta.copy()
             if not incremental and self._no_improvement_count > self.n_iter_no_change:
                 if self.verbose:
                     print(
@@ -513,6 +500,26 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=4,
             )
+
+    def _track_improvement(self, epoch_loss, score):
+        """Count the epoch as improving or not, as scikit-learn's MLP does.
+
+        With a validation ``score`` (early stopping) the score must beat the
+        best by ``tol``, else the training loss must fall ``tol`` below the
+        best. Updates ``best_loss_``, ``best_validation_score_`` and the
+        count of epochs without improvement; returns whether ``score`` is a
+        new best, whose weights early stopping keeps.
+        """
+        if score is None:
+            worse = epoch_loss > self.best_loss_ - self.tol
+        else:
+            worse = score < self.best_validation_score_ + self.tol
+        self._no_improvement_count = self._no_improvement_count + 1 if worse else 0
+        self.best_loss_ = min(self.best_loss_, epoch_loss)
+        if score is None or not score > self.best_validation_score_:
+            return False
+        self.best_validation_score_ = score
+        return True
 
     def _append_rates(self, rates):
         """Extend ``lr_history_`` in amortised constant time per rate.
