@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -30,6 +29,7 @@ from ._checks import check_weight_shapes, hidden_sizes, validation_split
 from ._training import (
     DivergenceWarning,
     RestorePoints,
+    batch_buffers,
     blas_threads,
     epoch_batches,
     exploded,
@@ -367,13 +367,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         dtype = theta.dtype
         n_batches = -(-n_samples // batch_size)
         workspace = _network.Workspace.allocate(shapes, batch_size, dtype)
-        buffers = None
-        if self.shuffle:
-            buffers = (
-                None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), dtype),
-                np.empty((batch_size, Y.shape[1]), dtype=dtype),
-                np.empty(batch_size, dtype=dtype),
-            )
+        buffers = batch_buffers(X, Y, batch_size) if self.shuffle else None
         total_weight = float(sample_weight.sum())
         optimizer = self.optimizer_
         restore_points = RestorePoints(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
 
@@ -50,6 +51,21 @@ def gather(source, index, out):
     from a permutation, so they are always in range).
     """
     return source.take(index, axis=0, out=out, mode="clip")
+
+
+def batch_buffers(X, Y, batch_size):
+    """The arrays shuffled batches are gathered into, allocated once per fit.
+
+    Returns ``(X, Y, sample_weight)`` buffers of ``batch_size`` rows in the
+    data's dtype; the first is None for sparse ``X``, whose batches are new
+    matrices.
+    """
+    dtype = Y.dtype
+    return (
+        None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), dtype),
+        np.empty((batch_size, Y.shape[1]), dtype=dtype),
+        np.empty(batch_size, dtype=dtype),
+    )
 
 
 def epoch_batches(X, Y, sample_weight, batch_size, order=None, buffers=None):

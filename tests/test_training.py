@@ -16,6 +16,7 @@ from sklearn_lr import DivergenceWarning
 from sklearn_lr._training import (
     EXPLOSION_FACTOR,
     RestorePoints,
+    batch_buffers,
     blas_threads,
     epoch_batches,
     exploded,
@@ -31,11 +32,16 @@ def _data(n, n_features=3, n_outputs=2, dtype=np.float64):
 
 
 def _buffers(batch_size, X, Y, sparse=False):
-    return (
-        None if sparse else np.empty((batch_size, X.shape[1]), X.dtype),
-        np.empty((batch_size, Y.shape[1]), Y.dtype),
-        np.empty(batch_size, X.dtype),
-    )
+    return batch_buffers(sp.csr_matrix(X) if sparse else X, Y, batch_size)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_batch_buffers_have_batch_rows_in_the_data_dtype(dtype):
+    X, Y = _data(10, dtype=dtype)
+    X_buf, Y_buf, w_buf = batch_buffers(X, Y, 4)
+    assert X_buf.shape == (4, 3) and Y_buf.shape == (4, 2) and w_buf.shape == (4,)
+    assert X_buf.dtype == Y_buf.dtype == w_buf.dtype == dtype
+    assert batch_buffers(sp.csr_matrix(X), Y, 4)[0] is None  # sparse: new matrices
 
 
 def test_divergence_warning_is_a_convergence_warning():
