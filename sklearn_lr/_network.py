@@ -106,6 +106,9 @@ DERIVATIVES = {
 # ``Y`` (n, k), the normalised sample weights ``w`` (n,) summing to one and a
 # scratch array shaped like z. It returns the weighted mean sample loss and
 # overwrites z with the gradient of that mean with respect to the logits.
+# They work on the transposed (k, n) views, where the reductions over a
+# sample's outputs run along rows: fast for the Fortran-ordered outputs of
+# training (see Workspace.batch_views), correct for any layout.
 
 
 def _softmax(z):
@@ -131,57 +134,59 @@ OUT_ACTIVATIONS = {
 
 def _softmax_log_loss(z, Y, w, scratch, huber_delta):
     # log-softmax through the shifted logits: -log p_ik = log(sum_j e^zs_ij) - zs_ik
-    z -= z.max(axis=1, keepdims=True)
-    linear = np.einsum("i,ik,ik->", w, Y, z)
-    np.exp(z, out=z)
-    norm = z.sum(axis=1, keepdims=True)
-    z /= norm
-    np.log(norm, out=norm)
-    loss = float(w @ norm[:, 0] - linear)
-    z -= Y
-    z *= w[:, None]
+    zT, weighted = z.T, np.multiply(Y.T, w, out=scratch.T)  # w_i Y_ik
+    zT -= zT.max(axis=0)
+    linear = float(np.vdot(weighted, zT))
+    np.exp(zT, out=zT)
+    norm = zT.sum(axis=0)
+    zT /= norm
+    loss = float(w @ np.log(norm, out=norm)) - linear
+    zT *= w
+    zT -= weighted  # w_i (p_ik - Y_ik)
     return loss
 
 
 def _logistic_log_loss(z, Y, w, scratch, huber_delta):
     # for y in {0, 1} the log-loss of sigmoid(z) is log(1 + e^{(1 - 2y) z}):
     # each term non-negative and computed without cancellation
-    np.multiply(Y, -2, out=scratch)
-    scratch += 1
-    scratch *= z
-    np.logaddexp(0, scratch, out=scratch)
-    loss = float(w @ scratch.sum(axis=1))
-    expit(z, out=z)
-    z -= Y
-    z *= w[:, None]
+    zT, terms = z.T, np.multiply(Y.T, -2, out=scratch.T)
+    terms += 1
+    terms *= zT
+    np.logaddexp(0, terms, out=terms)
+    loss = float(w @ terms.sum(axis=0))
+    expit(zT, out=zT)
+    zT -= Y.T
+    zT *= w
     return loss
 
 
 def _squared_error(z, Y, w, scratch, huber_delta):
     # 1/2 mean over outputs of the squared residual, per sample
     n_outputs = z.shape[1]
-    z -= Y
-    loss = 0.5 * float(np.einsum("i,ik,ik->", w, z, z)) / n_outputs
-    z *= w[:, None]
+    zT = z.T
+    zT -= Y.T
+    loss = 0.5 * float(np.einsum("i,ki,ki->", w, zT, zT)) / n_outputs
+    zT *= w
     if n_outputs > 1:
-        z /= n_outputs
+        zT /= n_outputs
     return loss
 
 
 def _huber(z, Y, w, scratch, huber_delta):
     # quadratic r^2/2 within |r| <= delta, linear delta (|r| - delta/2) beyond
     n_outputs = z.shape[1]
-    z -= Y
-    np.abs(z, out=scratch)
-    np.minimum(scratch, huber_delta, out=scratch)  # the clipped |r|
+    zT, clipped = z.T, scratch.T
+    zT -= Y.T
+    np.abs(zT, out=clipped)
+    np.minimum(clipped, huber_delta, out=clipped)  # the clipped |r|
     # loss = c (|r| - c/2) with c = min(|r|, delta): equals r^2/2 inside
-    elementwise = np.abs(z) - 0.5 * scratch
-    elementwise *= scratch
-    loss = float(w @ elementwise.sum(axis=1)) / n_outputs
-    np.clip(z, -huber_delta, huber_delta, out=z)
-    z *= w[:, None]
+    elementwise = np.abs(zT) - 0.5 * clipped
+    elementwise *= clipped
+    loss = float(w @ elementwise.sum(axis=0)) / n_outputs
+    np.clip(zT, -huber_delta, huber_delta, out=zT)
+    zT *= w
     if n_outputs > 1:
-        z /= n_outputs
+        zT /= n_outputs
     return loss
 
 
@@ -330,7 +335,10 @@ class Workspace:
     def allocate(cls, shapes, batch_size, dtype):
         """Allocate every buffer needed for batches of up to ``batch_size``."""
         widths = [fan_out for _, fan_out in shapes]
-        activations = [np.empty((batch_size, k), dtype=dtype) for k in widths]
+        # hidden layers row by row; the output layer (and the loss's scratch)
+        # flat, viewed class-major per batch (see batch_views)
+        activations = [np.empty((batch_size, k), dtype=dtype) for k in widths[:-1]]
+        activations.append(np.empty(batch_size * widths[-1], dtype=dtype))
         deltas = [np.empty((batch_size, k), dtype=dtype) for k in widths[:-1]]
         grad = np.empty(n_params(shapes), dtype=dtype)
         coef_grads, intercept_grads = unpack(grad, shapes)
@@ -338,7 +346,7 @@ class Workspace:
         return cls(
             activations=activations,
             deltas=deltas,
-            scratch=np.empty((batch_size, widths[-1]), dtype=dtype),
+            scratch=np.empty(batch_size * widths[-1], dtype=dtype),
             weights=np.empty(batch_size, dtype=dtype),
             grad=grad,
             coef_grads=coef_grads,
@@ -356,21 +364,28 @@ class Workspace:
         Returns ``(coefs, intercepts, activations, deltas, scratch, zeros)``:
         lists over layers of theta's weight matrices and bias vectors and of
         the first ``n`` rows of every buffer (``zeros[i]`` shaped like the
-        hidden layer i), and the first ``n`` rows of ``scratch``. A training
+        hidden layer i), and ``scratch`` shaped like the output. A training
         loop calls the step hundreds of times with the same theta and batch
         size; caching saves rebuilding some twenty views per call.
+
+        The output layer and ``scratch`` are (n, k) Fortran-ordered views:
+        the loss reduces over the k outputs of every sample, which NumPy does
+        several times faster along the rows of a C-ordered (k, n) array than
+        along the short rows of an (n, k) one.
         """
         cached_theta, cached_n, views = self._views
         if cached_theta is theta and cached_n == n:
             return views
         coefs, intercepts = unpack(theta, shapes)
         zeros = [self.zeros[: n * k].reshape(n, k) for _, k in shapes[:-1]]
+        k = shapes[-1][1]
+        outputs = self.activations[-1][: n * k].reshape(k, n).T
         views = (
             coefs,
             intercepts,
-            [a[:n] for a in self.activations],
+            [a[:n] for a in self.activations[:-1]] + [outputs],
             [d[:n] for d in self.deltas],
-            self.scratch[:n],
+            self.scratch[: n * k].reshape(k, n).T,
             zeros,
         )
         self._views = (theta, n, views)
@@ -458,9 +473,11 @@ def loss_and_gradient(
     for i in range(len(shapes)):
         if i > 0:
             np.matmul(acts[i - 1], coefs[i], out=acts[i])
-        ger(1.0, intercepts[i], ones, a=acts[i].T, overwrite_a=True)
         if i < last:
+            ger(1.0, intercepts[i], ones, a=acts[i].T, overwrite_a=True)
             forward_activation(acts[i], deltas[i], zeros[i])
+        else:  # Fortran-ordered: z += 1 b^T
+            ger(1.0, ones, intercepts[i], a=acts[i], overwrite_a=True)
 
     # output delta and loss
     w = workspace.weights[:n]

@@ -563,6 +563,38 @@ def test_batch_smaller_than_workspace(loss):
 
 
 @pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_losses_agree_for_every_memory_layout(loss, dtype):
+    # training hands the losses Fortran-ordered outputs, data_loss C-ordered
+    rng = np.random.RandomState(0)
+    z = rng.normal(scale=3.0, size=(9, 4)).astype(dtype)
+    Y = _targets(rng, 9, 4, loss).astype(dtype)
+    w = rng.uniform(0.1, 1.0, size=9).astype(dtype)
+    w /= w.sum()
+    results = []
+    for order in "CF":
+        z_o, Y_o = np.array(z, order=order), np.array(Y, order=order)
+        value = net.LOSSES[loss].function(
+            z_o, Y_o, w, np.empty_like(z_o), huber_delta=0.7
+        )
+        results.append((value, z_o))
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert_allclose(results[0][0], results[1][0], rtol=rtol)
+    assert_allclose(results[0][1], results[1][1], rtol=rtol, atol=rtol * 1e-3)
+
+
+def test_workspace_outputs_are_fortran_ordered_for_every_batch_size():
+    shapes = net.layer_shapes(3, (5,), 4)
+    theta = np.zeros(net.n_params(shapes))
+    workspace = net.Workspace.allocate(shapes, 8, np.float64)
+    for n in (8, 5, 1):
+        _, _, acts, _, scratch, _ = workspace.batch_views(theta, shapes, n)
+        assert acts[-1].shape == scratch.shape == (n, 4)
+        assert acts[-1].flags.f_contiguous and scratch.flags.f_contiguous
+        assert acts[0].shape == (n, 5) and acts[0].flags.c_contiguous
+
+
+@pytest.mark.parametrize("loss", LOSSES)
 def test_repeated_calls_are_identical(loss):
     shapes, theta, X, Y, sw = _problem(loss, "leaky_relu", n_samples=6)
     _, theta_b, X_b, Y_b, sw_b = _problem(loss, "leaky_relu", n_samples=9, seed=5)
