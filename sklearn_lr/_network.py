@@ -304,14 +304,15 @@ def init_params(shapes, activation, random_state, dtype):
 class Workspace:
     """Buffers for one batch size, allocated once per fit.
 
-    ``activations[i]`` holds the output of layer i (its last entry the output
-    logits, overwritten with the output delta), ``deltas[i]`` the gradient
-    with respect to the pre-activation of hidden layer i (and the scratch
-    space of that layer's activation in the forward pass), ``scratch`` an
-    array shaped like the output layer, for the loss. ``grad`` is the flat
-    gradient, laid out like theta, with ``coef_grads``/``intercept_grads``
-    views into it.
-    ``zeros`` and ``ones`` are constant buffers (flat, large enough for any
+    ``activations[i]`` holds the output of hidden layer i, its last entry
+    the output logits (overwritten with the output delta), ``deltas[i]`` the
+    gradient with respect to the pre-activation of hidden layer i (and the
+    scratch space of that layer's activation in the forward pass),
+    ``scratch`` room for an array shaped like the output layer, for the loss.
+    The output logits and ``scratch`` are flat: :meth:`batch_views` shapes
+    them per batch size. ``grad`` is the flat gradient, laid out like theta,
+    with ``coef_grads``/``intercept_grads`` views into it. ``zeros`` and
+    ``ones`` are constant buffers (flat, large enough for any
     layer of a batch) the step compares with and multiplies by; ``axpy``
     (``y += a * x``) and ``ger`` (``A += a * x y^T``) are BLAS routines of
     theta's precision.
