@@ -777,6 +777,30 @@ def test_verbose_prints_one_line_per_epoch(cls, capsys):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_verbose_reports_validation_scores_and_why_training_stopped(cls, capsys):
+    X, y = _data(cls)
+    est = cls(
+        **SMALL,
+        early_stopping=True,
+        validation_fraction=0.2,
+        tol=1e3,  # no epoch after the first improves enough
+        n_iter_no_change=2,
+        max_iter=50,
+        verbose=1,
+    ).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert est.n_iter_ == 4  # the first, then n_iter_no_change + 1 without
+    assert len(lines) == 5
+    for epoch, line in enumerate(lines[:4]):
+        match = re.search(r"validation score ([0-9.e+-]+)", line)
+        assert match, line
+        assert float(match[1]) == pytest.approx(est.validation_scores_[epoch], rel=1e-5)
+    assert lines[4] == (
+        "No improvement of more than tol=1000.0 for 2 consecutive epochs. Stopping."
+    )
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_verbose_zero_prints_nothing(cls, capsys):
     X, y = _data(cls)
     cls(**SMALL, max_iter=3, tol=1e3, n_iter_no_change=1).fit(X, y)

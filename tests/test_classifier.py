@@ -367,6 +367,12 @@ def test_partial_fit_multilabel():
     assert clf.n_iter_ == 4
 
 
+def test_multilabel_first_partial_fit_checks_classes_against_the_columns():
+    X, Y = _multilabel()
+    with pytest.raises(ValueError, match="classes has 2 labels but the multilabel"):
+        SGDNetClassifier(**SMALL).partial_fit(X, Y, classes=np.arange(2))
+
+
 def test_multilabel_partial_fit_after_fit_checks_the_columns():
     X, Y = _multilabel()
     clf = SGDNetClassifier(**SMALL, max_iter=2).fit(X, Y)

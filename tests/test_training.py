@@ -10,9 +10,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
-from sklearn.exceptions import ConvergenceWarning
 
-from sklearn_lr import DivergenceWarning
 from sklearn_lr._training import (
     EXPLOSION_FACTOR,
     RestorePoints,
@@ -42,10 +40,6 @@ def test_batch_buffers_have_batch_rows_in_the_data_dtype(dtype):
     assert X_buf.shape == (4, 3) and Y_buf.shape == (4, 2) and w_buf.shape == (4,)
     assert X_buf.dtype == Y_buf.dtype == w_buf.dtype == dtype
     assert batch_buffers(sp.csr_matrix(X), Y, 4)[0] is None  # sparse: new matrices
-
-
-def test_divergence_warning_is_a_convergence_warning():
-    assert issubclass(DivergenceWarning, ConvergenceWarning)
 
 
 def test_exploded_threshold_is_relative_to_the_first_loss_and_at_least_one():
