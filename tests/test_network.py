@@ -249,6 +249,19 @@ def test_gradient_matches_finite_differences_float64(activation, loss):
 
 
 @pytest.mark.parametrize("loss", LOSSES)
+def test_gradient_without_hidden_layers_matches_finite_differences(loss):
+    shapes, theta, X, Y, sw = _problem(loss, hidden=())
+    l2, delta = 0.3, _huber_delta_for(loss)
+    _, grad, _ = _call(theta, shapes, X, Y, sw, "tanh", loss, l2, delta)
+
+    def objective(t):
+        return _ref_objective(t, shapes, X, Y, sw, "tanh", loss, l2, delta)
+
+    expected = _finite_difference_gradient(objective, theta)
+    assert_allclose(grad, expected, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("loss", LOSSES)
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_gradient_float32_matches_float64_finite_differences(activation, loss):
     shapes, theta32, X32, Y32, sw32 = _problem(loss, activation, dtype=np.float32)
@@ -507,12 +520,14 @@ def test_logistic_loss_small_loss_next_to_extreme_logits(dtype):
 # 3. Sparse input
 
 
+@pytest.mark.parametrize("hidden", [(5, 4), ()], ids=["hidden", "no-hidden"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("sparse_format", SPARSE_FORMATS)
 @pytest.mark.parametrize("loss", LOSSES)
-def test_sparse_input_matches_dense(loss, sparse_format, dtype):
+def test_sparse_input_matches_dense(loss, sparse_format, dtype, hidden):
+    # without hidden layers the input feeds the (Fortran-ordered) output layer
     shapes, theta, X, Y, sw = _problem(
-        loss, "relu", n_samples=8, n_features=6, dtype=dtype
+        loss, "relu", hidden=hidden, n_samples=8, n_features=6, dtype=dtype
     )
     X[np.random.RandomState(3).rand(*X.shape) < 0.6] = 0.0
     X_sparse = sparse_format(X)
