@@ -31,8 +31,10 @@ from ._training import (
     RestorePoints,
     batch_buffers,
     blas_threads,
+    caller_stacklevel,
     epoch_batches,
     exploded,
+    format_seconds,
 )
 from .optimizers import make_optimizer
 from .schedules import _as_policy
@@ -430,7 +432,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     f"the start of epoch {restored_epoch + 1} were restored. Lower "
                     "the learning rate.",
                     DivergenceWarning,
-                    stacklevel=4,
+                    stacklevel=caller_stacklevel(),
                 )
             else:
                 restore_points.advance(theta, optimizer, epoch + 1)
@@ -448,8 +450,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 message = f"Epoch {self.n_iter_}: loss {epoch_loss:.6f}"
                 if score is not None:
                     message += f", validation score {score:.6f}"
-                elapsed = time.perf_counter() - epoch_start
-                print(f"{message}, alpha {rates[-1]:.6g}, {elapsed:.2f} s")
+                elapsed = format_seconds(time.perf_counter() - epoch_start)
+                print(f"{message}, alpha {rates[-1]:.6g}, {elapsed}")
             stop_requested = (
                 callbacks is not None
                 and epoch_context.call_on_fit_task_end(
@@ -492,7 +494,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached "
                 "and the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=caller_stacklevel(),
             )
 
     def _track_improvement(self, epoch_loss, score):

@@ -83,7 +83,7 @@ random_state : int, RandomState instance or None, default=None
 
 verbose : int, default=0
     0 is silent; 1 prints one line per epoch: epoch, loss, validation
-    score, α and seconds.
+    score, α and the epoch's duration.
 """
 
 SHARED_ATTRIBUTES = """\

@@ -7,6 +7,7 @@ test of whether a loss exploded.
 
 from __future__ import annotations
 
+import sys
 from contextlib import nullcontext
 
 import numpy as np
@@ -41,6 +42,30 @@ def exploded(loss, initial_loss):
         return True
     scale = max(abs(initial_loss or 0.0), 1.0)
     return loss > EXPLOSION_FACTOR * scale
+
+
+def caller_stacklevel():
+    """The ``stacklevel`` that points a warning at the code that called us.
+
+    Call it in the function that warns. It counts the frames up to the first
+    one outside this package and scikit-learn (whose wrappers, such as the
+    one around ``fit``, sit between the user and the training loop), so the
+    warning names the user's line, or the library that called ``fit``,
+    instead of an internal one.
+    """
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(
+        "."
+    )[0] in ("sklearn_lr", "sklearn"):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def format_seconds(seconds):
+    """A duration for the verbose output: milliseconds below one second."""
+    if seconds < 1.0:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
 
 
 def gather(source, index, out):

@@ -892,6 +892,23 @@ def test_divergence_seen_by_the_next_partial_fit_call_restores_the_call_before(
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_training_warnings_point_at_the_callers_line(cls):
+    # not at the training loop, nor at scikit-learn's wrapper around fit
+    X, y = _data(cls)
+    kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est, _ = _hand_set(cls, learning_rate=1e4, batch_size=10, max_iter=20)
+    with pytest.warns(DivergenceWarning) as from_fit:
+        est.fit(X, y)
+    est, _ = _hand_set(cls, learning_rate=1e4, batch_size=10)
+    with pytest.warns(DivergenceWarning) as from_partial_fit:
+        est.partial_fit(X, y, **kwargs)
+    with pytest.warns(ConvergenceWarning, match="maximum iterations") as from_max_iter:
+        cls(**SMALL, max_iter=1).fit(X, y)
+    for record in (from_fit, from_partial_fit, from_max_iter):
+        assert [w.filename for w in record] == [__file__]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_divergence_after_some_epochs_keeps_their_weights(cls):
     X, y = _data(cls)
     # α = 0.01 for three epochs, then 1e4: epoch 4 diverges

@@ -16,8 +16,10 @@ from sklearn_lr._training import (
     RestorePoints,
     batch_buffers,
     blas_threads,
+    caller_stacklevel,
     epoch_batches,
     exploded,
+    format_seconds,
     gather,
 )
 from sklearn_lr.optimizers import make_optimizer
@@ -172,3 +174,35 @@ def test_restore_points_continue_from_an_earlier_point():
     theta[...] = _state(99, optimizer)
     assert points.restore(theta, optimizer, previous_epoch=True) == 5
     assert_array_equal(theta, 5.0)
+
+
+# --------------------------------------------------------------------------
+# caller_stacklevel, format_seconds
+
+
+def test_caller_stacklevel_counts_the_package_frames_above_the_warning():
+    # called from a function of this test module: the warning belongs to it
+    assert caller_stacklevel() == 1
+    # the same function as if it lived in the package, called twice removed
+    namespace = {"__name__": "sklearn_lr._fake", "caller_stacklevel": caller_stacklevel}
+    exec(
+        "def inner():\n    return caller_stacklevel()\n"
+        "def outer():\n    return inner()\n",
+        namespace,
+    )
+    assert namespace["inner"]() == 2
+    assert namespace["outer"]() == 3
+
+
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (0.0, "0.0 ms"),
+        (0.00412, "4.1 ms"),
+        (0.25, "250.0 ms"),
+        (1.0, "1.00 s"),
+        (83.456, "83.46 s"),
+    ],
+)
+def test_format_seconds_uses_milliseconds_below_one_second(seconds, text):
+    assert format_seconds(seconds) == text
