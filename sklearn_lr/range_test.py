@@ -20,7 +20,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import clone, is_classifier
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
@@ -37,6 +40,9 @@ from ._training import DivergenceWarning
 from .schedules import _Policy, _Schedule
 
 __all__ = ["RangeTestResult", "lr_range_test"]
+
+# what lr_range_test looks through to find the network it tests
+_WRAPPERS = (Pipeline, TransformedTargetRegressor)
 
 _POSITIVE = Interval(Real, 0, None, closed="neither")
 _CONSTRAINTS = {
@@ -211,20 +217,61 @@ def _valley_lr(lrs, losses):
 # The test.
 
 
+def _inner(estimator):
+    """The estimator a Pipeline ends with or a target transformer wraps."""
+    if isinstance(estimator, Pipeline):
+        return estimator.steps[-1][1]
+    if estimator.regressor is None:  # its default
+        return LinearRegression()
+    return estimator.regressor
+
+
 def _final_estimator(estimator):
-    """The estimator a (possibly nested) Pipeline ends with."""
-    while isinstance(estimator, Pipeline):
-        estimator = estimator.steps[-1][1]
+    """The estimator at the end of (nested) Pipelines and target transformers."""
+    while isinstance(estimator, _WRAPPERS):
+        estimator = _inner(estimator)
     return estimator
 
 
+def _transformed_target(estimator, y):
+    """y as a TransformedTargetRegressor hands it to its regressor.
+
+    Like its ``fit``: a clone of ``transformer``, or else a
+    FunctionTransformer of ``func``/``inverse_func`` (the identity when both
+    are None), fitted on y as a column; a one-column result is flattened.
+    """
+    if estimator.transformer is not None and (
+        estimator.func is not None or estimator.inverse_func is not None
+    ):
+        raise ValueError(
+            "TransformedTargetRegressor: 'transformer' and 'func'/'inverse_func' "
+            "cannot both be set."
+        )
+    if estimator.transformer is not None:
+        transformer = clone(estimator.transformer)
+    else:
+        transformer = FunctionTransformer(
+            func=estimator.func, inverse_func=estimator.inverse_func, validate=True
+        )
+    y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
+    y_trans = transformer.fit_transform(y.reshape(-1, 1) if y.ndim == 1 else y)
+    if y_trans.ndim == 2 and y_trans.shape[1] == 1:
+        y_trans = y_trans[:, 0]
+    return y_trans
+
+
 def _transformed(estimator, X, y):
-    """Fit copies of the steps before a Pipeline's final one; transform X."""
-    while isinstance(estimator, Pipeline):
-        if len(estimator.steps) > 1:
+    """X and y as the final estimator of Pipelines and target transformers
+    sees them: copies of a Pipeline's steps before its last are fitted and
+    transform X, a target transformer's transform is fitted and applied to y.
+    """
+    while isinstance(estimator, _WRAPPERS):
+        if isinstance(estimator, TransformedTargetRegressor):
+            y = _transformed_target(estimator, y)
+        elif len(estimator.steps) > 1:
             X = clone(estimator[:-1]).fit_transform(X, y)
-        estimator = estimator.steps[-1][1]
-    return X
+        estimator = _inner(estimator)
+    return X, y
 
 
 def _batches(n_samples, batch_size, shuffle, rng, sample_weight):
@@ -260,13 +307,18 @@ def lr_range_test(
 
     Parameters
     ----------
-    estimator : SGDNetClassifier, SGDNetRegressor or Pipeline
-        The model to test, fitted or not; only its parameters are used.
-        Every parameter but ``learning_rate`` is kept (optimizer, momentum,
-        l2, batch size, architecture, ``random_state`` for the initial
-        weights). For a :class:`~sklearn.pipeline.Pipeline`, clones of the
-        steps before the last are fitted on `X` and transform it, and the
-        test runs on a clone of the last step.
+    estimator : estimator instance
+        The model to test, fitted or not; only its parameters are used: an
+        SGDNetClassifier or SGDNetRegressor, or a Pipeline or
+        TransformedTargetRegressor around one. Every parameter but
+        ``learning_rate`` is kept (optimizer, momentum, l2, batch size,
+        architecture, ``random_state`` for the initial weights). For a
+        :class:`~sklearn.pipeline.Pipeline`, clones of the steps before the
+        last are fitted on `X` and transform it, and the test runs on a clone
+        of the last step. For a
+        :class:`~sklearn.compose.TransformedTargetRegressor`, a clone of its
+        target transform is fitted on `y` and transforms it, as its ``fit``
+        does, and the test runs on its regressor. The two nest either way.
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
@@ -288,7 +340,8 @@ def lr_range_test(
         so far; ``np.inf`` stops only on a non-finite loss.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights, used by the tested estimator (not by the
-        transformers of a Pipeline). Batches of zero weight are skipped.
+        transformers of a Pipeline or the target transform). Batches of zero
+        weight are skipped.
     random_state : int, RandomState instance or None, default=None
         Seeds the order of the samples, shuffled before every pass if the
         estimator's ``shuffle`` is True (else they are taken in order).
@@ -392,7 +445,8 @@ def lr_range_test(
     if not isinstance(final, BaseSGDNet):
         raise TypeError(
             "lr_range_test needs an SGDNetClassifier or SGDNetRegressor (or a "
-            f"Pipeline ending with one); got {type(final).__name__}."
+            "Pipeline ending with one, or a TransformedTargetRegressor around "
+            f"one); got {type(final).__name__}."
         )
 
     net = clone(final).set_params(
@@ -400,7 +454,7 @@ def lr_range_test(
     )
     net._validate_params()  # the estimator's own errors, before any fitting
 
-    X = _transformed(estimator, X, y)
+    X, y = _transformed(estimator, X, y)
     X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
     y = np.asarray(y)
     check_consistent_length(X, y)

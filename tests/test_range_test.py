@@ -18,6 +18,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.neural_network import MLPClassifier
@@ -239,6 +240,60 @@ def test_pipeline_runs_on_the_transformed_data_of_its_final_step(iris):
     assert_array_equal(
         lr_range_test(nested, X, y, random_state=0).raw_losses, bare.raw_losses
     )
+
+
+def test_target_transformer_runs_on_the_transformed_targets(linear):
+    X, y = linear
+    y = 150 + 80 * y  # targets on a scale a network should not see
+    net = _linear_net()
+    scaled_y = StandardScaler().fit_transform(y[:, None])[:, 0]
+    bare = lr_range_test(net, X, scaled_y, random_state=0)
+    model = TransformedTargetRegressor(net, transformer=StandardScaler())
+    wrapped = lr_range_test(model, X, y, random_state=0)
+    assert_array_equal(wrapped.lrs, bare.lrs)
+    assert_allclose(wrapped.raw_losses, bare.raw_losses, rtol=1e-12)
+    assert wrapped.suggested_lr == bare.suggested_lr
+    # the raw targets tell another story
+    raw = lr_range_test(net, X, y, random_state=0).raw_losses
+    assert raw[0] > 100 * bare.raw_losses[0]
+    # without a transform, the targets pass through unchanged
+    identity = lr_range_test(TransformedTargetRegressor(net), X, y, random_state=0)
+    assert_allclose(identity.raw_losses, raw, rtol=1e-12)
+    # not fitted: neither the model nor its transformer
+    assert not hasattr(model, "regressor_") and model.transformer is not None
+    assert not hasattr(model.transformer, "mean_")
+    # func / inverse_func, a Pipeline inside, and a Pipeline around
+    squashed = TransformedTargetRegressor(net, func=np.arcsinh, inverse_func=np.sinh)
+    assert_allclose(
+        lr_range_test(squashed, X, y, random_state=0).raw_losses,
+        lr_range_test(net, X, np.arcsinh(y), random_state=0).raw_losses,
+        rtol=1e-12,
+    )
+    inside = TransformedTargetRegressor(
+        make_pipeline(StandardScaler(), net), transformer=StandardScaler()
+    )
+    around = make_pipeline(StandardScaler(), model)
+    for nested in (inside, around):
+        assert_allclose(
+            lr_range_test(nested, X, y, random_state=0).raw_losses,
+            bare.raw_losses,
+            rtol=1e-12,
+        )
+
+
+def test_target_transformer_around_another_regressor_is_refused(linear):
+    X, y = linear
+    for model in (
+        TransformedTargetRegressor(),  # its default: a LinearRegression
+        TransformedTargetRegressor(LinearRegression()),
+    ):
+        with pytest.raises(TypeError, match="got LinearRegression"):
+            lr_range_test(model, X, y)
+    both = TransformedTargetRegressor(
+        _linear_net(), transformer=StandardScaler(), func=np.log
+    )
+    with pytest.raises(ValueError, match="cannot both be set"):
+        lr_range_test(both, X, y)
 
 
 def test_sample_weight_skips_zero_weight_batches_and_is_scale_free(linear):

@@ -154,8 +154,10 @@ class RangeTestDisplay:
 
         Parameters
         ----------
-        estimator : SGDNetClassifier, SGDNetRegressor or Pipeline
-            The model to test (not changed).
+        estimator : estimator instance
+            The model to test (not changed): an SGDNetClassifier or
+            SGDNetRegressor, or a Pipeline or TransformedTargetRegressor
+            around one; see :func:`~sklearn_lr.range_test.lr_range_test`.
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
