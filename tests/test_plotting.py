@@ -7,13 +7,14 @@ import sys
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_lr import SGDNetClassifier
+from sklearn_lr import SGDNetClassifier, SGDNetRegressor
 from sklearn_lr.range_test import RangeTestResult, lr_range_test
 from sklearn_lr.schedules import (
     Constant,
@@ -103,6 +104,24 @@ def test_from_estimator_without_validation_and_through_a_pipeline(iris):
     assert display.score_line_ is None and display.ax_score_ is None
     assert display.line_.get_label() == "mine"
     assert LearningRateDisplay.from_estimator(net).line_.get_label() == "Constant"
+
+
+def test_from_estimator_through_a_fitted_target_transformer(iris):
+    X, _ = iris
+    y = 100 + 10 * X[:, 0]
+    net = SGDNetRegressor((4,), learning_rate=0.01, batch_size=50, max_iter=3)
+    model = TransformedTargetRegressor(
+        make_pipeline(StandardScaler(), make_pipeline(net)),
+        transformer=StandardScaler(),
+    )
+    with pytest.raises(NotFittedError, match="TransformedTargetRegressor"):
+        LearningRateDisplay.from_estimator(model)
+    model.fit(X, y)
+    fitted = model.regressor_[-1][-1]  # the fitted copy, not ``net``
+    for estimator in (model, make_pipeline(model)):
+        display = LearningRateDisplay.from_estimator(estimator)
+        assert_array_equal(display.line_.get_ydata(), fitted.lr_history_)
+        assert_array_equal(display.loss_line_.get_ydata(), fitted.loss_curve_)
 
 
 def test_from_estimator_requires_a_fitted_estimator():

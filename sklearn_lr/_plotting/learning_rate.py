@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..schedules import trace
-from .common import _new_axes, _policy_name, _pyplot
+from .common import _fitted_network, _new_axes, _policy_name, _pyplot
 
 
 class LearningRateDisplay:
@@ -169,10 +168,12 @@ class LearningRateDisplay:
 
         Parameters
         ----------
-        estimator : SGDNetClassifier, SGDNetRegressor or Pipeline
-            A fitted estimator (or a Pipeline ending with one): its
-            ``lr_history_``, ``loss_curve_`` and ``validation_scores_``, with
-            ``len(lr_history_) / n_iter_`` steps per epoch.
+        estimator : estimator instance
+            A fitted SGDNetClassifier or SGDNetRegressor, or a fitted
+            Pipeline or TransformedTargetRegressor around one (nested either
+            way): its ``lr_history_``, ``loss_curve_`` and
+            ``validation_scores_``, with ``len(lr_history_) / n_iter_`` steps
+            per epoch.
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         name : str, default=None
@@ -203,8 +204,7 @@ class LearningRateDisplay:
         (12, 4)
         """
         _pyplot(f"{cls.__name__}.from_estimator")
-        if isinstance(estimator, Pipeline):
-            estimator = estimator.steps[-1][1]
+        estimator = _fitted_network(estimator)
         check_is_fitted(estimator, ["lr_history_", "loss_curve_", "n_iter_"])
         lrs = np.asarray(estimator.lr_history_, dtype=float)
         per_epoch = len(lrs) / estimator.n_iter_
