@@ -176,7 +176,7 @@ True
             if len(binarizer.classes_) < 2:
                 raise ValueError(
                     "The classifier can't train when only one class is present "
-                    f"(class {binarizer.classes_[0]!r})."
+                    f"(class {binarizer.classes_[:1].tolist()[0]!r})."
                 )
         else:
             binarizer = self._label_binarizer

@@ -391,7 +391,8 @@ ROWS = [
         "a single class in y (classifier)",
         ("fit",),
         ValueError,
-        "The classifier can't train when only one class is present",
+        # the label as the user wrote it, not NumPy 2's np.float64(0.0)
+        "The classifier can't train when only one class is present (class 0.0)",
         lambda d, cls: {"y": np.zeros(N_SAMPLES)},
         only=SGDNetClassifier,
     ),
