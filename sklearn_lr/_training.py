@@ -54,9 +54,10 @@ def caller_stacklevel():
     instead of an internal one.
     """
     frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(
-        "."
-    )[0] in ("sklearn_lr", "sklearn"):
+    while frame.f_back is not None:
+        package = frame.f_globals.get("__name__", "").partition(".")[0]
+        if package not in ("sklearn_lr", "sklearn"):
+            break
         frame, level = frame.f_back, level + 1
     return level
 
