@@ -33,6 +33,7 @@ from sklearn.utils.validation import (
     _check_sample_weight,
     check_array,
     check_consistent_length,
+    check_is_fitted,
 )
 
 from ._base import BaseSGDNet
@@ -217,19 +218,27 @@ def _valley_lr(lrs, losses):
 # The test.
 
 
-def _inner(estimator):
-    """The estimator a Pipeline ends with or a target transformer wraps."""
+def _inner(estimator, fitted=False):
+    """The estimator a Pipeline ends with or a target transformer wraps.
+
+    For a target transformer, its ``regressor`` parameter, or with
+    ``fitted`` the fitted copy ``regressor_`` (NotFittedError if absent).
+    """
     if isinstance(estimator, Pipeline):
         return estimator.steps[-1][1]
+    if fitted:
+        check_is_fitted(estimator, "regressor_")
+        return estimator.regressor_
     if estimator.regressor is None:  # its default
         return LinearRegression()
     return estimator.regressor
 
 
-def _final_estimator(estimator):
-    """The estimator at the end of (nested) Pipelines and target transformers."""
+def _final_estimator(estimator, fitted=False):
+    """The estimator at the end of (nested) Pipelines and target transformers
+    (see :func:`_inner` for ``fitted``)."""
     while isinstance(estimator, _WRAPPERS):
-        estimator = _inner(estimator)
+        estimator = _inner(estimator, fitted)
     return estimator
 
 

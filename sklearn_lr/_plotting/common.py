@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.compose import TransformedTargetRegressor
-from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import check_is_fitted
 
 from ..schedules import _as_policy
 
@@ -47,15 +44,3 @@ def _top_before_minimum(losses):
 
 def _policy_name(learning_rate):
     return type(_as_policy(learning_rate)).__name__
-
-
-def _fitted_network(estimator):
-    """The fitted model at the end of (nested) Pipelines and fitted
-    TransformedTargetRegressors (whose fitted regressor is ``regressor_``)."""
-    while isinstance(estimator, (Pipeline, TransformedTargetRegressor)):
-        if isinstance(estimator, Pipeline):
-            estimator = estimator.steps[-1][1]
-        else:
-            check_is_fitted(estimator, "regressor_")
-            estimator = estimator.regressor_
-    return estimator

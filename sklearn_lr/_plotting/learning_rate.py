@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ..range_test import _final_estimator
 from ..schedules import trace
-from .common import _fitted_network, _new_axes, _policy_name, _pyplot
+from .common import _new_axes, _policy_name, _pyplot
 
 
 class LearningRateDisplay:
@@ -204,7 +205,7 @@ class LearningRateDisplay:
         (12, 4)
         """
         _pyplot(f"{cls.__name__}.from_estimator")
-        estimator = _fitted_network(estimator)
+        estimator = _final_estimator(estimator, fitted=True)
         check_is_fitted(estimator, ["lr_history_", "loss_curve_", "n_iter_"])
         lrs = np.asarray(estimator.lr_history_, dtype=float)
         per_epoch = len(lrs) / estimator.n_iter_
