@@ -236,10 +236,22 @@ def _inner(estimator, fitted=False):
 
 def _final_estimator(estimator, fitted=False):
     """The estimator at the end of (nested) Pipelines and target transformers
-    (see :func:`_inner` for ``fitted``)."""
-    while isinstance(estimator, _WRAPPERS):
-        estimator = _inner(estimator, fitted)
-    return estimator
+    (see :func:`_inner` for ``fitted``); with ``fitted``, a fitted search
+    (anything with ``cv_results_``) stands for its ``best_estimator_``."""
+    while True:
+        if isinstance(estimator, _WRAPPERS):
+            estimator = _inner(estimator, fitted)
+        elif fitted and hasattr(estimator, "cv_results_"):
+            if not hasattr(estimator, "best_estimator_"):
+                raise ValueError(
+                    f"This {type(estimator).__name__} was fitted with "
+                    "refit=False, so it holds no fitted estimator. Refit it, or "
+                    "plot its candidates with LearningRateSearchDisplay."
+                    "from_search."
+                )
+            estimator = estimator.best_estimator_
+        else:
+            return estimator
 
 
 def _transformed_target(estimator, y):

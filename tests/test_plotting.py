@@ -124,6 +124,26 @@ def test_from_estimator_through_a_fitted_target_transformer(iris):
         assert_array_equal(display.loss_line_.get_ydata(), fitted.loss_curve_)
 
 
+def test_from_estimator_through_a_fitted_search(iris):
+    X, y = iris
+    pipe = make_pipeline(
+        StandardScaler(), SGDNetClassifier((4,), batch_size=50, max_iter=3)
+    )
+    grid = {"sgdnetclassifier__learning_rate": [CosineAnnealing(alpha=0.1), 0.05]}
+    search = GridSearchCV(pipe, grid, cv=2)
+    with pytest.raises(NotFittedError, match="GridSearchCV"):
+        LearningRateDisplay.from_estimator(search)
+    search.fit(X, y)
+    best = search.best_estimator_[-1]
+    for estimator in (search, make_pipeline(search)):
+        display = LearningRateDisplay.from_estimator(estimator)
+        assert_array_equal(display.line_.get_ydata(), best.lr_history_)
+        assert_array_equal(display.loss_line_.get_ydata(), best.loss_curve_)
+    no_refit = GridSearchCV(pipe, grid, cv=2, refit=False).fit(X, y)
+    with pytest.raises(ValueError, match="refit=False.*from_search"):
+        LearningRateDisplay.from_estimator(no_refit)
+
+
 def test_from_estimator_requires_a_fitted_estimator():
     with pytest.raises(NotFittedError):
         LearningRateDisplay.from_estimator(SGDNetClassifier())

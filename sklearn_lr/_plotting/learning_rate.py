@@ -174,7 +174,8 @@ class LearningRateDisplay:
             Pipeline or TransformedTargetRegressor around one (nested either
             way): its ``lr_history_``, ``loss_curve_`` and
             ``validation_scores_``, with ``len(lr_history_) / n_iter_`` steps
-            per epoch.
+            per epoch. A fitted search (GridSearchCV, RandomizedSearchCV, ...)
+            stands for its ``best_estimator_``, the refit on all its data.
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         name : str, default=None
