@@ -46,7 +46,8 @@ l2 : float >= 0, default=1e-4
     ``alpha``.)
 
 batch_size : int or "auto", default="auto"
-    Mini-batch size; "auto" is ``min(200, n_samples)``.
+    Mini-batch size; "auto" is ``min(200, n_samples)``. A size larger than
+    the data is clipped to ``n_samples`` (one batch per epoch).
 
 max_iter : int, default=200
     Maximum number of epochs of ``fit``; also the horizon of policies

@@ -151,6 +151,15 @@ def test_batch_size_auto_is_min_200_n_samples(cls):
     assert est.lr_history_.shape == (2 * 1,)  # one batch of 150
 
 
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_batch_size_larger_than_the_data_is_one_batch(cls):
+    X, y = _data(cls)  # 150 samples
+    big = cls(**SMALL, max_iter=2, batch_size=1000, shuffle=False).fit(X, y)
+    full = cls(**SMALL, max_iter=2, batch_size=len(X), shuffle=False).fit(X, y)
+    assert big.lr_history_.shape == (2,)
+    assert_allclose(big.loss_curve_, full.loss_curve_, rtol=1e-12)
+
+
 # --------------------------------------------------------------------------
 # The learning-rate policy: lr_history_, schedule_ and the policy object
 
