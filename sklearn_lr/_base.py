@@ -187,6 +187,33 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    def set_params(self, **params):
+        """Set the parameters of this estimator and of its policy.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, and the policy's as
+            ``learning_rate__<name>`` (``learning_rate__policy__<name>`` for a
+            wrapped one).
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        nested = sorted(key for key in params if key.startswith("learning_rate__"))
+        policy = params.get("learning_rate", self.learning_rate)
+        if nested and not hasattr(policy, "set_params"):
+            # scikit-learn's own message would be "'float' object has no
+            # attribute 'set_params'"; nothing has been set yet
+            raise ValueError(
+                f"Cannot set {nested[0]!r}: learning_rate is {policy!r}, a "
+                "constant without parameters. Make it a policy in the same "
+                f"call or grid, e.g. learning_rate=Constant() with {nested[0]}."
+            )
+        return super().set_params(**params)
+
     @with_callbacks
     def _partial_fit(self, X, y, sample_weight, classes=None):
         # parameters are validated here rather than by _fit_context because a

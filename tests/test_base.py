@@ -19,7 +19,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
@@ -313,6 +314,29 @@ def test_schedule_pickles_with_estimator(cls):
     restored = pickle.loads(pickle.dumps(est))
     assert restored.schedule_.rate(3.0) == est.schedule_.rate(3.0)
     assert restored.schedule_.rate(3.0) != 0.01  # the feedback state survived
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_set_params_reaches_the_policy_and_explains_a_float(cls):
+    est = cls(learning_rate=0.05, momentum=0.5)
+    # a float has no parameters: a clear error, and nothing is set
+    with pytest.raises(ValueError, match=r"'learning_rate__alpha'.*is 0\.05.*Constant"):
+        est.set_params(momentum=0.0, learning_rate__alpha=0.1)
+    assert est.momentum == 0.5 and est.learning_rate == 0.05
+    # the policy may come in the same call, as it does from a grid
+    est.set_params(learning_rate=Constant(), learning_rate__alpha=0.2)
+    assert est.learning_rate.alpha == 0.2
+    est.set_params(learning_rate__alpha=0.3)
+    assert est.learning_rate.alpha == 0.3
+    search = GridSearchCV(
+        make_pipeline(StandardScaler(), cls(**SMALL, max_iter=2)),
+        {f"{cls.__name__.lower()}__learning_rate__alpha": [0.1]},
+        cv=2,
+        error_score="raise",
+    )
+    X, y = _data(cls)
+    with pytest.raises(ValueError, match="a constant without parameters"):
+        search.fit(X, y)
 
 
 # --------------------------------------------------------------------------
