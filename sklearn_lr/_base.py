@@ -37,7 +37,7 @@ from ._training import (
     format_seconds,
 )
 from .optimizers import make_optimizer
-from .schedules import _as_policy
+from .schedules import _as_policy, _check_nested_targets
 
 try:  # scikit-learn >= 1.9: progress bars and monitors through callbacks
     from sklearn.callback import CallbackSupportMixin, with_callbacks
@@ -202,16 +202,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The estimator.
         """
-        nested = sorted(key for key in params if key.startswith("learning_rate__"))
-        policy = params.get("learning_rate", self.learning_rate)
-        if nested and not hasattr(policy, "set_params"):
-            # scikit-learn's own message would be "'float' object has no
-            # attribute 'set_params'"; nothing has been set yet
-            raise ValueError(
-                f"Cannot set {nested[0]!r}: learning_rate is {policy!r}, a "
-                "constant without parameters. Make it a policy in the same "
-                f"call or grid, e.g. learning_rate=Constant() with {nested[0]}."
-            )
+        _check_nested_targets(self, params)
         return super().set_params(**params)
 
     @with_callbacks

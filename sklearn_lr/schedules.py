@@ -35,6 +35,7 @@ from sklearn.utils._param_validation import (
 )
 
 from ._policies.base import _POLICY
+from ._policies.base import _check_nested_targets as _check_nested_targets
 from ._policies.base import _Policy as _Policy
 from ._policies.composite import Sequential, Warmup
 from ._policies.cyclical import Cyclic, OneCycle

@@ -686,6 +686,25 @@ def test_sequential_nested_params():
         policy.set_params(policies__0__nonsense=1)
 
 
+def test_parameters_of_a_float_policy_are_explained_before_anything_is_set():
+    warmup = Warmup(0.1, epochs=2)
+    with pytest.raises(ValueError, match=r"'policy__alpha'.*policy is 0\.1.*Constant"):
+        warmup.set_params(epochs=3, policy__alpha=0.2)
+    assert warmup.epochs == 2 and warmup.policy == 0.1
+    warmup.set_params(policy=StepDecay(), policy__alpha=0.2)  # in the same call
+    assert warmup.policy.alpha == 0.2
+
+    policy = Sequential([StepDecay(), 0.01], milestones=[3])
+    with pytest.raises(ValueError, match=r"'policies__1__alpha'.*policies__1 is 0\.01"):
+        policy.set_params(milestones=[2], policies__1__alpha=0.2)
+    assert policy.milestones == [3] and policy.policies[1] == 0.01
+    policy.set_params(policies__1=Constant(), policies__1__alpha=0.2)
+    assert policy.policies[1].alpha == 0.2
+    with pytest.raises(ValueError, match="'policies__0__alpha'.*policies__0 is 1.0"):
+        policy.set_params(policies=[1.0, StepDecay()], policies__0__alpha=0.2)
+    assert policy.policies[1].alpha == 0.2  # unchanged
+
+
 def test_sequential_clone_repr_and_grid():
     policy = Sequential(
         [Warmup(CosineAnnealing(0.1), epochs=1), ReduceOnPlateau()], [4]

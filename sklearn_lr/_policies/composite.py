@@ -11,6 +11,7 @@ from .base import (
     _check_milestones,
     _fail,
     _is_policy,
+    _no_parameters,
     _Policy,
 )
 from .decay import _as_policy
@@ -136,10 +137,9 @@ class Sequential(_Policy):
     def set_params(self, **params):
         """Set parameters, including ``policies__<i>`` and ``policies__<i>__<name>``."""
         nested = {k: params.pop(k) for k in list(params) if k.startswith("policies__")}
-        super().set_params(**params)
         if not nested:
-            return self
-        policies, grouped = list(self.policies), {}
+            return super().set_params(**params)
+        policies, grouped = list(params.get("policies", self.policies)), {}
         for key, value in nested.items():
             index, _, sub_key = key.removeprefix("policies__").partition("__")
             if not (index.isdigit() and int(index) < len(policies)):
@@ -151,6 +151,11 @@ class Sequential(_Policy):
                 grouped.setdefault(int(index), {})[sub_key] = value
             else:
                 policies[int(index)] = value
+        for index, sub_params in grouped.items():
+            if isinstance(policies[index], Real):  # checked before anything is set
+                key = f"policies__{index}__{min(sub_params)}"
+                raise _no_parameters(f"policies__{index}", policies[index], key)
+        super().set_params(**params)
         for index, sub_params in grouped.items():
             policies[index].set_params(**sub_params)
         self.policies = type(self.policies)(policies)
