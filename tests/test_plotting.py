@@ -10,6 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -147,6 +148,19 @@ def test_from_estimator_through_a_fitted_search(iris):
 def test_from_estimator_requires_a_fitted_estimator():
     with pytest.raises(NotFittedError):
         LearningRateDisplay.from_estimator(SGDNetClassifier())
+
+
+def test_from_estimator_refuses_other_models_by_name(iris):
+    X, y = iris
+    other = LogisticRegression().fit(X, y)
+    for model in (
+        other,
+        LogisticRegression(),  # fitted or not, it has no learning rate
+        make_pipeline(StandardScaler(), other),
+        GridSearchCV(LogisticRegression(), {"C": [1.0]}, cv=2).fit(X, y),
+    ):
+        with pytest.raises(TypeError, match="SGDNetClassifier.*got LogisticRegression"):
+            LearningRateDisplay.from_estimator(model)
 
 
 def test_from_policy_draws_trace_and_losses():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from .._base import BaseSGDNet
 from ..range_test import _final_estimator
 from ..schedules import trace
 from .common import _new_axes, _policy_name, _pyplot
@@ -207,6 +208,16 @@ class LearningRateDisplay:
         """
         _pyplot(f"{cls.__name__}.from_estimator")
         estimator = _final_estimator(estimator, fitted=True)
+        searching = hasattr(estimator, "param_grid") or hasattr(
+            estimator, "param_distributions"
+        )
+        if not (searching or isinstance(estimator, BaseSGDNet)):
+            raise TypeError(
+                f"{cls.__name__}.from_estimator needs a fitted SGDNetClassifier "
+                "or SGDNetRegressor (or a Pipeline, TransformedTargetRegressor or "
+                f"search around one); got {type(estimator).__name__}."
+            )
+        # an unfitted network or search is a NotFittedError
         check_is_fitted(estimator, ["lr_history_", "loss_curve_", "n_iter_"])
         lrs = np.asarray(estimator.lr_history_, dtype=float)
         per_epoch = len(lrs) / estimator.n_iter_
