@@ -30,6 +30,7 @@ from sklearn_lr.schedules import (
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 
 import sklearn_lr.plotting as plotting_module  # noqa: E402
 from sklearn_lr.plotting import (  # noqa: E402
@@ -51,6 +52,14 @@ def close_figures():
 def iris():
     X, y = load_iris(return_X_y=True)
     return StandardScaler().fit_transform(X), y
+
+
+def _colors(*lines_or_colors):
+    """Hex colors of lines (or of color specs such as "C0"), comparable."""
+    return [
+        to_hex(item.get_color() if hasattr(item, "get_color") else item)
+        for item in lines_or_colors
+    ]
 
 
 # ------------------------------------------------------------ LearningRateDisplay
@@ -189,6 +198,56 @@ def test_plot_on_given_axes_with_line_keywords():
     assert display.line_.get_linewidth() == 3
 
 
+def test_displays_drawn_on_the_same_axes_share_twins_and_legend(iris):
+    X, y = iris
+    fig, ax = plt.subplots()
+    policies = [CosineAnnealing(alpha=0.1), StepDecay(alpha=0.1, every=2)]
+    nets = [
+        SGDNetClassifier(
+            (4,), learning_rate=policy, batch_size=50, max_iter=4, early_stopping=True
+        ).fit(X, y)
+        for policy in policies
+    ]
+    first, second = (LearningRateDisplay.from_estimator(net, ax=ax) for net in nets)
+    # alone, the first keeps one color per quantity
+    assert _colors(first.line_, first.loss_line_, first.score_line_) == _colors(
+        "C0", "C1", "C2"
+    )
+    # the second reuses the twin axes: one loss and one score scale in all
+    assert len(fig.axes) == 3
+    assert second.ax_loss_ is first.ax_loss_ and second.ax_score_ is first.ax_score_
+    lines = [
+        line
+        for display in (first, second)
+        for line in (display.line_, display.loss_line_, display.score_line_)
+    ]
+    assert len(set(_colors(*lines))) == 6
+    assert second.loss_line_.get_label() == "training loss (StepDecay)"
+    # one legend, on the top twin, naming every line
+    legends = [axes.get_legend() for axes in fig.axes]
+    assert legends[:2] == [None, None]
+    assert [t.get_text() for t in legends[2].get_texts()] == [
+        "CosineAnnealing",
+        "StepDecay",
+        "training loss",
+        "training loss (StepDecay)",
+        "validation score",
+        "validation score (StepDecay)",
+    ]
+
+
+def test_policies_drawn_on_the_same_axes_get_their_own_colors():
+    _, ax = plt.subplots()
+    policies = [CosineAnnealing(alpha=0.1), StepDecay(alpha=0.1), Constant(0.05)]
+    displays = [
+        LearningRateDisplay.from_policy(policy, 4, 2, ax=ax, name=str(i))
+        for i, policy in enumerate(policies)
+    ]
+    assert _colors(*(d.line_ for d in displays)) == _colors("C0", "C1", "C2")
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["0", "1", "2"]
+
+
 def test_display_without_steps_per_epoch_counts_steps_or_infers_them():
     display = LearningRateDisplay([0.1, 0.2, 0.3]).plot()
     assert display.ax_.get_xlabel() == "step"
@@ -213,6 +272,7 @@ def test_range_test_display_draws_the_result_with_markers(iris):
     assert display.ax_.get_xlabel() == "learning rate α"
     assert display.ax_.get_ylabel() == "smoothed training loss"
     assert list(display.suggested_line_.get_xdata()) == [result.suggested_lr] * 2
+    assert _colors(display.line_, display.suggested_line_) == _colors("C0", "C1")
     assert list(display.valley_line_.get_xdata()) == [result.valley_lr] * 2
     labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert labels == [
@@ -225,6 +285,26 @@ def test_range_test_display_draws_the_result_with_markers(iris):
     low = np.argmin(result.losses)
     top = display.ax_.get_ylim()[1]
     assert result.losses[: low + 1].max() < top < result.losses[-1]
+
+
+def test_range_tests_drawn_on_the_same_axes_get_their_own_colors(iris):
+    X, y = iris
+    _, ax = plt.subplots()
+    displays = [
+        RangeTestDisplay.from_estimator(
+            SGDNetClassifier(hidden, batch_size=16, random_state=0),
+            X,
+            y,
+            ax=ax,
+            random_state=0,
+        )
+        for hidden in [(4,), (8,)]
+    ]
+    lines = [
+        line for d in displays for line in (d.line_, d.suggested_line_, d.valley_line_)
+    ]
+    assert len(set(_colors(*lines))) == 6
+    assert len(ax.get_legend().get_texts()) == 6
 
 
 def test_range_test_display_from_result_on_axes_and_without_suggestions():

@@ -26,6 +26,35 @@ def _new_axes(ax, caller):
     return ax
 
 
+def _axes_group(ax):
+    """`ax` and the axes twinned with it (same place, shared x), in drawing order."""
+    shared = ax.get_shared_x_axes()
+    place = ax.get_position().bounds
+    return [
+        other
+        for other in ax.figure.axes
+        if other is ax
+        or (shared.joined(other, ax) and other.get_position().bounds == place)
+    ]
+
+
+def _unused_color(axes):
+    """The first color of the property cycle that no line on `axes` has yet,
+    so that Displays drawn on the same axes tell their lines apart; None when
+    all are taken (matplotlib's cycle then chooses)."""
+    from matplotlib import colors, rcParams
+
+    used = {colors.to_hex(line.get_color()) for ax in axes for line in ax.get_lines()}
+    cycle = rcParams["axes.prop_cycle"].by_key().get("color", [])
+    return next((c for c in cycle if colors.to_hex(c) not in used), None)
+
+
+def _colored(style, axes):
+    """`style` with the first unused color of `axes` (see `_unused_color`)."""
+    color = _unused_color(axes)
+    return style if color is None else style | {"color": color}
+
+
 def _top_before_minimum(losses):
     """Upper y limit: 5% of the descent above the highest loss before the minimum.
 

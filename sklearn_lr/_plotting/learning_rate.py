@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._base import BaseSGDNet
 from ..range_test import _final_estimator
 from ..schedules import trace
-from .common import _new_axes, _policy_name, _pyplot
+from .common import _axes_group, _colored, _new_axes, _policy_name, _pyplot
 
 
 class LearningRateDisplay:
@@ -92,7 +92,10 @@ class LearningRateDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw α on; None makes a new figure.
+            Axes to draw α on; None makes a new figure. Displays drawn on the
+            same axes compare runs: they share the twin loss and score axes,
+            each line takes a color not yet used there, and one legend lists
+            them all (a shared twin's line is labelled with the run's name).
         name : str, default=None
             Label of the α line; None uses the Display's `name`.
         loss_kw, score_kw : dict, default=None
@@ -117,11 +120,8 @@ class LearningRateDisplay:
         x = np.arange(len(lrs), dtype=float)
         if per_epoch is not None:
             x /= per_epoch
-        style = {
-            "label": name or "learning rate",
-            "color": "C0",
-            "drawstyle": "steps-post",
-        }
+        style = {"label": name or "learning rate", "drawstyle": "steps-post"}
+        style = _colored(style, _axes_group(ax))
         (self.line_,) = ax.plot(x, lrs, **(style | kwargs))
         ax.set_xlabel("step" if per_epoch is None else "epoch")
         ax.set_ylabel("learning rate α")
@@ -130,19 +130,26 @@ class LearningRateDisplay:
         self.ax_score_ = self.score_line_ = None
         if losses is not None:
             self.ax_loss_, self.loss_line_ = self._twin(
-                ax, losses, "training loss", "C1", loss_kw
+                ax, losses, "training loss", name, loss_kw
             )
         if scores is not None:
             self.ax_score_, self.score_line_ = self._twin(
-                ax, scores, "validation score", "C2", score_kw
+                ax, scores, "validation score", name, score_kw
             )
-            if self.ax_loss_ is not None:  # a second right axis, moved outwards
-                self.ax_score_.spines["right"].set_position(("axes", 1.15))
-        lines = [self.line_, self.loss_line_, self.score_line_]
-        lines = [line for line in lines if line is not None]
-        if len(lines) > 1 or name:  # on the top twin, so no line hides it
-            top = self.ax_score_ or self.ax_loss_ or ax
-            top.legend(handles=lines, loc="best")
+        # one legend for every Display drawn on these axes, on the top twin
+        # so that no line hides it
+        group = _axes_group(ax)
+        lines = [
+            line
+            for axes in group
+            for line in axes.get_lines()
+            if not line.get_label().startswith("_")
+        ]
+        for axes in group:
+            if axes.get_legend() is not None:
+                axes.get_legend().remove()
+        if len(lines) > 1 or name:
+            group[-1].legend(handles=lines, loc="best")
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
@@ -154,12 +161,24 @@ class LearningRateDisplay:
         return values if len(values) else None
 
     @staticmethod
-    def _twin(ax, values, label, color, kw):
-        twin = ax.twinx()
+    def _twin(ax, values, label, name, kw):
+        """Draw per-epoch values on the twin axes called `label`, made the
+        first time; on axes shared with earlier Displays, the line's label
+        names the run."""
+        group = _axes_group(ax)
+        twin = next((axes for axes in group if axes.get_label() == label), None)
+        if twin is None:
+            twin = ax.twinx()
+            twin.set_label(label)
+            twin.set_ylabel(label)
+            if len(group) > 1:  # a second right axis, moved outwards
+                twin.spines["right"].set_position(("axes", 1.15))
+            line_label = label
+        else:
+            line_label = f"{label} ({name})" if name else label
         epochs = np.arange(1, len(values) + 1, dtype=float)
-        style = {"label": label, "color": color, "marker": "."}
+        style = _colored({"label": line_label, "marker": "."}, group)
         (line,) = twin.plot(epochs, values, **(style | (kw or {})))
-        twin.set_ylabel(label)
         return twin, line
 
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..range_test import RangeTestResult, lr_range_test
-from .common import _new_axes, _pyplot, _top_before_minimum
+from .common import _axes_group, _colored, _new_axes, _pyplot, _top_before_minimum
 
 
 class RangeTestDisplay:
@@ -73,7 +73,8 @@ class RangeTestDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None makes a new figure.
+            Axes to draw on; None makes a new figure. On axes that already
+            hold a range test, every line takes a color not yet used there.
         name : str, default=None
             Label of the loss line; None uses the Display's `name`.
         **kwargs : dict
@@ -88,7 +89,10 @@ class RangeTestDisplay:
         lrs = np.asarray(self.lrs, dtype=float)
         losses = np.asarray(self.losses, dtype=float)
         name = self.name if name is None else name
-        (self.line_,) = ax.plot(lrs, losses, **({"label": name or "loss"} | kwargs))
+        # colors no earlier Display on these axes has used
+        group = _axes_group(ax)
+        style = _colored({"label": name or "loss"}, group)
+        (self.line_,) = ax.plot(lrs, losses, **(style | kwargs))
         ax.set_xscale("log")
         ax.set_xlabel("learning rate α")
         ax.set_ylabel("smoothed training loss")
@@ -96,16 +100,21 @@ class RangeTestDisplay:
         if self.suggested_lr is not None:
             self.suggested_line_ = ax.axvline(
                 self.suggested_lr,
-                color="C1",
-                linestyle="--",
-                label=f"steepest: α = {self.suggested_lr:.3g}",
+                **_colored(
+                    {
+                        "linestyle": "--",
+                        "label": f"steepest: α = {self.suggested_lr:.3g}",
+                    },
+                    group,
+                ),
             )
         if self.valley_lr is not None:
             self.valley_line_ = ax.axvline(
                 self.valley_lr,
-                color="C2",
-                linestyle=":",
-                label=f"valley: α = {self.valley_lr:.3g}",
+                **_colored(
+                    {"linestyle": ":", "label": f"valley: α = {self.valley_lr:.3g}"},
+                    group,
+                ),
             )
         top = _top_before_minimum(losses)
         if top is not None:
