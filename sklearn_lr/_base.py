@@ -202,7 +202,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The estimator.
         """
-        _check_nested_targets(self, params)
+        _check_nested_targets(self, params, "learning_rate")
         return super().set_params(**params)
 
     @with_callbacks

@@ -56,15 +56,14 @@ def _no_parameters(name, value, key):
     )
 
 
-def _check_nested_targets(owner, params):
-    """Refuse ``<name>__<param>`` in ``set_params`` where ``<name>`` is, or is
-    being set to, a float: scikit-learn's own set_params would fail halfway,
-    with "'float' object has no attribute 'set_params'"."""
-    for key in sorted(params):
-        name, nested, _ = key.partition("__")
-        value = params.get(name, getattr(owner, name, None))
-        if nested and isinstance(value, Real):
-            raise _no_parameters(name, value, key)
+def _check_nested_targets(owner, params, name):
+    """Refuse ``<name>__<param>`` in ``set_params`` when the policy parameter
+    `name` is, or is being set to, a float: scikit-learn's own set_params
+    would fail halfway, with "'float' object has no attribute 'set_params'"."""
+    value = params.get(name, getattr(owner, name))
+    nested = sorted(key for key in params if key.startswith(f"{name}__"))
+    if nested and isinstance(value, Real):
+        raise _no_parameters(name, value, nested[0])
 
 
 def _is_policy(value):
@@ -102,22 +101,6 @@ class _Policy(BaseEstimator):
             _fail(self, "max_epochs", max_epochs, "a float in the range (0.0, inf)")
         self._validate_params()
         return self._start(float(max_epochs))
-
-    def set_params(self, **params):
-        """Set the parameters of this policy and of the policies it wraps.
-
-        Parameters
-        ----------
-        **params : dict
-            Parameters, and those of a wrapped policy as ``<name>__<param>``.
-
-        Returns
-        -------
-        self : object
-            The policy.
-        """
-        _check_nested_targets(self, params)
-        return super().set_params(**params)
 
     def _start(self, max_epochs):
         raise NotImplementedError

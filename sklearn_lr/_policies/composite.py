@@ -9,6 +9,7 @@ from .base import (
     _POLICY,
     _POSITIVE,
     _check_milestones,
+    _check_nested_targets,
     _fail,
     _is_policy,
     _no_parameters,
@@ -66,6 +67,22 @@ class Warmup(_Policy):
         self.policy = policy
         self.epochs = epochs
         self.start_factor = start_factor
+
+    def set_params(self, **params):
+        """Set parameters, including the wrapped policy's as ``policy__<name>``.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameters of this policy and of the wrapped one.
+
+        Returns
+        -------
+        self : Warmup
+            The policy.
+        """
+        _check_nested_targets(self, params, "policy")
+        return super().set_params(**params)
 
     def _start(self, max_epochs):
         if self.epochs >= max_epochs:
