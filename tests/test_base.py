@@ -328,6 +328,9 @@ def test_set_params_reaches_the_policy_and_explains_a_float(cls):
     assert est.learning_rate.alpha == 0.2
     est.set_params(learning_rate__alpha=0.3)
     assert est.learning_rate.alpha == 0.3
+    with pytest.raises(AttributeError) as error:  # scikit-learn's, not about α
+        est.set_params(l2__x=1)
+    assert "learning_rate" not in str(error.value)
     search = GridSearchCV(
         make_pipeline(StandardScaler(), cls(**SMALL, max_iter=2)),
         {f"{cls.__name__.lower()}__learning_rate__alpha": [0.1]},
