@@ -12,8 +12,11 @@ import warnings
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -168,7 +171,12 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     # -------------------------------------------------------------- public API
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X: ArrayLike | sp.spmatrix,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+    ) -> BaseSGDNet:
         """Train the network for up to ``max_iter`` epochs.
 
         Parameters
@@ -187,7 +195,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
-    def set_params(self, **params):
+    def set_params(self, **params: Any) -> BaseSGDNet:
         """Set the parameters of this estimator and of its policy.
 
         Parameters
@@ -680,7 +688,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             sample_weight = None  # a held-out set of zero-weight samples
         return self._metric(y, self._predict_validated(X), sample_weight)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike | sp.spmatrix) -> np.ndarray:
         """Predict with the trained network.
 
         Parameters

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from scipy.special import logsumexp
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
@@ -82,7 +84,13 @@ Examples
 True
 """
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(
+        self,
+        X: ArrayLike | sp.spmatrix,
+        y: ArrayLike,
+        classes: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
+    ) -> SGDNetClassifier:
         """Train for exactly one epoch over the given data.
 
         Every piece of state continues: the weights, the optimizer's
@@ -112,7 +120,7 @@ True
             classes = _check_classes(classes)
         return self._partial_fit(X, y, sample_weight, classes=classes)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike | sp.spmatrix) -> np.ndarray:
         """Probability of each class.
 
         Parameters
@@ -131,7 +139,7 @@ True
             return np.hstack([1 - proba, proba])
         return proba
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike | sp.spmatrix) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`, computed stably from the logits.
 
         Parameters

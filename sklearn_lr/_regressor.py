@@ -5,6 +5,8 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -111,7 +113,12 @@ True
         self.loss = loss
         self.huber_delta = huber_delta
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(
+        self,
+        X: ArrayLike | sp.spmatrix,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+    ) -> SGDNetRegressor:
         """Train for exactly one epoch over the given data.
 
         Every piece of state continues: the weights, the optimizer's

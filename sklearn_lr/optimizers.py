@@ -19,7 +19,10 @@ the bias corrections into one scalar step size; the results equal the
 textbook formulas up to rounding.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import DTypeLike
 from scipy.linalg.blas import get_blas_funcs
 
 __all__ = ["OPTIMIZERS", "SGD", "AdaGrad", "Adam", "RMSProp", "make_optimizer"]
@@ -48,7 +51,7 @@ class _Optimizer:
         self._allocate_scratch()
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype:
         """The precision of the state (read from it, so nothing but numbers,
         arrays and the step count is stored)."""
         return getattr(self, self._state_arrays[0]).dtype
@@ -60,7 +63,7 @@ class _Optimizer:
         # x *= a in one pass each, in place on contiguous vectors
         self._axpy, self._scal = get_blas_funcs(("axpy", "scal"), dtype=self.dtype)
 
-    def snapshot(self, out=None):
+    def snapshot(self, out: dict | None = None) -> dict:
         """Return a deep copy of the run-time state.
 
         Parameters
@@ -83,7 +86,7 @@ class _Optimizer:
         out["n_steps"] = self.n_steps
         return out
 
-    def restore(self, snapshot):
+    def restore(self, snapshot: dict) -> None:
         """Copy a snapshot back into the state arrays, in place.
 
         Parameters
@@ -192,7 +195,7 @@ class SGD(_Optimizer):
         self.nesterov = bool(nesterov)
         super().__init__(n_params, dtype)
 
-    def step(self, params, grads, lr):
+    def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
         """Update ``params`` in place.
 
         Parameters
@@ -276,7 +279,7 @@ class AdaGrad(_Optimizer):
         self.epsilon = float(epsilon)
         super().__init__(n_params, dtype)
 
-    def step(self, params, grads, lr):
+    def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
         """Update ``params`` in place (see :meth:`SGD.step`)."""
         lr = float(lr)
         self.n_steps += 1
@@ -356,11 +359,11 @@ class RMSProp(_Optimizer):
         super().__init__(n_params, dtype)
 
     @property
-    def mean_square(self):
+    def mean_square(self) -> np.ndarray:
         """The textbook average s = (1 - beta_2) * sq_grad_sum (a new array)."""
         return (1.0 - self.beta_2) * self.sq_grad_sum
 
-    def step(self, params, grads, lr):
+    def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
         """Update ``params`` in place (see :meth:`SGD.step`)."""
         lr = float(lr)
         self.n_steps += 1
@@ -453,16 +456,16 @@ class Adam(_Optimizer):
         super().__init__(n_params, dtype)
 
     @property
-    def first_moment(self):
+    def first_moment(self) -> np.ndarray:
         """The textbook m = (1 - beta_1) * grad_sum (a new array)."""
         return (1.0 - self.beta_1) * self.grad_sum
 
     @property
-    def second_moment(self):
+    def second_moment(self) -> np.ndarray:
         """The textbook v = (1 - beta_2) * sq_grad_sum (a new array)."""
         return (1.0 - self.beta_2) * self.sq_grad_sum
 
-    def step(self, params, grads, lr):
+    def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
         """Update ``params`` in place (see :meth:`SGD.step`)."""
         lr = float(lr)
         self.n_steps = k = self.n_steps + 1
@@ -487,16 +490,16 @@ OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSProp, "adam": Adam}
 
 
 def make_optimizer(
-    name,
-    n_params,
-    dtype,
+    name: str,
+    n_params: int,
+    dtype: DTypeLike,
     *,
-    momentum=0.9,
-    nesterov=False,
-    beta_1=0.9,
-    beta_2=0.999,
-    epsilon=1e-8,
-):
+    momentum: float = 0.9,
+    nesterov: bool = False,
+    beta_1: float = 0.9,
+    beta_2: float = 0.999,
+    epsilon: float = 1e-8,
+) -> SGD | AdaGrad | RMSProp | Adam:
     """Build the optimizer called ``name`` with the hyperparameters it uses.
 
     Parameters

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import clone, is_classifier
+import scipy.sparse as sp
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
@@ -306,17 +308,17 @@ def _batches(n_samples, batch_size, shuffle, rng, sample_weight):
 
 
 def lr_range_test(
-    estimator,
-    X,
-    y,
+    estimator: BaseEstimator,
+    X: ArrayLike | sp.spmatrix,
+    y: ArrayLike,
     *,
     min_lr: float = 1e-6,
     max_lr: float = 10.0,
     n_steps: int = 100,
     smoothing: float = 0.05,
     diverge_factor: float = 4.0,
-    sample_weight=None,
-    random_state=None,
+    sample_weight: ArrayLike | None = None,
+    random_state: int | np.random.RandomState | None = None,
 ) -> RangeTestResult:
     r"""Run Smith's learning-rate range test on a copy of an estimator.
 

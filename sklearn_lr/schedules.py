@@ -26,9 +26,12 @@ error of 1e-9 epochs count as reached, so ``every=0.1`` drops at step 3 of 10
 per epoch, as the step-count formula does.
 """
 
+from __future__ import annotations
+
 from numbers import Integral
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils._param_validation import (
     Interval,
     validate_parameter_constraints,
@@ -91,7 +94,10 @@ _TRACE_CONSTRAINTS = {
 
 
 def trace(
-    policy: "_Policy | float", n_epochs: int, steps_per_epoch: int, losses=None
+    policy: _Policy | float,
+    n_epochs: int,
+    steps_per_epoch: int,
+    losses: ArrayLike | None = None,
 ) -> np.ndarray:
     """Learning rate of every step of a training run, without training.
 

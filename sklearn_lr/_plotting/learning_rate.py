@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
@@ -9,6 +11,13 @@ from .._base import BaseSGDNet
 from ..range_test import _final_estimator
 from ..schedules import trace
 from .common import _axes_group, _colored, _new_axes, _policy_name, _pyplot
+
+if TYPE_CHECKING:  # matplotlib is optional
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+    from sklearn.base import BaseEstimator
+
+    from ..schedules import _Policy
 
 
 class LearningRateDisplay:
@@ -85,7 +94,13 @@ class LearningRateDisplay:
         self.name = name
 
     def plot(
-        self, ax=None, *, name=None, loss_kw=None, score_kw=None, **kwargs
+        self,
+        ax: Axes | None = None,
+        *,
+        name: str | None = None,
+        loss_kw: dict | None = None,
+        score_kw: dict | None = None,
+        **kwargs: Any,
     ) -> LearningRateDisplay:
         """Draw α, and the loss and validation score when known.
 
@@ -183,7 +198,12 @@ class LearningRateDisplay:
 
     @classmethod
     def from_estimator(
-        cls, estimator, *, ax=None, name=None, **kwargs
+        cls,
+        estimator: BaseEstimator,
+        *,
+        ax: Axes | None = None,
+        name: str | None = None,
+        **kwargs: Any,
     ) -> LearningRateDisplay:
         """Plot the α, loss and validation score of a fitted estimator.
 
@@ -254,14 +274,14 @@ class LearningRateDisplay:
     @classmethod
     def from_policy(
         cls,
-        policy,
+        policy: _Policy | float,
         n_epochs: int,
         steps_per_epoch: int,
         *,
-        losses=None,
-        ax=None,
-        name=None,
-        **kwargs,
+        losses: ArrayLike | None = None,
+        ax: Axes | None = None,
+        name: str | None = None,
+        **kwargs: Any,
     ) -> LearningRateDisplay:
         """Plot the α a policy would give, from :func:`~sklearn_lr.schedules.trace`.
 

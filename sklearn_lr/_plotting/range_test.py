@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..range_test import RangeTestResult, lr_range_test
 from .common import _axes_group, _colored, _new_axes, _pyplot, _top_before_minimum
+
+if TYPE_CHECKING:  # matplotlib is optional
+    import scipy.sparse as sp
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+    from sklearn.base import BaseEstimator
 
 
 class RangeTestDisplay:
@@ -67,7 +75,9 @@ class RangeTestDisplay:
         self.valley_lr = valley_lr
         self.name = name
 
-    def plot(self, ax=None, *, name=None, **kwargs) -> RangeTestDisplay:
+    def plot(
+        self, ax: Axes | None = None, *, name: str | None = None, **kwargs: Any
+    ) -> RangeTestDisplay:
         """Draw the loss against α and mark the suggestions.
 
         Parameters
@@ -125,7 +135,12 @@ class RangeTestDisplay:
 
     @classmethod
     def from_result(
-        cls, result: RangeTestResult, *, ax=None, name=None, **kwargs
+        cls,
+        result: RangeTestResult,
+        *,
+        ax: Axes | None = None,
+        name: str | None = None,
+        **kwargs: Any,
     ) -> RangeTestDisplay:
         """Plot the result of :func:`~sklearn_lr.range_test.lr_range_test`.
 
@@ -157,7 +172,14 @@ class RangeTestDisplay:
 
     @classmethod
     def from_estimator(
-        cls, estimator, X, y, *, ax=None, name=None, **range_test_kwargs
+        cls,
+        estimator: BaseEstimator,
+        X: ArrayLike | sp.spmatrix,
+        y: ArrayLike,
+        *,
+        ax: Axes | None = None,
+        name: str | None = None,
+        **range_test_kwargs: Any,
     ) -> RangeTestDisplay:
         """Run :func:`~sklearn_lr.range_test.lr_range_test` and plot it.
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from numbers import Real
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
 from .common import _new_axes, _pyplot
+
+if TYPE_CHECKING:  # matplotlib is optional
+    from matplotlib.axes import Axes
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
 
 def _is_float(value):
@@ -111,7 +116,9 @@ class LearningRateSearchDisplay:
         self.labels = labels
         self.score_name = score_name
 
-    def plot(self, ax=None, *, band_alpha=0.2, **kwargs) -> LearningRateSearchDisplay:
+    def plot(
+        self, ax: Axes | None = None, *, band_alpha: float = 0.2, **kwargs: Any
+    ) -> LearningRateSearchDisplay:
         """Draw one line (with its band) per policy, α on a log axis.
 
         Parameters
@@ -164,7 +171,13 @@ class LearningRateSearchDisplay:
 
     @classmethod
     def from_search(
-        cls, search, *, alpha_param=None, policy_param=None, ax=None, **kwargs
+        cls,
+        search: GridSearchCV | RandomizedSearchCV,
+        *,
+        alpha_param: str | None = None,
+        policy_param: str | None = None,
+        ax: Axes | None = None,
+        **kwargs: Any,
     ) -> LearningRateSearchDisplay:
         """Plot a fitted search over learning rates and policies.
 

@@ -1,6 +1,9 @@
 """Composite policies: a warm-up before any policy, policies in sequence."""
 
+from __future__ import annotations
+
 from numbers import Real
+from typing import Any
 
 from sklearn.utils._param_validation import Interval
 
@@ -68,7 +71,7 @@ class Warmup(_Policy):
         self.epochs = epochs
         self.start_factor = start_factor
 
-    def set_params(self, **params):
+    def set_params(self, **params: Any) -> Warmup:
         """Set parameters, including the wrapped policy's as ``policy__<name>``.
 
         Parameters
@@ -140,7 +143,7 @@ class Sequential(_Policy):
         self.policies = policies
         self.milestones = milestones
 
-    def get_params(self, deep=True):
+    def get_params(self, deep: bool = True) -> dict:
         """Parameters; with `deep`, also ``policies__<i>[__<name>]`` of children."""
         params = super().get_params(deep=False)
         if deep and isinstance(self.policies, list | tuple):
@@ -151,7 +154,7 @@ class Sequential(_Policy):
                         params[f"policies__{i}__{key}"] = value
         return params
 
-    def set_params(self, **params):
+    def set_params(self, **params: Any) -> Sequential:
         """Set parameters, including ``policies__<i>`` and ``policies__<i>__<name>``."""
         nested = {k: params.pop(k) for k in list(params) if k.startswith("policies__")}
         if not nested:

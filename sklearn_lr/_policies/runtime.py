@@ -202,7 +202,9 @@ class _ReduceOnPlateauSchedule(_Schedule):
             return value > self.best * (1.0 + self.threshold)
         return value < self.best * (1.0 - self.threshold)
 
-    def observe(self, t, *, loss=None, score=None):
+    def observe(
+        self, t: float, *, loss: float | None = None, score: float | None = None
+    ) -> None:
         if self.monitor == "auto" and (loss is not None or score is not None):
             self.monitor = "loss" if score is None else "score"
         value = score if self.monitor == "score" else loss
@@ -235,7 +237,9 @@ class _BoldDriverSchedule(_Schedule):
     def rate(self, t: float) -> float:
         return self.current_alpha
 
-    def observe(self, t, *, loss=None, score=None):
+    def observe(
+        self, t: float, *, loss: float | None = None, score: float | None = None
+    ) -> None:
         if loss is None:
             return
         loss, last = float(loss), self.last_loss
@@ -261,7 +265,9 @@ class _WarmupSchedule(_Schedule):
             return self.inner.rate(0.0) * ramp
         return self.inner.rate(t - self.epochs)
 
-    def observe(self, t, *, loss=None, score=None):
+    def observe(
+        self, t: float, *, loss: float | None = None, score: float | None = None
+    ) -> None:
         if t - self.epochs > _EPS:
             self.inner.observe(t - self.epochs, loss=loss, score=score)
 
@@ -278,7 +284,9 @@ class _SequentialSchedule(_Schedule):
         child, local = self._local(t, bisect_right(self.milestones, t + _EPS))
         return child.rate(local)
 
-    def observe(self, t, *, loss=None, score=None):
+    def observe(
+        self, t: float, *, loss: float | None = None, score: float | None = None
+    ) -> None:
         # the child that ran just before t: milestone[i-1] < t <= milestone[i]
         child, local = self._local(t, bisect_left(self.milestones, t - _EPS))
         child.observe(local, loss=loss, score=score)
