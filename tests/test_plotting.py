@@ -10,8 +10,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -453,6 +454,45 @@ def test_search_display_multimetric_uses_the_refit_metric(iris):
     assert display.ax_.get_ylabel() == "mean CV bal"
     assert_array_equal(display.lines_[0].get_xdata(), [0.01, 0.1])
     assert_allclose(display.lines_[0].get_ydata(), search.cv_results_["mean_test_bal"])
+
+
+def test_search_display_plots_one_round_of_successive_halving(iris, search):
+    X, y = iris
+    net = SGDNetClassifier((4,), batch_size=50, random_state=0)
+    alphas = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
+    halving = HalvingGridSearchCV(
+        net,
+        {"learning_rate": alphas},
+        resource="max_iter",
+        min_resources=1,
+        max_resources=9,
+        factor=3,
+        cv=2,
+    ).fit(X, y)
+    results = halving.cv_results_
+    assert results["iter"].max() == 2  # rounds of 1, 3 and 9 epochs
+
+    # the first round: every candidate, all with the same budget
+    first = LearningRateSearchDisplay.from_search(halving)
+    assert_array_equal(first.lines_[0].get_xdata(), alphas)
+    assert_allclose(
+        first.lines_[0].get_ydata(), results["mean_test_score"][results["iter"] == 0]
+    )
+    assert first.ax_.get_ylabel() == "mean CV score, max_iter=1"
+
+    # the last round: the kept candidates at the largest budget
+    last = LearningRateSearchDisplay.from_search(halving, iteration=-1)
+    kept = results["iter"] == 2
+    kept_alphas = [
+        params["learning_rate"] for params in np.array(results["params"])[kept]
+    ]
+    assert_array_equal(last.lines_[0].get_xdata(), sorted(kept_alphas))
+    assert last.ax_.get_ylabel() == "mean CV score, max_iter=9"
+
+    with pytest.raises(ValueError, match=r"iteration must be an int in \[-3, 2\]"):
+        LearningRateSearchDisplay.from_search(halving, iteration=3)
+    with pytest.raises(ValueError, match="GridSearchCV has a single round"):
+        LearningRateSearchDisplay.from_search(search, iteration=0)
 
 
 # ------------------------------------------------------------- missing matplotlib

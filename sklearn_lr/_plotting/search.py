@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numbers import Real
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,6 +13,34 @@ from .common import _new_axes, _pyplot
 if TYPE_CHECKING:  # matplotlib is optional
     from matplotlib.axes import Axes
     from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+
+def _round(search, iteration):
+    """Rows of ``cv_results_`` to plot and, for successive halving, the
+    round's budget as text (None otherwise); see ``from_search``."""
+    results = search.cv_results_
+    if "iter" not in results:
+        if iteration is not None:
+            raise ValueError(
+                f"iteration={iteration!r} applies to successive-halving searches; "
+                f"{type(search).__name__} has a single round."
+            )
+        return np.arange(len(results["params"])), None
+    rounds = np.asarray(results["iter"])
+    n_rounds = int(rounds.max()) + 1
+    chosen = 0 if iteration is None else iteration
+    if not (
+        isinstance(chosen, Integral)
+        and not isinstance(chosen, bool)
+        and -n_rounds <= chosen < n_rounds
+    ):
+        raise ValueError(
+            f"iteration must be an int in [{-n_rounds}, {n_rounds - 1}] for this "
+            f"search of {n_rounds} rounds; got {iteration!r}."
+        )
+    rows = np.flatnonzero(rounds == chosen % n_rounds)
+    resource = getattr(search, "resource", "n_resources")
+    return rows, f"{resource}={results['n_resources'][rows[0]]}"
 
 
 def _is_float(value):
@@ -176,6 +204,7 @@ class LearningRateSearchDisplay:
         *,
         alpha_param: str | None = None,
         policy_param: str | None = None,
+        iteration: int | None = None,
         ax: Axes | None = None,
         **kwargs: Any,
     ) -> LearningRateSearchDisplay:
@@ -199,6 +228,13 @@ class LearningRateSearchDisplay:
             ``"sgdnetclassifier__learning_rate"``. None detects it: the one
             parameter of the search or of its estimator named
             ``learning_rate`` or ending in ``__learning_rate``.
+        iteration : int, default=None
+            For a successive-halving search (``HalvingGridSearchCV``,
+            ``HalvingRandomSearchCV``), the round to plot, as ``iter`` in
+            ``cv_results_`` (negative counts from the last). None plots the
+            first round, the only one where every candidate had the same
+            budget: later rounds hold only the candidates kept, trained with
+            more resources. Other searches have a single round.
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         **kwargs : dict
@@ -219,7 +255,9 @@ class LearningRateSearchDisplay:
         after ``<policy_param>__``), ``alpha`` or ``max_alpha``.
 
         The test score is ``mean_test_score``, or ``mean_test_<refit>`` for a
-        multi-metric search refitted on a named metric.
+        multi-metric search refitted on a named metric. For a
+        successive-halving search the axis label names the round's budget,
+        e.g. ``max_iter=6``.
         """
         _pyplot(f"{cls.__name__}.from_search")
         if not hasattr(search, "cv_results_"):
@@ -228,7 +266,8 @@ class LearningRateSearchDisplay:
                 "'fit' before plotting it."
             )
         results = search.cv_results_
-        candidates = results["params"]
+        rows, budget = _round(search, iteration)
+        candidates = [results["params"][i] for i in rows]
         base = search.estimator.get_params(deep=True)
         searched = set().union(*candidates)
         if policy_param is None:
@@ -248,8 +287,8 @@ class LearningRateSearchDisplay:
                     "named metric (refit='<name>') to choose the score to plot."
                 )
             metric = refit
-        means = np.asarray(results[f"mean_test_{metric}"], dtype=float)
-        stds = np.asarray(results[f"std_test_{metric}"], dtype=float)
+        means = np.asarray(results[f"mean_test_{metric}"], dtype=float)[rows]
+        stds = np.asarray(results[f"std_test_{metric}"], dtype=float)[rows]
 
         best = {}  # (label, alpha) -> index of the best candidate
         for i, params in enumerate(candidates):
@@ -273,5 +312,7 @@ class LearningRateSearchDisplay:
             mean_scores.append(means[[i for _, i in points]])
             std_scores.append(stds[[i for _, i in points]])
         score_name = "mean CV score" if metric == "score" else f"mean CV {metric}"
+        if budget is not None:
+            score_name = f"{score_name}, {budget}"
         display = cls(alphas, mean_scores, std_scores, labels, score_name)
         return display.plot(ax=ax, **kwargs)
