@@ -223,16 +223,15 @@ def test_displays_drawn_on_the_same_axes_share_twins_and_legend(iris):
         for line in (display.line_, display.loss_line_, display.score_line_)
     ]
     assert len(set(_colors(*lines))) == 6
-    assert second.loss_line_.get_label() == "training loss (StepDecay)"
-    # one legend, on the top twin, naming every line
+    # one legend, on the top twin, naming every line and its run
     legends = [axes.get_legend() for axes in fig.axes]
     assert legends[:2] == [None, None]
     assert [t.get_text() for t in legends[2].get_texts()] == [
         "CosineAnnealing",
         "StepDecay",
-        "training loss",
+        "training loss (CosineAnnealing)",
         "training loss (StepDecay)",
-        "validation score",
+        "validation score (CosineAnnealing)",
         "validation score (StepDecay)",
     ]
 

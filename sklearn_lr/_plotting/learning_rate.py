@@ -110,7 +110,7 @@ class LearningRateDisplay:
             Axes to draw α on; None makes a new figure. Displays drawn on the
             same axes compare runs: they share the twin loss and score axes,
             each line takes a color not yet used there, and one legend lists
-            them all (a shared twin's line is labelled with the run's name).
+            them all (once a twin is shared, its lines name their runs).
         name : str, default=None
             Label of the α line; None uses the Display's `name`.
         loss_kw, score_kw : dict, default=None
@@ -152,19 +152,17 @@ class LearningRateDisplay:
                 ax, scores, "validation score", name, score_kw
             )
         # one legend for every Display drawn on these axes, on the top twin
-        # so that no line hides it
-        group = _axes_group(ax)
-        lines = [
-            line
-            for axes in group
-            for line in axes.get_lines()
-            if not line.get_label().startswith("_")
-        ]
+        # so that no line hides it; a twin's only line needs no run name
+        group, lines, texts = _axes_group(ax), [], []
         for axes in group:
+            shown = [x for x in axes.get_lines() if not x.get_label().startswith("_")]
+            alone = axes is not ax and len(shown) == 1
+            lines += shown
+            texts += [axes.get_label() if alone else x.get_label() for x in shown]
             if axes.get_legend() is not None:
                 axes.get_legend().remove()
         if len(lines) > 1 or name:
-            group[-1].legend(handles=lines, loc="best")
+            group[-1].legend(lines, texts, loc="best")
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
@@ -178,8 +176,7 @@ class LearningRateDisplay:
     @staticmethod
     def _twin(ax, values, label, name, kw):
         """Draw per-epoch values on the twin axes called `label`, made the
-        first time; on axes shared with earlier Displays, the line's label
-        names the run."""
+        first time; the line's label names the run."""
         group = _axes_group(ax)
         twin = next((axes for axes in group if axes.get_label() == label), None)
         if twin is None:
@@ -188,10 +185,8 @@ class LearningRateDisplay:
             twin.set_ylabel(label)
             if len(group) > 1:  # a second right axis, moved outwards
                 twin.spines["right"].set_position(("axes", 1.15))
-            line_label = label
-        else:
-            line_label = f"{label} ({name})" if name else label
         epochs = np.arange(1, len(values) + 1, dtype=float)
+        line_label = f"{label} ({name})" if name else label
         style = _colored({"label": line_label, "marker": "."}, group)
         (line,) = twin.plot(epochs, values, **(style | (kw or {})))
         return twin, line
