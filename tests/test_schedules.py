@@ -823,6 +823,12 @@ BAD = [
 ]
 
 
+def test_too_long_a_warmup_or_sequence_names_max_iter():
+    for policy in [Warmup(StepDecay(), epochs=10), Sequential([0.1, 0.2], [10])]:
+        with pytest.raises(ValueError, match=r"< max_epochs=10.0, .* max_iter\)"):
+            policy.start(max_epochs=10)
+
+
 @pytest.mark.parametrize("policy, param", BAD, ids=lambda x: repr(x)[:50])
 def test_bad_hyperparameters_raise_at_start_and_trace(policy, param):
     match = rf"'{re.escape(param)}' parameter of {type(policy).__name__}"

@@ -22,6 +22,10 @@ from .decay import _as_policy
 from .runtime import _SequentialSchedule, _WarmupSchedule
 
 
+def _shorter_than(max_epochs):
+    return f"< max_epochs={max_epochs!r}, the training length (an estimator's max_iter)"
+
+
 class Warmup(_Policy):
     r"""Linear warm-up over `epochs`, then the wrapped policy.
 
@@ -89,7 +93,7 @@ class Warmup(_Policy):
 
     def _start(self, max_epochs):
         if self.epochs >= max_epochs:
-            _fail(self, "epochs", self.epochs, f"< max_epochs={max_epochs!r}")
+            _fail(self, "epochs", self.epochs, _shorter_than(max_epochs))
         inner = _as_policy(self.policy, name="policy").start(max_epochs - self.epochs)
         return _WarmupSchedule(inner, float(self.epochs), float(self.start_factor))
 
@@ -192,7 +196,7 @@ class Sequential(_Policy):
             allowed = f"of length len(policies) - 1 = {len(self.policies) - 1}"
             _fail(self, "milestones", self.milestones, allowed)
         if milestones and milestones[-1] >= max_epochs:
-            _fail(self, "milestones", self.milestones, f"< max_epochs={max_epochs!r}")
+            _fail(self, "milestones", self.milestones, _shorter_than(max_epochs))
         bounds = (0.0, *milestones, max_epochs)
         children = tuple(
             _as_policy(child, name=f"policies[{i}]").start(bounds[i + 1] - bounds[i])
