@@ -236,6 +236,18 @@ def test_displays_drawn_on_the_same_axes_share_twins_and_legend(iris):
     ]
 
 
+def test_a_twin_of_the_users_keeps_its_labels():
+    fig, ax = plt.subplots()
+    ax.twinx().plot([1, 2], [3, 4], label="mine")
+    LearningRateDisplay([0.1, 0.1, 0.2, 0.2], loss_curve=[1.0, 0.5]).plot(ax=ax)
+    legend = fig.axes[-1].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "learning rate",
+        "mine",
+        "training loss",
+    ]
+
+
 def test_policies_drawn_on_the_same_axes_get_their_own_colors():
     _, ax = plt.subplots()
     policies = [CosineAnnealing(alpha=0.1), StepDecay(alpha=0.1), Constant(0.05)]

@@ -20,6 +20,11 @@ if TYPE_CHECKING:  # matplotlib is optional
     from ..schedules import _Policy
 
 
+# labels of the twin axes of the loss and of the validation score, which
+# Displays drawn on the same axes share
+_TWINS = ("training loss", "validation score")
+
+
 class LearningRateDisplay:
     """Learning rate α per step of a training run, with its loss per epoch.
 
@@ -145,18 +150,18 @@ class LearningRateDisplay:
         self.ax_score_ = self.score_line_ = None
         if losses is not None:
             self.ax_loss_, self.loss_line_ = self._twin(
-                ax, losses, "training loss", name, loss_kw
+                ax, losses, _TWINS[0], name, loss_kw
             )
         if scores is not None:
             self.ax_score_, self.score_line_ = self._twin(
-                ax, scores, "validation score", name, score_kw
+                ax, scores, _TWINS[1], name, score_kw
             )
         # one legend for every Display drawn on these axes, on the top twin
         # so that no line hides it; a twin's only line needs no run name
         group, lines, texts = _axes_group(ax), [], []
         for axes in group:
             shown = [x for x in axes.get_lines() if not x.get_label().startswith("_")]
-            alone = axes is not ax and len(shown) == 1
+            alone = axes.get_label() in _TWINS and len(shown) == 1
             lines += shown
             texts += [axes.get_label() if alone else x.get_label() for x in shown]
             if axes.get_legend() is not None:
