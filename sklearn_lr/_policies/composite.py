@@ -148,7 +148,19 @@ class Sequential(_Policy):
         self.milestones = milestones
 
     def get_params(self, deep: bool = True) -> dict:
-        """Parameters; with `deep`, also ``policies__<i>[__<name>]`` of children."""
+        """Parameters of this policy.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the children as ``policies__<i>`` and their
+            parameters as ``policies__<i>__<name>``.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
         params = super().get_params(deep=False)
         if deep and isinstance(self.policies, list | tuple):
             for i, child in enumerate(self.policies):
@@ -159,7 +171,23 @@ class Sequential(_Policy):
         return params
 
     def set_params(self, **params: Any) -> Sequential:
-        """Set parameters, including ``policies__<i>`` and ``policies__<i>__<name>``."""
+        """Set parameters, including ``policies__<i>`` and ``policies__<i>__<name>``.
+
+        ``policies__<i>`` replaces child i (in a new list or tuple, so the
+        caller's is not modified); ``policies__<i>__<name>`` sets a parameter
+        of child i; a float child has none, which is refused before
+        anything is set.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameters of this policy and of its children.
+
+        Returns
+        -------
+        self : Sequential
+            The policy.
+        """
         nested = {k: params.pop(k) for k in list(params) if k.startswith("policies__")}
         if not nested:
             return super().set_params(**params)
