@@ -32,8 +32,9 @@ class _Optimizer:
     """Shared machinery: state allocation, snapshot/restore, pickling, repr.
 
     Subclasses name their hyperparameters in ``_hyperparameters`` and their
-    state arrays in ``_state_arrays``; ``_uses_scratch`` says whether
-    ``step`` needs a work buffer besides the gradient array.
+    state arrays in ``_state_arrays``, and write their rule in ``_update``,
+    which ``step`` calls after counting the step; ``_uses_scratch`` says
+    whether the rule needs a work buffer besides the gradient array.
     """
 
     _hyperparameters: tuple[str, ...] = ()
@@ -55,6 +56,26 @@ class _Optimizer:
         """The precision of the state (read from it, so nothing but numbers,
         arrays and the step count is stored)."""
         return getattr(self, self._state_arrays[0]).dtype
+
+    def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
+        """Update ``params`` in place.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            Parameters, updated in place.
+        grads : ndarray of shape (n_params,)
+            Gradient, same dtype as ``params``. Used as scratch space: its
+            content is undefined afterwards.
+        lr : float
+            The learning rate for this step.
+        """
+        self.n_steps += 1
+        self._update(params, grads, float(lr))
+
+    def _update(self, params, grads, lr):
+        """The rule itself, at step ``n_steps`` (already counted)."""
+        raise NotImplementedError
 
     def _allocate_scratch(self):
         if self._uses_scratch:
@@ -195,21 +216,7 @@ class SGD(_Optimizer):
         self.nesterov = bool(nesterov)
         super().__init__(n_params, dtype)
 
-    def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
-        """Update ``params`` in place.
-
-        Parameters
-        ----------
-        params : ndarray of shape (n_params,)
-            Parameters, updated in place.
-        grads : ndarray of shape (n_params,)
-            Gradient, same dtype as ``params``. Used as scratch space: its
-            content is undefined afterwards.
-        lr : float
-            The learning rate for this step.
-        """
-        lr = float(lr)
-        self.n_steps += 1
+    def _update(self, params, grads, lr):
         mu = self.momentum
         axpy = self._axpy
         if mu == 0.0:
@@ -279,10 +286,7 @@ class AdaGrad(_Optimizer):
         self.epsilon = float(epsilon)
         super().__init__(n_params, dtype)
 
-    def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
-        """Update ``params`` in place (see :meth:`SGD.step`)."""
-        lr = float(lr)
-        self.n_steps += 1
+    def _update(self, params, grads, lr):
         acc, buf = self.sq_grad_sum, self._scratch
         np.multiply(grads, grads, out=buf)
         self._axpy(buf, acc)
@@ -363,10 +367,7 @@ class RMSProp(_Optimizer):
         """The textbook average s = (1 - beta_2) * sq_grad_sum (a new array)."""
         return (1.0 - self.beta_2) * self.sq_grad_sum
 
-    def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
-        """Update ``params`` in place (see :meth:`SGD.step`)."""
-        lr = float(lr)
-        self.n_steps += 1
+    def _update(self, params, grads, lr):
         acc, buf = self.sq_grad_sum, self._scratch
         c = (1.0 - self.beta_2) ** 0.5  # sqrt(s) = c * sqrt(S)
         self._scal(self.beta_2, acc)
@@ -465,10 +466,8 @@ class Adam(_Optimizer):
         """The textbook v = (1 - beta_2) * sq_grad_sum (a new array)."""
         return (1.0 - self.beta_2) * self.sq_grad_sum
 
-    def step(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
-        """Update ``params`` in place (see :meth:`SGD.step`)."""
-        lr = float(lr)
-        self.n_steps = k = self.n_steps + 1
+    def _update(self, params, grads, lr):
+        k = self.n_steps
         beta_1, beta_2 = self.beta_1, self.beta_2
         a = (1.0 - beta_1) / (1.0 - beta_1**k)  # m_hat = a * M
         b = ((1.0 - beta_2) / (1.0 - beta_2**k)) ** 0.5  # sqrt(v_hat) = b * sqrt(V)

@@ -116,7 +116,7 @@ def trace(
     Returns
     -------
     rates : ndarray of shape (n_epochs * steps_per_epoch,), dtype float64
-        α of step b of epoch e at position ``e * steps_per_epoch + b``,
+        The α of step b of epoch e at position ``e * steps_per_epoch + b``,
         evaluated at the clock ``t = e + b / steps_per_epoch``.
 
     Examples
