@@ -1,10 +1,13 @@
-"""The installed package: version, PEP 561 marker, type hints of the public API."""
+"""The installed package: version, PEP 561 marker, type hints and docstrings
+of the public API."""
 
+import dataclasses
 import importlib.metadata
 import importlib.resources
 import inspect
 
 import pytest
+from numpydoc.validate import validate
 
 import sklearn_lr
 import sklearn_lr.optimizers
@@ -92,3 +95,31 @@ def test_public_functions_have_type_hints(name):
     ]
     assert not missing, f"{name}: parameters without a type hint: {missing}"
     assert signature.return_annotation is not inspect.Signature.empty, name
+
+
+def _public_names():
+    for module in PUBLIC_MODULES:
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                yield f"{module.__name__}.{name}", obj
+    for name, function in PUBLIC_FUNCTIONS.items():
+        module = next(m for m in PUBLIC_MODULES if name.split(".")[0] in m.__all__)
+        yield f"{module.__name__}.{name}", function
+
+
+# numpydoc's checks that a reader of the API reference would notice: no
+# docstring, a parameter missing or unknown, no Returns section
+DOCSTRING_CHECKS = {"GL08", "PR01", "PR02", "RT01"}
+
+
+PUBLIC_NAMES = dict(_public_names())
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_NAMES))
+def test_public_docstrings_document_parameters_and_returns(name):
+    checks = set(DOCSTRING_CHECKS)
+    if dataclasses.is_dataclass(PUBLIC_NAMES[name]):
+        checks.discard("PR01")  # its fields are documented as Attributes
+    errors = [(code, text) for code, text in validate(name)["errors"] if code in checks]
+    assert not errors, errors
