@@ -210,7 +210,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The estimator.
         """
-        _check_nested_targets(self, params, "learning_rate")
+        policy = params.get("learning_rate", self.learning_rate)
+        _check_nested_targets("learning_rate", policy, params)
         return super().set_params(**params)
 
     @with_callbacks

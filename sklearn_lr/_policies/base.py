@@ -48,22 +48,18 @@ def _check_milestones(policy, milestones, name="milestones"):
     return values
 
 
-def _no_parameters(name, value, key):
-    return ValueError(
-        f"Cannot set {key!r}: {name} is {value!r}, a constant without "
-        "parameters. Make it a policy in the same call or grid, e.g. "
-        f"{name}=Constant() with {key}."
-    )
-
-
-def _check_nested_targets(owner, params, name):
-    """Refuse ``<name>__<param>`` in ``set_params`` when the policy parameter
-    `name` is, or is being set to, a float: scikit-learn's own set_params
-    would fail halfway, with "'float' object has no attribute 'set_params'"."""
-    value = params.get(name, getattr(owner, name))
+def _check_nested_targets(name, value, params):
+    """Refuse ``<name>__<param>`` keys of ``set_params``'s `params` when
+    `value`, the policy `name` is or is being set to, is a float: scikit-learn's
+    own set_params would fail halfway, with "'float' object has no attribute
+    'set_params'"."""
     nested = sorted(key for key in params if key.startswith(f"{name}__"))
     if nested and isinstance(value, Real):
-        raise _no_parameters(name, value, nested[0])
+        raise ValueError(
+            f"Cannot set {nested[0]!r}: {name} is {value!r}, a constant without "
+            "parameters. Make it a policy in the same call or grid, e.g. "
+            f"{name}=Constant() with {nested[0]}."
+        )
 
 
 def _is_policy(value):

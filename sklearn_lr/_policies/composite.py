@@ -15,7 +15,6 @@ from .base import (
     _check_nested_targets,
     _fail,
     _is_policy,
-    _no_parameters,
     _Policy,
 )
 from .decay import _as_policy
@@ -88,7 +87,7 @@ class Warmup(_Policy):
         self : Warmup
             The policy.
         """
-        _check_nested_targets(self, params, "policy")
+        _check_nested_targets("policy", params.get("policy", self.policy), params)
         return super().set_params(**params)
 
     def _start(self, max_epochs):
@@ -203,10 +202,8 @@ class Sequential(_Policy):
                 grouped.setdefault(int(index), {})[sub_key] = value
             else:
                 policies[int(index)] = value
-        for index, sub_params in grouped.items():
-            if isinstance(policies[index], Real):  # checked before anything is set
-                key = f"policies__{index}__{min(sub_params)}"
-                raise _no_parameters(f"policies__{index}", policies[index], key)
+        for index, child in enumerate(policies):  # before anything is set
+            _check_nested_targets(f"policies__{index}", child, nested)
         super().set_params(**params)
         for index, sub_params in grouped.items():
             policies[index].set_params(**sub_params)
