@@ -364,6 +364,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.t_ = 0
         self.loss_curve_ = []
         self.lr_history_ = np.empty(0)
+        self._epoch_steps = []  # update steps of every epoch, for plots
         self.best_loss_ = np.inf
         self.divergence_epoch_ = None
         self._no_improvement_count = 0
@@ -509,6 +510,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self._previous_start = restore_points.before
         if rates_per_epoch:
             self._append_rates(np.asarray(rates_per_epoch, dtype=float).ravel())
+            self._epoch_steps += [n_batches] * len(rates_per_epoch)
         if best_theta is not None:
             theta[...] = best_theta
         if (

@@ -1,6 +1,7 @@
 """Tests of ``sklearn_lr.plotting``: the drawn data, axes and labels."""
 
 import doctest
+import pickle
 import subprocess
 import sys
 
@@ -268,6 +269,42 @@ def test_display_without_steps_per_epoch_counts_steps_or_infers_them():
     assert inferred.ax_.get_xlabel() == "epoch"
     assert_array_equal(inferred.line_.get_xdata(), [0, 0.5, 1, 1.5])
     assert_array_equal(inferred.loss_line_.get_xdata(), [1, 2])
+
+
+def test_display_places_unequal_partial_fit_chunks_at_their_epoch_clock(iris):
+    # chunks of 150, 30 and 75 rows at batch 15: 10, 2 and 5 steps; step k of
+    # epoch e ran at clock e + k / B_e, so every drawn (x, α) is on the policy
+    X, y = iris
+    policy = StepDecay(alpha=0.1, drop=0.5, every=1)
+    clf = SGDNetClassifier((4,), learning_rate=policy, batch_size=15, random_state=0)
+    for n in (150, 30, 75):
+        clf.partial_fit(X[:n], y[:n], classes=[0, 1, 2])
+    display = LearningRateDisplay.from_estimator(clf)
+    x = display.line_.get_xdata()
+    expected = [k / 10 for k in range(10)] + [1, 1.5] + [2 + k / 5 for k in range(5)]
+    assert_allclose(x, expected)
+    schedule = policy.start(max_epochs=3)
+    assert_array_equal(display.line_.get_ydata(), [schedule.rate(t) for t in x])
+    # a model loaded from a file plots the same; a new fit starts afresh
+    loaded = pickle.loads(pickle.dumps(clf))
+    assert_array_equal(LearningRateDisplay.from_estimator(loaded).line_.get_xdata(), x)
+    clf.set_params(max_iter=2).fit(X[::5], y[::5])
+    assert_allclose(
+        LearningRateDisplay.from_estimator(clf).line_.get_xdata(),
+        [0, 0.5, 1, 1.5],
+    )
+
+
+def test_display_takes_one_step_count_per_epoch():
+    display = LearningRateDisplay(
+        [0.1, 0.2, 0.3, 0.4], loss_curve=[2.0, 1.0], steps_per_epoch=[3, 1]
+    ).plot()
+    assert_allclose(display.line_.get_xdata(), [0, 1 / 3, 2 / 3, 1])
+    assert display.ax_.get_xlabel() == "epoch"
+    for counts in ([3, 2], [4, 0]):
+        display = LearningRateDisplay([0.1, 0.2, 0.3, 0.4], steps_per_epoch=counts)
+        with pytest.raises(ValueError, match="sum to the 4 steps of lr_history"):
+            display.plot()
 
 
 # --------------------------------------------------------------- RangeTestDisplay

@@ -25,6 +25,25 @@ if TYPE_CHECKING:  # matplotlib is optional
 _TWINS = ("training loss", "validation score")
 
 
+def _step_clock(n_steps, per_epoch):
+    """The x position of every step: its index, or its epoch clock e + k / B_e
+    given the steps per epoch, one number or one count per epoch."""
+    if per_epoch is None:
+        return np.arange(n_steps, dtype=float)
+    if np.ndim(per_epoch) == 0:
+        return np.arange(n_steps, dtype=float) / per_epoch
+    counts = np.asarray(per_epoch).ravel()
+    if counts.sum() != n_steps or not (counts > 0).all():
+        raise ValueError(
+            f"steps_per_epoch, counted per epoch, must be positive and sum to "
+            f"the {n_steps} steps of lr_history; got {counts.sum()} steps in "
+            f"{len(counts)} epochs."
+        )
+    epoch = np.repeat(np.arange(len(counts)), counts)
+    start = np.repeat(np.cumsum(counts) - counts, counts)
+    return epoch + (np.arange(n_steps) - start) / counts[epoch]
+
+
 class LearningRateDisplay:
     """Learning rate α per step of a training run, with its loss per epoch.
 
@@ -40,9 +59,11 @@ class LearningRateDisplay:
         Training loss of every epoch.
     validation_scores : array-like of shape (n_epochs,), default=None
         Validation score of every epoch.
-    steps_per_epoch : float, default=None
-        Update steps per epoch. None: ``n_steps / n_epochs`` when a loss curve
-        is given, else the x axis counts steps.
+    steps_per_epoch : float or array-like of shape (n_epochs,), default=None
+        Update steps per epoch: one number for every epoch, or the count of
+        each epoch (say, a ``partial_fit`` stream of unequal chunks), whose
+        steps then sit at e + k / B_e. None: ``n_steps / n_epochs`` when a
+        loss curve is given, else the x axis counts steps.
     name : str, default=None
         Label of the α line in the legend.
 
@@ -137,9 +158,7 @@ class LearningRateDisplay:
             per_epoch = len(lrs) / len(losses)
         name = self.name if name is None else name
 
-        x = np.arange(len(lrs), dtype=float)
-        if per_epoch is not None:
-            x /= per_epoch
+        x = _step_clock(len(lrs), per_epoch)
         style = {"label": name or "learning rate", "drawstyle": "steps-post"}
         style = _colored(style, _axes_group(ax))
         (self.line_,) = ax.plot(x, lrs, **(style | kwargs))
@@ -213,9 +232,10 @@ class LearningRateDisplay:
             A fitted SGDNetClassifier or SGDNetRegressor, or a fitted
             Pipeline or TransformedTargetRegressor around one (nested either
             way): its ``lr_history_``, ``loss_curve_`` and
-            ``validation_scores_``, with ``len(lr_history_) / n_iter_`` steps
-            per epoch. A fitted search (GridSearchCV, RandomizedSearchCV, ...)
-            stands for its ``best_estimator_``, the refit on all its data.
+            ``validation_scores_``, each step at its epoch clock (also when
+            ``partial_fit`` calls had unequal chunks). A fitted search
+            (GridSearchCV, RandomizedSearchCV, ...) stands for its
+            ``best_estimator_``, the refit on all its data.
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         name : str, default=None
@@ -259,9 +279,8 @@ class LearningRateDisplay:
         # an unfitted network or search is a NotFittedError
         check_is_fitted(estimator, ["lr_history_", "loss_curve_", "n_iter_"])
         lrs = np.asarray(estimator.lr_history_, dtype=float)
-        per_epoch = len(lrs) / estimator.n_iter_
-        if float(per_epoch).is_integer():
-            per_epoch = int(per_epoch)
+        counts = estimator._epoch_steps  # update steps of each epoch
+        per_epoch = counts[0] if len(set(counts)) == 1 else counts
         display = cls(
             lrs,
             loss_curve=estimator.loss_curve_,
