@@ -13,6 +13,7 @@ import math
 import sys
 import time
 from collections.abc import Callable
+from typing import NoReturn
 
 from sklearn import config_context
 
@@ -84,7 +85,7 @@ class _UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors `main` reports in one line."""
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         """Raise instead of printing the usage and exiting."""
         raise _UsageError(message)
 

@@ -46,7 +46,7 @@ try:  # scikit-learn >= 1.9: progress bars and monitors through callbacks
     from sklearn.callback import CallbackSupportMixin, with_callbacks
 except ImportError:  # older scikit-learn: the feature is simply absent
 
-    class CallbackSupportMixin:
+    class CallbackSupportMixin:  # type: ignore[no-redef]
         """Stand-in base class: no ``set_callbacks`` before scikit-learn 1.9."""
 
     def with_callbacks(method):

@@ -210,6 +210,7 @@ class SGD(_Optimizer):
 
     _hyperparameters = ("momentum", "nesterov")
     _state_arrays = ("velocity",)
+    velocity: np.ndarray
 
     def __init__(self, n_params, dtype, *, momentum=0.9, nesterov=False):
         self.momentum = float(momentum)
@@ -280,6 +281,7 @@ class AdaGrad(_Optimizer):
 
     _hyperparameters = ("epsilon",)
     _state_arrays = ("sq_grad_sum",)
+    sq_grad_sum: np.ndarray
     _uses_scratch = True
 
     def __init__(self, n_params, dtype, *, epsilon=1e-8):
@@ -355,6 +357,7 @@ class RMSProp(_Optimizer):
 
     _hyperparameters = ("beta_2", "epsilon")
     _state_arrays = ("sq_grad_sum",)
+    sq_grad_sum: np.ndarray
     _uses_scratch = True
 
     def __init__(self, n_params, dtype, *, beta_2=0.999, epsilon=1e-8):
@@ -449,6 +452,8 @@ class Adam(_Optimizer):
 
     _hyperparameters = ("beta_1", "beta_2", "epsilon")
     _state_arrays = ("grad_sum", "sq_grad_sum")
+    grad_sum: np.ndarray
+    sq_grad_sum: np.ndarray
 
     def __init__(self, n_params, dtype, *, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1 = float(beta_1)
@@ -485,7 +490,12 @@ class Adam(_Optimizer):
 
 
 #: The update rules by the names the estimators' ``optimizer`` takes.
-OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSProp, "adam": Adam}
+OPTIMIZERS: dict[str, type[SGD | AdaGrad | RMSProp | Adam]] = {
+    "sgd": SGD,
+    "adagrad": AdaGrad,
+    "rmsprop": RMSProp,
+    "adam": Adam,
+}
 
 
 def make_optimizer(

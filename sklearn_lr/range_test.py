@@ -481,8 +481,9 @@ def lr_range_test(
     X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
     y = np.asarray(y)
     check_consistent_length(X, y)
+    weights = None
     if sample_weight is not None:
-        sample_weight = _check_sample_weight(
+        weights = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
     classes = None
@@ -498,7 +499,7 @@ def lr_range_test(
         batch_size,
         final.shuffle,
         check_random_state(random_state),
-        sample_weight,
+        weights,
     )
 
     beta = 1.0 - float(smoothing)
@@ -509,8 +510,8 @@ def lr_range_test(
         warnings.simplefilter("ignore", DivergenceWarning)
         for step, index in zip(range(n_steps), batches, strict=False):
             kwargs = {}
-            if sample_weight is not None:
-                kwargs["sample_weight"] = sample_weight[index]
+            if weights is not None:
+                kwargs["sample_weight"] = weights[index]
             if step == 0 and classes is not None:
                 kwargs["classes"] = classes
             net.partial_fit(X[index], y[index], **kwargs)

@@ -190,7 +190,7 @@ def _target(labels: list[str], task: str, column: str) -> tuple[np.ndarray, str]
     values = [_parse_float(label) for label in labels]
     numeric = all(v is not None and math.isfinite(v) for v in values)
     if task == "auto":
-        integral = numeric and all(float(v).is_integer() for v in values)
+        integral = numeric and all(v is not None and v.is_integer() for v in values)
         few = len(set(values)) <= MAX_INTEGER_CLASSES
         task = CLASSIFICATION if not numeric or (integral and few) else REGRESSION
     if task == REGRESSION:
@@ -207,7 +207,7 @@ def _target(labels: list[str], task: str, column: str) -> tuple[np.ndarray, str]
         if np.ptp(y) == 0:
             raise DemoError(f"target column {column!r} has a single value")
         return y, task
-    if numeric and all(float(v).is_integer() for v in values):
+    if numeric and all(v is not None and v.is_integer() for v in values):
         return np.asarray(values, dtype=np.float64).astype(np.int64), task
     return np.asarray(labels, dtype=str), task
 

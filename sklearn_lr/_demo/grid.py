@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -132,7 +132,7 @@ class Candidate:
     family: Family
     alpha: float
     policy: object
-    scores: np.ndarray | None = None
+    scores: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     seconds: float = 0.0
     diverged: bool = False
 

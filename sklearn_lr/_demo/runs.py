@@ -218,7 +218,7 @@ def best_per_family(candidates: Sequence[Candidate], target: float) -> list[Cand
     ranked : list of Candidate
         One per family, ranked.
     """
-    best = {}
+    best: dict[str, Candidate] = {}
     for candidate in candidates:  # stable: earlier grid points win ties
         name = candidate.family.name
         if name not in best or candidate.rank_key(target) < best[name].rank_key(target):

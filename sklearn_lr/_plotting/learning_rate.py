@@ -161,7 +161,7 @@ class LearningRateDisplay:
         x = _step_clock(len(lrs), per_epoch)
         style = {"label": name or "learning rate", "drawstyle": "steps-post"}
         style = _colored(style, _axes_group(ax))
-        (self.line_,) = ax.plot(x, lrs, **(style | kwargs))
+        self.line_ = ax.plot(x, lrs, **(style | kwargs))[0]
         ax.set_xlabel("step" if per_epoch is None else "epoch")
         ax.set_ylabel("learning rate α")
 

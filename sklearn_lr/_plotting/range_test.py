@@ -102,7 +102,7 @@ class RangeTestDisplay:
         # colors no earlier Display on these axes has used
         group = _axes_group(ax)
         style = _colored({"label": name or "loss"}, group)
-        (self.line_,) = ax.plot(lrs, losses, **(style | kwargs))
+        self.line_ = ax.plot(lrs, losses, **(style | kwargs))[0]
         ax.set_xscale("log")
         ax.set_xlabel("learning rate α")
         ax.set_ylabel("smoothed training loss")

@@ -290,7 +290,7 @@ class LearningRateSearchDisplay:
         means = np.asarray(results[f"mean_test_{metric}"], dtype=float)[rows]
         stds = np.asarray(results[f"std_test_{metric}"], dtype=float)[rows]
 
-        best = {}  # (label, alpha) -> index of the best candidate
+        best: dict[tuple, int] = {}  # (label, alpha) -> the best candidate
         for i, params in enumerate(candidates):
             policy = params.get(policy_param, base.get(policy_param))
             if not (_is_float(policy) or hasattr(policy, "start")):

@@ -190,18 +190,19 @@ class Sequential(_Policy):
         nested = {k: params.pop(k) for k in list(params) if k.startswith("policies__")}
         if not nested:
             return super().set_params(**params)
-        policies, grouped = list(params.get("policies", self.policies)), {}
+        policies = list(params.get("policies", self.policies))
+        grouped: dict[int, dict[str, Any]] = {}  # child index -> its parameters
         for key, value in nested.items():
-            index, _, sub_key = key.removeprefix("policies__").partition("__")
-            if not (index.isdigit() and int(index) < len(policies)):
+            child, _, sub_key = key.removeprefix("policies__").partition("__")
+            if not (child.isdigit() and int(child) < len(policies)):
                 raise ValueError(
                     f"Invalid parameter {key!r} for Sequential: the children are "
                     f"policies__0 to policies__{len(policies) - 1}."
                 )
             if sub_key:
-                grouped.setdefault(int(index), {})[sub_key] = value
+                grouped.setdefault(int(child), {})[sub_key] = value
             else:
-                policies[int(index)] = value
+                policies[int(child)] = value
         for index, child in enumerate(policies):  # before anything is set
             _check_nested_targets(f"policies__{index}", child, nested)
         super().set_params(**params)

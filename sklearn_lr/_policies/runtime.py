@@ -8,6 +8,7 @@ and strings (and, for composite policies, other schedules) with
 
 import math
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
 _EPS = 1e-9  # epochs: a boundary reached up to rounding error counts as reached
 _PLATEAU_EPS = 1e-8  # PyTorch's ReduceLROnPlateau `eps`: smaller reductions are skipped
@@ -102,7 +103,7 @@ def _one_cycle(
     return _ANNEAL[anneal](start_alpha, end_alpha, pct)
 
 
-_FORMULAS = {
+_FORMULAS: dict[str, Callable[..., float]] = {
     "Constant": _constant,
     "InverseTimeDecay": _inverse_time,
     "ExponentialDecay": _exponential,
