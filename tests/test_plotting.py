@@ -24,6 +24,7 @@ from sklearn_lr.schedules import (
     CosineAnnealing,
     OneCycle,
     ReduceOnPlateau,
+    Sequential,
     StepDecay,
     Warmup,
     trace,
@@ -97,7 +98,7 @@ def test_from_estimator_draws_lr_history_loss_and_scores(iris):
     assert display.figure_ is display.ax_.figure
     legend = display.ax_score_.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == [
-        "OneCycle",
+        "OneCycle()",  # the repr: no parameter differs from its default
         "training loss",
         "validation score",
     ]
@@ -115,7 +116,8 @@ def test_from_estimator_without_validation_and_through_a_pipeline(iris):
     assert_array_equal(display.loss_line_.get_ydata(), net.loss_curve_)
     assert display.score_line_ is None and display.ax_score_ is None
     assert display.line_.get_label() == "mine"
-    assert LearningRateDisplay.from_estimator(net).line_.get_label() == "Constant"
+    label = LearningRateDisplay.from_estimator(net).line_.get_label()
+    assert label == "Constant(alpha=0.05)"
 
 
 def test_from_estimator_through_a_fitted_target_transformer(iris):
@@ -181,12 +183,23 @@ def test_from_policy_draws_trace_and_losses():
     assert_array_equal(display.line_.get_ydata(), trace(policy, 5, 4, losses=losses))
     assert_allclose(display.line_.get_xdata(), np.arange(20) / 4)
     assert_array_equal(display.loss_line_.get_ydata(), losses[:5])
-    assert display.line_.get_label() == "ReduceOnPlateau"
+    assert display.line_.get_label() == "ReduceOnPlateau(alpha=0.1, patience=0)"
     assert display.line_.get_drawstyle() == "steps-post"
     plain = LearningRateDisplay.from_policy(0.3, 2, 3)
     assert_array_equal(plain.line_.get_ydata(), np.full(6, 0.3))
     assert plain.loss_line_ is None and plain.ax_loss_ is None
-    assert plain.line_.get_label() == "Constant"
+    assert plain.line_.get_label() == "Constant(alpha=0.3)"
+
+
+def test_a_policy_too_long_for_a_legend_is_named_by_its_class():
+    policy = Sequential(
+        [Constant(alpha=0.1), CosineAnnealing(alpha=0.1)], milestones=[2]
+    )
+    assert len(repr(policy)) > 60
+    display = LearningRateDisplay.from_policy(policy, 4, 2)
+    assert display.line_.get_label() == "Sequential"
+    warm = LearningRateDisplay.from_policy(Warmup(CosineAnnealing(alpha=0.1)), 4, 2)
+    assert warm.line_.get_label() == "Warmup(policy=CosineAnnealing(alpha=0.1))"
 
 
 def test_plot_on_given_axes_with_line_keywords():
@@ -203,7 +216,8 @@ def test_plot_on_given_axes_with_line_keywords():
 def test_displays_drawn_on_the_same_axes_share_twins_and_legend(iris):
     X, y = iris
     fig, ax = plt.subplots()
-    policies = [CosineAnnealing(alpha=0.1), StepDecay(alpha=0.1, every=2)]
+    # one policy at two α: the labels tell the runs apart
+    policies = [StepDecay(alpha=0.1, every=2), StepDecay(every=2)]
     nets = [
         SGDNetClassifier(
             (4,), learning_rate=policy, batch_size=50, max_iter=4, early_stopping=True
@@ -227,13 +241,14 @@ def test_displays_drawn_on_the_same_axes_share_twins_and_legend(iris):
     # one legend, on the top twin, naming every line and its run
     legends = [axes.get_legend() for axes in fig.axes]
     assert legends[:2] == [None, None]
+    first_name, second_name = "StepDecay(alpha=0.1, every=2)", "StepDecay(every=2)"
     assert [t.get_text() for t in legends[2].get_texts()] == [
-        "CosineAnnealing",
-        "StepDecay",
-        "training loss (CosineAnnealing)",
-        "training loss (StepDecay)",
-        "validation score (CosineAnnealing)",
-        "validation score (StepDecay)",
+        first_name,
+        second_name,
+        f"training loss ({first_name})",
+        f"training loss ({second_name})",
+        f"validation score ({first_name})",
+        f"validation score ({second_name})",
     ]
 
 

@@ -71,5 +71,14 @@ def _top_before_minimum(losses):
     return top + 0.05 * (top - losses[low])
 
 
+# longest repr a legend shows; longer ones are shortened to the class name
+_MAX_NAME = 60
+
+
 def _policy_name(learning_rate):
-    return type(_as_policy(learning_rate)).__name__
+    """A legend label telling runs apart: the policy's repr on one line (its
+    non-default parameters, so ``StepDecay(alpha=0.1)`` and ``StepDecay()``
+    differ), or its class name when the repr is too long for a legend."""
+    policy = _as_policy(learning_rate)
+    name = " ".join(repr(policy).split())
+    return name if len(name) <= _MAX_NAME else type(policy).__name__

@@ -239,7 +239,8 @@ class LearningRateDisplay:
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         name : str, default=None
-            Label of the α line; None uses the policy's class name.
+            Label of the α line; None uses the policy's repr (its class name
+            if the repr is over 60 characters long).
         **kwargs : dict
             Passed to :meth:`plot`.
 
@@ -318,7 +319,8 @@ class LearningRateDisplay:
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         name : str, default=None
-            Label of the α line; None uses the policy's class name.
+            Label of the α line; None uses the policy's repr (its class name
+            if the repr is over 60 characters long).
         **kwargs : dict
             Passed to :meth:`plot`.
 
