@@ -40,7 +40,11 @@ from ._training import (
     format_seconds,
 )
 from .optimizers import make_optimizer
-from .schedules import _as_policy, _check_nested_targets
+from .schedules import (
+    _check_nested_targets,
+    _epoch_rates,
+    _start_schedule,
+)
 
 try:  # scikit-learn >= 1.9: progress bars and monitors through callbacks
     from sklearn.callback import CallbackSupportMixin, with_callbacks
@@ -233,8 +237,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             and not reset
             and (not incremental or not hasattr(self, "optimizer_"))
         )
-        policy = _as_policy(self.learning_rate)
-        new_schedule = policy.start(max_epochs=self.max_iter)  # validates the policy
+        # validates the policy (and a user's own policy's schedule)
+        new_schedule = _start_schedule(self.learning_rate, self.max_iter)
         hidden = hidden_sizes(self.hidden_layer_sizes)
 
         with self._restored_on_failure():
@@ -271,6 +275,17 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if reset:
                     self._check_weighted_targets(Y, sample_weight, target_state)
 
+        # the first epoch's α, so that a user's policy that gives a bad one
+        # fails before anything changes
+        batch_size = self._effective_batch_size(X.shape[0])
+        n_batches = -(-X.shape[0] // batch_size)
+        new_run = reset or warm
+        first_rates = self._rates(
+            new_schedule if new_run else self.schedule_,
+            0 if new_run else self.n_iter_,
+            n_batches,
+        )
+
         # every check passed: from here on state is mutated
         for name, value in target_state.items():
             setattr(self, name, value)
@@ -283,7 +298,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         else:
             theta = _network.pack(self.coefs_, self.intercepts_, dtype)
         self.coefs_, self.intercepts_ = _network.unpack(theta, shapes)
-        if reset or warm:
+        if new_run:
             self._start_run(shapes, dtype, new_schedule, incremental)
         self.n_layers_ = len(shapes) + 1
         self.n_outputs_ = Y.shape[1]
@@ -292,7 +307,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         ].out_activation
 
         loss = self._loss_name(target_state)
-        batch_size = self._effective_batch_size(X.shape[0])
         max_epochs = 1 if incremental else self.max_iter
         callbacks = self._begin_callbacks(X, y, sample_weight, max_epochs)
         with (
@@ -310,6 +324,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 loss,
                 batch_size,
                 max_epochs,
+                first_rates,
                 validation=validation,
                 incremental=incremental,
                 callbacks=callbacks,
@@ -387,6 +402,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         loss,
         batch_size,
         max_epochs,
+        first_rates,
         *,
         validation,
         incremental,
@@ -406,113 +422,125 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         best_theta = None
         rates_per_epoch = []
         stopped = False
+        first_epoch = self.n_iter_
 
         metadata = self._callback_metadata(sample_weight)
-        for _ in range(max_epochs):
-            epoch_start = time.perf_counter()
-            epoch = self.n_iter_
-            if callbacks is not None:
-                epoch_context = callbacks.subcontext(task_name="epoch")
-                epoch_context.call_on_fit_task_begin(
-                    estimator=self, X=X, y=y, metadata=metadata
-                )
-            rates = [
-                self.schedule_.rate(epoch + b / n_batches) for b in range(n_batches)
-            ]
-            accumulated = 0.0
-            first_loss = None
-            order = self._random_state.permutation(n_samples) if self.shuffle else None
-            batches = epoch_batches(X, Y, sample_weight, batch_size, order, buffers)
-            for b, X_batch, Y_batch, w_batch, batch_weight in batches:
-                batch_loss = _network.loss_and_gradient(
-                    theta,
-                    shapes,
-                    X_batch,
-                    Y_batch,
-                    w_batch,
-                    self.activation,
-                    loss,
-                    self.l2,
-                    workspace,
-                    self._huber_delta(),
-                )
-                if self._initial_loss is None:
-                    self._initial_loss = batch_loss
-                if first_loss is None:
-                    first_loss = batch_loss
-                accumulated += batch_loss * batch_weight
-                optimizer.step(theta, workspace.grad, rates[b])
-            epoch_loss = accumulated / total_weight + _network.penalty(
-                theta, shapes, self.l2
-            )
-
-            # A diverged epoch still happened: it is recorded and observed
-            # (so feedback policies can react), but its weights are undone.
-            diverged = self._diverged(epoch_loss, theta)
-            if diverged:
-                restored_epoch = restore_points.restore(
-                    theta, optimizer, previous_epoch=self._exploded(first_loss)
-                )
-                self.divergence_epoch_ = epoch + 1
-                warnings.warn(
-                    f"Training diverged in epoch {epoch + 1} at learning rate "
-                    f"{max(rates):.4g} (loss {epoch_loss:.4g}); the weights from "
-                    f"the start of epoch {restored_epoch + 1} were restored. Lower "
-                    "the learning rate.",
-                    DivergenceWarning,
-                    stacklevel=caller_stacklevel(),
-                )
-            else:
-                restore_points.advance(theta, optimizer, epoch + 1)
-            rates_per_epoch.append(rates)
-            self.n_iter_ += 1
-            self.t_ += n_samples
-            self.loss_curve_.append(epoch_loss)
-
-            score = None
-            if validation is not None:
-                score = self._score(*validation)
-                self.validation_scores_.append(score)
-            self.schedule_.observe(self.n_iter_, loss=epoch_loss, score=score)
-            if self.verbose:
-                message = f"Epoch {self.n_iter_}: loss {epoch_loss:.6f}"
-                if score is not None:
-                    message += f", validation score {score:.6f}"
-                elapsed = format_seconds(time.perf_counter() - epoch_start)
-                print(f"{message}, alpha {rates[-1]:.6g}, {elapsed}")
-            stop_requested = (
-                callbacks is not None
-                and epoch_context.call_on_fit_task_end(
-                    estimator=self,
-                    X=X,
-                    y=y,
-                    metadata=metadata,
-                    reconstruction_attributes=lambda: self._epoch_state(theta, shapes),
-                )
-            )
-            if diverged:
-                break
-
-            if self._track_improvement(epoch_loss, score):
-                best_theta = theta.copy()
-            if not incremental and self._no_improvement_count > self.n_iter_no_change:
-                if self.verbose:
-                    print(
-                        f"No improvement of more than tol={self.tol} for "
-                        f"{self.n_iter_no_change} consecutive epochs. Stopping."
+        try:
+            for _ in range(max_epochs):
+                epoch_start = time.perf_counter()
+                epoch = self.n_iter_
+                if callbacks is not None:
+                    epoch_context = callbacks.subcontext(task_name="epoch")
+                    epoch_context.call_on_fit_task_begin(
+                        estimator=self, X=X, y=y, metadata=metadata
                     )
-                stopped = True
-                break
-            if stop_requested:  # a callback asked to stop
-                stopped = True
-                break
+                if epoch == first_epoch:
+                    rates = first_rates
+                else:
+                    rates = self._rates(self.schedule_, epoch, n_batches)
+                accumulated = 0.0
+                first_loss = None
+                order = (
+                    self._random_state.permutation(n_samples) if self.shuffle else None
+                )
+                batches = epoch_batches(X, Y, sample_weight, batch_size, order, buffers)
+                for b, X_batch, Y_batch, w_batch, batch_weight in batches:
+                    batch_loss = _network.loss_and_gradient(
+                        theta,
+                        shapes,
+                        X_batch,
+                        Y_batch,
+                        w_batch,
+                        self.activation,
+                        loss,
+                        self.l2,
+                        workspace,
+                        self._huber_delta(),
+                    )
+                    if self._initial_loss is None:
+                        self._initial_loss = batch_loss
+                    if first_loss is None:
+                        first_loss = batch_loss
+                    accumulated += batch_loss * batch_weight
+                    optimizer.step(theta, workspace.grad, rates[b])
+                epoch_loss = accumulated / total_weight + _network.penalty(
+                    theta, shapes, self.l2
+                )
 
-        self._previous_start = restore_points.before
-        if rates_per_epoch:
-            self._append_rates(np.asarray(rates_per_epoch, dtype=float).ravel())
-            self._epoch_steps += [n_batches] * len(rates_per_epoch)
-        if best_theta is not None:
-            theta[...] = best_theta
+                # A diverged epoch still happened: it is recorded and observed
+                # (so feedback policies can react), but its weights are undone.
+                diverged = self._diverged(epoch_loss, theta)
+                if diverged:
+                    restored_epoch = restore_points.restore(
+                        theta, optimizer, previous_epoch=self._exploded(first_loss)
+                    )
+                    self.divergence_epoch_ = epoch + 1
+                    warnings.warn(
+                        f"Training diverged in epoch {epoch + 1} at learning rate "
+                        f"{max(rates):.4g} (loss {epoch_loss:.4g}); the weights from "
+                        f"the start of epoch {restored_epoch + 1} were restored. Lower "
+                        "the learning rate.",
+                        DivergenceWarning,
+                        stacklevel=caller_stacklevel(),
+                    )
+                else:
+                    restore_points.advance(theta, optimizer, epoch + 1)
+                rates_per_epoch.append(rates)
+                self.n_iter_ += 1
+                self.t_ += n_samples
+                self.loss_curve_.append(epoch_loss)
+
+                score = None
+                if validation is not None:
+                    score = self._score(*validation)
+                    self.validation_scores_.append(score)
+                self.schedule_.observe(self.n_iter_, loss=epoch_loss, score=score)
+                if self.verbose:
+                    message = f"Epoch {self.n_iter_}: loss {epoch_loss:.6f}"
+                    if score is not None:
+                        message += f", validation score {score:.6f}"
+                    elapsed = format_seconds(time.perf_counter() - epoch_start)
+                    print(f"{message}, alpha {rates[-1]:.6g}, {elapsed}")
+                stop_requested = (
+                    callbacks is not None
+                    and epoch_context.call_on_fit_task_end(
+                        estimator=self,
+                        X=X,
+                        y=y,
+                        metadata=metadata,
+                        reconstruction_attributes=lambda: self._epoch_state(
+                            theta, shapes
+                        ),
+                    )
+                )
+                if diverged:
+                    break
+
+                if self._track_improvement(epoch_loss, score):
+                    best_theta = theta.copy()
+                if (
+                    not incremental
+                    and self._no_improvement_count > self.n_iter_no_change
+                ):
+                    if self.verbose:
+                        print(
+                            f"No improvement of more than tol={self.tol} for "
+                            f"{self.n_iter_no_change} consecutive epochs. Stopping."
+                        )
+                    stopped = True
+                    break
+                if stop_requested:  # a callback asked to stop
+                    stopped = True
+                    break
+        finally:
+            # also when training ends by an exception (a policy's bad α, an
+            # interrupt): the record then covers every epoch that ran
+            self._previous_start = restore_points.before
+            if rates_per_epoch:
+                self._append_rates(np.asarray(rates_per_epoch, dtype=float).ravel())
+                self._epoch_steps += [n_batches] * len(rates_per_epoch)
+            if best_theta is not None:
+                theta[...] = best_theta
         if (
             not incremental
             and not stopped
@@ -525,6 +553,12 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 ConvergenceWarning,
                 stacklevel=caller_stacklevel(),
             )
+
+    def _rates(self, schedule, epoch, n_batches):
+        """α of every batch of an epoch, checked (see `_epoch_rates`)."""
+        return _epoch_rates(
+            schedule, epoch, n_batches, name="learning_rate", policy=self.learning_rate
+        )
 
     def _track_improvement(self, epoch_loss, score):
         """Count the epoch as improving or not, as scikit-learn's MLP does.

@@ -18,6 +18,10 @@ is a separate object made by ``schedule = policy.start(max_epochs)``:
 Schedules hold plain Python numbers, strings, tuples and other schedules only,
 so they pickle (and persist with skops) together with an estimator.
 
+Any object that follows this protocol is a policy: the estimators, `Warmup`,
+`Sequential` and `trace` take one of a user's own as they take these (the
+user guide's "Writing your own policy" shows one).
+
 Where PyTorch has the same schedule, the values agree with the closed forms
 of ``torch.optim.lr_scheduler`` once its step counts are converted to epochs
 (``steps = epochs * steps_per_epoch``); the policies' Notes state the
@@ -37,7 +41,7 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 
-from ._policies.base import _POLICY
+from ._policies.base import _POLICY, _epoch_rates
 from ._policies.base import _check_nested_targets as _check_nested_targets
 from ._policies.base import _Policy as _Policy
 from ._policies.composite import Sequential, Warmup
@@ -53,6 +57,7 @@ from ._policies.decay import (
     StepDecay,
 )
 from ._policies.decay import _as_policy as _as_policy
+from ._policies.decay import _start_schedule as _start_schedule
 from ._policies.feedback import BoldDriver, ReduceOnPlateau
 
 # the run-time states, named after this module (see _policies/__init__.py)
@@ -142,13 +147,12 @@ def trace(
                 f"losses must be 1-D with at least n_epochs={n_epochs} values; "
                 f"got shape {losses.shape}."
             )
-    schedule = _as_policy(policy, name="policy").start(max_epochs=n_epochs)
+    schedule = _start_schedule(policy, n_epochs, name="policy")
     rates = np.empty(n_epochs * steps_per_epoch, dtype=np.float64)
     for epoch in range(n_epochs):
-        for batch in range(steps_per_epoch):
-            rates[epoch * steps_per_epoch + batch] = schedule.rate(
-                epoch + batch / steps_per_epoch
-            )
+        rates[epoch * steps_per_epoch : (epoch + 1) * steps_per_epoch] = _epoch_rates(
+            schedule, epoch, steps_per_epoch, name="policy", policy=policy
+        )
         loss = None if losses is None else float(losses[epoch])
         schedule.observe(epoch + 1, loss=loss)
     return rates

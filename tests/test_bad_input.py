@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_array_equal
-from sklearn.base import is_classifier
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.model_selection import train_test_split
 
 from sklearn_lr import SGDNetClassifier, SGDNetRegressor, schedules
@@ -232,6 +232,34 @@ class Row:
 
 def _nan(d, cls):
     return {"X": _with(d.X, (3, 1), np.nan)}
+
+
+class _OwnPolicy(BaseEstimator):
+    """A policy of a user's own: ``start`` returns ``schedule`` as it is."""
+
+    def __init__(self, schedule=None):
+        self.schedule = schedule
+
+    def start(self, max_epochs):
+        return self.schedule
+
+
+class _OwnSchedule:
+    """Gives `alpha` at every t."""
+
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def rate(self, t):
+        return self.alpha
+
+    def observe(self, t, *, loss=None, score=None):
+        pass
+
+
+class _NoObserve:
+    def rate(self, t):
+        return 0.1
 
 
 ALL = ("fit", "partial_fit", "predict", "score")
@@ -569,6 +597,45 @@ ROWS = [
         TypeError,
         "did you mean <Policy>()?",
         lambda d, cls: {"params": {"learning_rate": StepDecay}},
+    ),
+    Row(
+        "a policy of one's own whose start does not return a schedule with "
+        "rate and observe",
+        TRAIN,
+        TypeError,
+        "start(max_epochs) must return a schedule with the methods rate(t) and "
+        "observe(t, *, loss, score)",
+        lambda d, cls: {"params": {"learning_rate": _OwnPolicy(None)}},
+        variants={
+            "no observe": lambda d, cls: {
+                "params": {"learning_rate": _OwnPolicy(_NoObserve())}
+            },
+            "wrapped": lambda d, cls: {
+                "params": {"learning_rate": Warmup(_OwnPolicy(None))}
+            },
+        },
+    ),
+    Row(
+        "a policy of one's own that gives an α that is not a real number >= 0",
+        ("fit",),
+        ValueError,
+        "gave alpha=<value> at t=<t>; a learning rate must be a real number in "
+        "[0, inf)",
+        lambda d, cls: {"params": {"learning_rate": _OwnPolicy(_OwnSchedule(-0.1))}},
+        variants={
+            bad: (
+                lambda d, cls, alpha=alpha: {
+                    "params": {"learning_rate": _OwnPolicy(_OwnSchedule(alpha))}
+                }
+            )
+            for bad, alpha in [
+                ("nan", np.nan),
+                ("inf", np.inf),
+                ("string", "0.1"),
+                ("array", np.array([0.1])),
+                ("bool", True),
+            ]
+        },
     ),
     Row(
         "an estimator that is not fitted",

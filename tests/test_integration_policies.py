@@ -6,13 +6,16 @@ policies the right signal.
 """
 
 import pickle
+import textwrap
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lr import SGDNetClassifier, SGDNetRegressor
@@ -33,6 +36,56 @@ from sklearn_lr.schedules import (
     Warmup,
     trace,
 )
+
+
+class LinearToFloor(BaseEstimator):
+    """A policy of a user's own, as docs/user_guide/policies.rst shows: α
+    falls linearly from `alpha` to `floor` over `epochs`, then stays."""
+
+    def __init__(self, alpha=0.1, floor=0.01, epochs=5.0):
+        self.alpha = alpha
+        self.floor = floor
+        self.epochs = epochs
+
+    def start(self, max_epochs):
+        return _LinearToFloorSchedule(self.alpha, self.floor, self.epochs)
+
+
+class _LinearToFloorSchedule:
+    def __init__(self, alpha, floor, epochs):
+        self.alpha, self.floor, self.epochs = alpha, floor, epochs
+
+    def rate(self, t):
+        return self.alpha + (self.floor - self.alpha) * min(t / self.epochs, 1.0)
+
+    def observe(self, t, *, loss=None, score=None):
+        pass  # open loop: the training loss changes nothing
+
+
+class HalveWhenWorse(BaseEstimator):
+    """A feedback policy of a user's own: α halves after an epoch whose
+    training loss is higher than the one before."""
+
+    def __init__(self, alpha=0.05):
+        self.alpha = alpha
+
+    def start(self, max_epochs):
+        return _HalveWhenWorseSchedule(self.alpha)
+
+
+class _HalveWhenWorseSchedule:
+    def __init__(self, alpha):
+        self.alpha, self.last_loss, self.seen = alpha, None, []
+
+    def rate(self, t):
+        return self.alpha
+
+    def observe(self, t, *, loss=None, score=None):
+        self.seen.append((t, loss, score))
+        if self.last_loss is not None and loss > self.last_loss:
+            self.alpha /= 2
+        self.last_loss = loss
+
 
 POLICIES = [
     Constant(alpha=0.05),
@@ -56,8 +109,14 @@ POLICIES = [
         [Warmup(Constant(alpha=0.05), epochs=1.0), StepDecay(alpha=0.05, every=1)],
         milestones=[2.5],
     ),
+    # a user's own policies go through exactly the same paths
+    LinearToFloor(alpha=0.05, floor=0.005, epochs=3.5),
+    HalveWhenWorse(alpha=1.0),  # so large that the loss rises and α halves
+    Warmup(LinearToFloor(alpha=0.05), epochs=1.0),
+    Sequential([0.05, HalveWhenWorse(alpha=1.0)], milestones=[2]),
 ]
 IDS = [repr(p) for p in POLICIES]
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 N_EPOCHS = 6
 
 
@@ -216,3 +275,91 @@ def test_regressor_applies_policies_too():
     )
     _fit(est, X, y)
     np.testing.assert_array_equal(est.lr_history_, trace(policy, 4, 4))
+
+
+# --------------------------------------------------------------------------
+# A user's own policy: the protocol's calls, searching it, bad rates
+
+
+def test_own_feedback_policy_observes_every_epoch_end(data):
+    X, y = data
+    est = _fit(_net(HalveWhenWorse(alpha=1.0)), X, y)
+    seen = est.schedule_.seen
+    assert [t for t, _, _ in seen] == list(range(1, N_EPOCHS + 1))
+    assert [loss for _, loss, _ in seen] == est.loss_curve_
+    assert all(score is None for _, _, score in seen)
+    # α halves after each epoch whose loss rose above the one before, and
+    # only then
+    alphas = est.lr_history_.reshape(N_EPOCHS, 5)
+    assert (alphas == alphas[:, :1]).all()
+    alphas = alphas[:, 0]
+    rose = np.diff(est.loss_curve_) > 0  # epoch e + 2 against epoch e + 1
+    assert rose[:-1].any()
+    assert alphas[1] == alphas[0]
+    np.testing.assert_array_equal(alphas[2:], alphas[1:-1] / np.where(rose[:-1], 2, 1))
+    stopped = _fit(_net(HalveWhenWorse(alpha=1.0), early_stopping=True), X, y)
+    scores = [score for _, _, score in stopped.schedule_.seen]
+    assert scores == stopped.validation_scores_
+
+
+def test_grid_search_over_an_own_policys_parameters(data):
+    X, y = data
+    search = GridSearchCV(
+        _net(LinearToFloor()),
+        {"learning_rate__alpha": [0.01, 0.1], "learning_rate__epochs": [2, 4]},
+        cv=2,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    best = search.best_estimator_
+    policy = best.learning_rate
+    expected = trace(policy, N_EPOCHS, steps_per_epoch=5)
+    np.testing.assert_array_equal(best.lr_history_, expected)
+    assert expected[0] == policy.alpha
+    assert expected[-1] == pytest.approx(policy.floor)
+
+
+class _TurnsNegative(BaseEstimator):
+    """α = 0.05 - 0.02 t: a bug that shows from epoch 3 on."""
+
+    def start(self, max_epochs):
+        return _LinearToFloorSchedule(0.05, -0.01, 3.0)
+
+
+def test_a_bad_rate_later_in_fit_stops_there_with_the_record_complete(data):
+    X, y = data
+    est = _net(_TurnsNegative(), max_iter=5)
+    with pytest.raises(ValueError, match=r"gave alpha=-0\.0[0-9]+ at t=2\.6;"):
+        est.fit(X, y)
+    # epochs 1 and 2 ran (t < 2.5 keeps α >= 0) and are recorded in full
+    assert est.n_iter_ == 2 and len(est.loss_curve_) == 2
+    np.testing.assert_allclose(
+        est.lr_history_, [0.05 - 0.06 * t / 3.0 for t in np.arange(10) / 5]
+    )
+    LearningRateDisplay = pytest.importorskip("sklearn_lr.plotting").LearningRateDisplay
+    pytest.importorskip("matplotlib").use("Agg")
+    display = LearningRateDisplay.from_estimator(est)
+    np.testing.assert_allclose(display.line_.get_xdata(), np.arange(10) / 5)
+
+
+def test_trace_checks_an_own_policys_rates():
+    with pytest.raises(ValueError, match="policy=_TurnsNegative.. gave alpha="):
+        trace(_TurnsNegative(), 4, steps_per_epoch=2)
+
+
+def test_the_user_guides_own_policy_runs_as_written(data):
+    # the code block of "Writing your own policy", executed as it stands
+    text = (DOCS / "user_guide" / "policies.rst").read_text(encoding="utf-8")
+    section = text[text.index(".. _own_policy:") :]
+    block = section[section.index(".. code-block:: python") :].split("\n\n", 1)[1]
+    code = block[: block.index("\nIt then works")]
+    namespace = {}
+    exec(textwrap.dedent(code), namespace)
+    documented = namespace["LinearToFloor"](alpha=0.05, floor=0.005, epochs=3.5)
+    ours = LinearToFloor(alpha=0.05, floor=0.005, epochs=3.5)
+    np.testing.assert_array_equal(trace(documented, 6, 4), trace(ours, 6, 4))
+    X, y = data
+    est = _fit(_net(documented), X, y)
+    np.testing.assert_array_equal(est.lr_history_, trace(ours, N_EPOCHS, 5))

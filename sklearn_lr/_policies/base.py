@@ -62,6 +62,30 @@ def _check_nested_targets(name, value, params):
         )
 
 
+def _one_line(policy):
+    """The policy's repr on one line, for messages."""
+    return " ".join(repr(policy).split())
+
+
+def _epoch_rates(schedule, epoch, n_steps, *, name, policy):
+    """α of the `n_steps` update steps of epoch `epoch` (step k at the clock
+    ``epoch + k / n_steps``), as floats; a ValueError names the `policy`
+    (given as `name`) if one is not a real number in [0, inf)."""
+    rates = [schedule.rate(epoch + k / n_steps) for k in range(n_steps)]
+    for k, rate in enumerate(rates):
+        if (
+            isinstance(rate, bool)
+            or not isinstance(rate, Real)
+            or not 0 <= rate < math.inf
+        ):
+            raise ValueError(
+                f"The learning-rate policy {name}={_one_line(policy)} gave "
+                f"alpha={rate!r} at t={epoch + k / n_steps:g}; a learning rate "
+                "must be a real number in [0, inf)."
+            )
+    return [float(rate) for rate in rates]
+
+
 def _is_policy(value):
     return not isinstance(value, type) and callable(getattr(value, "start", None))
 

@@ -17,7 +17,7 @@ from .base import (
     _is_policy,
     _Policy,
 )
-from .decay import _as_policy
+from .decay import _start_schedule
 from .runtime import _SequentialSchedule, _WarmupSchedule
 
 
@@ -93,7 +93,7 @@ class Warmup(_Policy):
     def _start(self, max_epochs):
         if self.epochs >= max_epochs:
             _fail(self, "epochs", self.epochs, _shorter_than(max_epochs))
-        inner = _as_policy(self.policy, name="policy").start(max_epochs - self.epochs)
+        inner = _start_schedule(self.policy, max_epochs - self.epochs, name="policy")
         return _WarmupSchedule(inner, float(self.epochs), float(self.start_factor))
 
 
@@ -225,7 +225,7 @@ class Sequential(_Policy):
             _fail(self, "milestones", self.milestones, _shorter_than(max_epochs))
         bounds = (0.0, *milestones, max_epochs)
         children = tuple(
-            _as_policy(child, name=f"policies[{i}]").start(bounds[i + 1] - bounds[i])
+            _start_schedule(child, bounds[i + 1] - bounds[i], name=f"policies[{i}]")
             for i, child in enumerate(self.policies)
         )
         return _SequentialSchedule(children, milestones)

@@ -17,6 +17,7 @@ from .base import (
     _check_milestones,
     _check_order,
     _is_policy,
+    _one_line,
     _Policy,
 )
 
@@ -406,3 +407,24 @@ def _as_policy(value, *, name="learning_rate"):
         f"sklearn_lr.schedules (e.g. StepDecay()); got {type(value).__name__} "
         f"{value!r}{hint}"
     )
+
+
+def _start_schedule(value, max_epochs, *, name="learning_rate"):
+    """Start the run-time state of a learning-rate specification.
+
+    `value` is a float or a policy; a policy written by a user is held to the
+    protocol: ``start(max_epochs=...)`` must return an object with the methods
+    ``rate(t)`` and ``observe(t, *, loss, score)``.
+    """
+    policy = _as_policy(value, name=name)
+    schedule = policy.start(max_epochs=max_epochs)
+    missing = [
+        m for m in ("rate", "observe") if not callable(getattr(schedule, m, None))
+    ]
+    if missing:
+        raise TypeError(
+            f"{name}={_one_line(policy)}: start(max_epochs) must return a "
+            "schedule with the methods rate(t) and observe(t, *, loss, score); "
+            f"got {type(schedule).__name__}, without {' and '.join(missing)}."
+        )
+    return schedule
