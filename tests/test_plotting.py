@@ -202,6 +202,25 @@ def test_a_policy_too_long_for_a_legend_is_named_by_its_class():
     assert warm.line_.get_label() == "Warmup(policy=CosineAnnealing(alpha=0.1))"
 
 
+class _PlainPolicy:
+    """A policy of a user's own without a repr of its own."""
+
+    def start(self, max_epochs):
+        return self
+
+    def rate(self, t):
+        return 0.1
+
+    def observe(self, t, *, loss=None, score=None):
+        pass
+
+
+def test_a_policy_without_a_repr_is_named_by_its_class():
+    display = LearningRateDisplay.from_policy(_PlainPolicy(), 2, 2)
+    assert display.line_.get_label() == "_PlainPolicy"
+    assert_array_equal(display.line_.get_ydata(), [0.1] * 4)
+
+
 def test_plot_on_given_axes_with_line_keywords():
     fig, (left, right) = plt.subplots(1, 2)
     display = LearningRateDisplay.from_policy(

@@ -78,7 +78,9 @@ _MAX_NAME = 60
 def _policy_name(learning_rate):
     """A legend label telling runs apart: the policy's repr on one line (its
     non-default parameters, so ``StepDecay(alpha=0.1)`` and ``StepDecay()``
-    differ), or its class name when the repr is too long for a legend."""
+    differ), or its class name when the repr is too long for a legend or is
+    Python's default ``<... object at 0x...>`` (a user's own policy)."""
     policy = _as_policy(learning_rate)
     name = " ".join(repr(policy).split())
-    return name if len(name) <= _MAX_NAME else type(policy).__name__
+    plain = type(policy).__repr__ is object.__repr__
+    return type(policy).__name__ if plain or len(name) > _MAX_NAME else name
