@@ -221,6 +221,23 @@ def test_a_policy_without_a_repr_is_named_by_its_class():
     assert_array_equal(display.line_.get_ydata(), [0.1] * 4)
 
 
+def test_a_new_figure_has_room_for_both_right_axes():
+    display = LearningRateDisplay(
+        [0.1, 0.2, 0.3, 0.4], loss_curve=[1.0, 0.5], validation_scores=[0.6, 0.8]
+    ).plot()
+    figure = display.figure_
+    figure.canvas.draw()
+    outer = display.ax_score_.get_tightbbox(figure.canvas.get_renderer())
+    assert outer.x1 <= figure.bbox.x1  # the score axis and its label are not cut
+    # axes of the user's keep the layout the user gave them
+    fig, ax = plt.subplots()
+    right = fig.subplotpars.right
+    LearningRateDisplay(
+        [0.1, 0.2, 0.3, 0.4], loss_curve=[1.0, 0.5], validation_scores=[0.6, 0.8]
+    ).plot(ax=ax)
+    assert fig.subplotpars.right == right
+
+
 def test_plot_on_given_axes_with_line_keywords():
     fig, (left, right) = plt.subplots(1, 2)
     display = LearningRateDisplay.from_policy(

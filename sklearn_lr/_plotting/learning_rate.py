@@ -149,6 +149,7 @@ class LearningRateDisplay:
         display : LearningRateDisplay
             The Display, with the artists stored.
         """
+        new_figure = ax is None
         ax = _new_axes(ax, "LearningRateDisplay.plot")
         lrs = np.asarray(self.lr_history, dtype=float).ravel()
         losses = self._optional(self.loss_curve)
@@ -175,6 +176,9 @@ class LearningRateDisplay:
             self.ax_score_, self.score_line_ = self._twin(
                 ax, scores, _TWINS[1], name, score_kw
             )
+            if new_figure and losses is not None:
+                # room for the second right axis, which sits further out
+                ax.figure.subplots_adjust(right=0.75)
         # one legend for every Display drawn on these axes, on the top twin
         # so that no line hides it; a twin's only line needs no run name
         group, lines, texts = _axes_group(ax), [], []
