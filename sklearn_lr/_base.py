@@ -275,16 +275,16 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if reset:
                     self._check_weighted_targets(Y, sample_weight, target_state)
 
-        # the first epoch's α, so that a user's policy that gives a bad one
-        # fails before anything changes
-        batch_size = self._effective_batch_size(X.shape[0])
-        n_batches = -(-X.shape[0] // batch_size)
-        new_run = reset or warm
-        first_rates = self._rates(
-            new_schedule if new_run else self.schedule_,
-            0 if new_run else self.n_iter_,
-            n_batches,
-        )
+            # the first epoch's α, so that a user's policy that gives a bad
+            # one fails before anything changes
+            batch_size = self._effective_batch_size(X.shape[0])
+            n_batches = -(-X.shape[0] // batch_size)
+            new_run = reset or warm
+            first_rates = self._rates(
+                new_schedule if new_run else self.schedule_,
+                0 if new_run else self.n_iter_,
+                n_batches,
+            )
 
         # every check passed: from here on state is mutated
         for name, value in target_state.items():

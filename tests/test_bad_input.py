@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_array_equal
@@ -635,6 +636,14 @@ ROWS = [
                 ("array", np.array([0.1])),
                 ("bool", True),
             ]
+        }
+        | {
+            # validation records the feature names before the rates are
+            # checked: they must be taken back
+            "feature names": lambda d, cls: {
+                "X": pd.DataFrame(d.X, columns=[f"x{i}" for i in range(N_FEATURES)]),
+                "params": {"learning_rate": _OwnPolicy(_OwnSchedule(-0.1))},
+            }
         },
     ),
     Row(
