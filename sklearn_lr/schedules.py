@@ -91,6 +91,7 @@ _TRACE_CONSTRAINTS = {
     "n_epochs": [Interval(Integral, 1, None, closed="left")],
     "steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
     "losses": ["array-like", None],
+    "scores": ["array-like", None],
 }
 
 
@@ -103,6 +104,7 @@ def trace(
     n_epochs: int,
     steps_per_epoch: int,
     losses: ArrayLike | None = None,
+    scores: ArrayLike | None = None,
 ) -> np.ndarray:
     """Learning rate of every step of a training run, without training.
 
@@ -117,6 +119,11 @@ def trace(
     losses : array-like of shape (>= n_epochs,), default=None
         Training loss of each epoch, observed by feedback policies after the
         epoch's last step. None: no feedback (feedback policies stay put).
+    scores : array-like of shape (>= n_epochs,), default=None
+        Validation score of each epoch, observed with the loss; an
+        estimator's ``validation_scores_`` with early stopping. None: none,
+        as without early stopping (``ReduceOnPlateau(monitor="auto")`` then
+        watches the loss).
 
     Returns
     -------
@@ -137,22 +144,32 @@ def trace(
             "n_epochs": n_epochs,
             "steps_per_epoch": steps_per_epoch,
             "losses": losses,
+            "scores": scores,
         },
         caller_name="trace",
     )
-    if losses is not None:
-        losses = np.asarray(losses, dtype=np.float64)
-        if losses.ndim != 1 or losses.shape[0] < n_epochs:
-            raise ValueError(
-                f"losses must be 1-D with at least n_epochs={n_epochs} values; "
-                f"got shape {losses.shape}."
-            )
+    epoch_losses = _per_epoch(losses, "losses", n_epochs)
+    epoch_scores = _per_epoch(scores, "scores", n_epochs)
     schedule = _start_schedule(policy, n_epochs, name="policy")
     rates = np.empty(n_epochs * steps_per_epoch, dtype=np.float64)
     for epoch in range(n_epochs):
         rates[epoch * steps_per_epoch : (epoch + 1) * steps_per_epoch] = _epoch_rates(
             schedule, epoch, steps_per_epoch, name="policy", policy=policy
         )
-        loss = None if losses is None else float(losses[epoch])
-        schedule.observe(epoch + 1, loss=loss)
+        loss = None if epoch_losses is None else float(epoch_losses[epoch])
+        score = None if epoch_scores is None else float(epoch_scores[epoch])
+        schedule.observe(epoch + 1, loss=loss, score=score)
     return rates
+
+
+def _per_epoch(values, name, n_epochs):
+    """`values` (one per epoch, at least `n_epochs`) as float64, or None."""
+    if values is None:
+        return None
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1 or values.shape[0] < n_epochs:
+        raise ValueError(
+            f"{name} must be 1-D with at least n_epochs={n_epochs} values; "
+            f"got shape {values.shape}."
+        )
+    return values

@@ -185,6 +185,15 @@ def test_from_policy_draws_trace_and_losses():
     assert_array_equal(display.loss_line_.get_ydata(), losses[:5])
     assert display.line_.get_label() == "ReduceOnPlateau(alpha=0.1, patience=0)"
     assert display.line_.get_drawstyle() == "steps-post"
+    scored = LearningRateDisplay.from_policy(
+        ReduceOnPlateau(alpha=0.1, patience=0, monitor="score"),
+        3,
+        1,
+        losses=[1.0, 0.9, 0.8],
+        scores=[0.5, 0.4, 0.6, 0.7],
+    )
+    assert_array_equal(scored.line_.get_ydata(), [0.1, 0.1, 0.05])
+    assert_array_equal(scored.score_line_.get_ydata(), [0.5, 0.4, 0.6])
     plain = LearningRateDisplay.from_policy(0.3, 2, 3)
     assert_array_equal(plain.line_.get_ydata(), np.full(6, 0.3))
     assert plain.loss_line_ is None and plain.ax_loss_ is None

@@ -865,6 +865,8 @@ def test_bad_max_epochs(max_epochs):
         ({"steps_per_epoch": 0}, "steps_per_epoch"),
         ({"losses": [1.0, 2.0]}, "at least n_epochs=3"),
         ({"losses": np.ones((3, 1))}, "1-D"),
+        ({"scores": [0.5]}, "scores must be 1-D with at least n_epochs=3"),
+        ({"scores": "high"}, "scores"),
         ({"policy": "constant"}, "policy"),
     ],
 )

@@ -303,6 +303,7 @@ class LearningRateDisplay:
         steps_per_epoch: int,
         *,
         losses: ArrayLike | None = None,
+        scores: ArrayLike | None = None,
         ax: Axes | None = None,
         name: str | None = None,
         **kwargs: Any,
@@ -320,6 +321,9 @@ class LearningRateDisplay:
         losses : array-like of shape (>= n_epochs,), default=None
             Loss of each epoch, observed by feedback policies; the first
             `n_epochs` are drawn as the loss curve.
+        scores : array-like of shape (>= n_epochs,), default=None
+            Validation score of each epoch, observed with the loss; the first
+            `n_epochs` are drawn as the score curve.
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         name : str, default=None
@@ -347,10 +351,11 @@ class LearningRateDisplay:
         (array([0.1 , 0.1 , 0.05]), array([1., 1., 1.]))
         """
         _pyplot(f"{cls.__name__}.from_policy")
-        rates = trace(policy, n_epochs, steps_per_epoch, losses=losses)
+        rates = trace(policy, n_epochs, steps_per_epoch, losses=losses, scores=scores)
         display = cls(
             rates,
             loss_curve=None if losses is None else np.asarray(losses)[:n_epochs],
+            validation_scores=None if scores is None else np.asarray(scores)[:n_epochs],
             steps_per_epoch=steps_per_epoch,
             name=_policy_name(policy) if name is None else name,
         )
