@@ -610,6 +610,16 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         state.pop("_previous_start", None)
         return state
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "lr_history_" in state and "_epoch_steps" not in state:
+            # saved before the steps of each epoch were recorded: spread them
+            # evenly, which is exact for fit, whose epochs are all alike
+            n_steps, n_epochs = len(self.lr_history_), self.n_iter_
+            self._epoch_steps = [
+                n_steps // n_epochs + (e < n_steps % n_epochs) for e in range(n_epochs)
+            ]
+
     def _diverged(self, epoch_loss, theta):
         return not np.isfinite(theta).all() or self._exploded(epoch_loss)
 

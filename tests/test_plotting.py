@@ -355,6 +355,20 @@ def test_display_places_unequal_partial_fit_chunks_at_their_epoch_clock(iris):
     )
 
 
+def test_a_model_saved_without_step_counts_still_plots_and_trains(iris):
+    # models saved before the estimator recorded the steps of every epoch
+    X, y = iris
+    clf = SGDNetClassifier((4,), batch_size=50, max_iter=3, random_state=0)
+    clf.fit(X, y)
+    del clf._epoch_steps
+    loaded = pickle.loads(pickle.dumps(clf))
+    display = LearningRateDisplay.from_estimator(loaded)
+    assert_allclose(display.line_.get_xdata(), np.arange(9) / 3)
+    loaded.partial_fit(X[:100], y[:100])  # 2 steps
+    display = LearningRateDisplay.from_estimator(loaded)
+    assert_allclose(display.line_.get_xdata()[-3:], [8 / 3, 3, 3.5])
+
+
 def test_display_takes_one_step_count_per_epoch():
     display = LearningRateDisplay(
         [0.1, 0.2, 0.3, 0.4], loss_curve=[2.0, 1.0], steps_per_epoch=[3, 1]
