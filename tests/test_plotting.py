@@ -7,6 +7,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_iris
@@ -353,6 +355,19 @@ def test_display_places_unequal_partial_fit_chunks_at_their_epoch_clock(iris):
         LearningRateDisplay.from_estimator(clf).line_.get_xdata(),
         [0, 0.5, 1, 1.5],
     )
+
+
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=8))
+def test_steps_sit_at_their_epoch_clock_for_any_counts(counts):
+    n_steps = sum(counts)
+    display = LearningRateDisplay(np.arange(n_steps), steps_per_epoch=counts)
+    x = display.plot().line_.get_xdata()
+    plt.close(display.figure_)
+    # epoch e holds its B_e steps at e, e + 1/B_e, ..., in order
+    expected = [e + k / b for e, b in enumerate(counts) for k in range(b)]
+    assert_allclose(x, expected, rtol=0, atol=1e-12)
+    assert (np.diff(x) > 0).all()
+    assert_array_equal(np.floor(x + 1e-12), np.repeat(np.arange(len(counts)), counts))
 
 
 def test_a_model_saved_without_step_counts_still_plots_and_trains(iris):

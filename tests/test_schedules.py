@@ -929,3 +929,42 @@ class _UserPolicy(StepDecay):
 def test_a_subclass_defined_elsewhere_keeps_its_module():
     assert _UserPolicy.__module__ == __name__
     assert pickle.loads(pickle.dumps(_UserPolicy(alpha=0.3))).alpha == 0.3
+
+
+class _FixedRate:
+    """A policy of a user's own giving `alpha` at every step."""
+
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def start(self, max_epochs):
+        return self
+
+    def rate(self, t):
+        return self.alpha
+
+    def observe(self, t, *, loss=None, score=None):
+        pass
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(-3, 3),
+        st.sampled_from([np.float32(0.5), np.float64(-0.5), True, "0.1", None]),
+    )
+)
+def test_an_own_policys_rate_is_taken_exactly_when_a_real_number_at_least_0(alpha):
+    policy = _FixedRate(alpha)
+    valid = (
+        isinstance(alpha, int | float | np.floating)
+        and not isinstance(alpha, bool)
+        and 0 <= alpha < math.inf
+    )
+    if valid:
+        rates = trace(policy, 2, 3)
+        assert rates.dtype == np.float64
+        assert_array_equal(rates, np.full(6, float(alpha)))
+    else:
+        with pytest.raises(ValueError, match=r"gave alpha=.* at t=0; a learning rate"):
+            trace(policy, 2, 3)
