@@ -41,6 +41,8 @@ from sklearn.preprocessing import StandardScaler
 
 import sklearn_lr
 from sklearn_lr import SGDNetClassifier
+from sklearn_lr._training import blas_threads
+from sklearn_lr.optimizers import make_optimizer
 
 try:  # torch is optional: its column is skipped without it
     import torch
@@ -272,6 +274,35 @@ def gemm_floor(X, y, batch_size, epochs):
     return elapsed / epochs
 
 
+def update_rule(optimizer):
+    """One epoch of the update rule alone: ``optimizer.step`` once per batch
+    on a parameter vector of the network's size, with the BLAS set-up
+    SGDNetClassifier trains with. ``ours <rule>`` minus this is the rest of
+    training, the same work whatever the rule."""
+
+    def run(X, y, batch_size, epochs):
+        sizes = [X.shape[1], *HIDDEN, int(y.max()) + 1]
+        n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+        rng = np.random.default_rng(0)
+        params = rng.standard_normal(n_params).astype(X.dtype)
+        # gradients in a normal range; the rules use them as scratch space
+        grads = (rng.standard_normal(n_params) * 0.01).astype(X.dtype)
+        work = np.empty_like(grads)
+        rule = make_optimizer(
+            optimizer, n_params, X.dtype, momentum=MOMENTUM, nesterov=False
+        )
+        n_batches = -(-X.shape[0] // batch_size)
+        with blas_threads():
+            start = time.perf_counter()
+            for _ in range(epochs * n_batches):
+                np.copyto(work, grads)
+                rule.step(params, work, LEARNING_RATE)
+            elapsed = time.perf_counter() - start
+        return elapsed / epochs
+
+    return run
+
+
 def contenders(names):
     table = {
         "ours sgd": ours("sgd"),
@@ -283,6 +314,9 @@ def contenders(names):
         "torch 1thr": torch_loop(1) if torch is not None else None,
         "torch adam": torch_loop(optimizer="adam") if torch is not None else None,
         "gemm floor": gemm_floor,
+        "sgd update": update_rule("sgd"),
+        "adam update": update_rule("adam"),
+        "rmsprop update": update_rule("rmsprop"),
     }
     return {name: table[name] for name in names if table[name] is not None}
 
@@ -296,7 +330,17 @@ DEFAULT_CONTENDERS = [
     "gemm floor",
 ]
 # "torch adam" puts the adam/sgd rows in context: PyTorch's own cost of Adam
-ALL_CONTENDERS = [*DEFAULT_CONTENDERS, "sklearn 1thr", "torch 1thr", "torch adam"]
+# the "... update" rows time the update rules alone: how much of adam/sgd
+# the rule's own passes over the parameters account for
+ALL_CONTENDERS = [
+    *DEFAULT_CONTENDERS,
+    "sklearn 1thr",
+    "torch 1thr",
+    "torch adam",
+    "sgd update",
+    "adam update",
+    "rmsprop update",
+]
 
 
 # --------------------------------------------------------------------------
@@ -343,6 +387,7 @@ def run_speed(args):
                 )
     print(f"\nload average at the end (1, 5, 15 min): {_load()}")
     print_speed_table(args, cells, names, times)
+    print_update_bounds(cells, names, times)
 
 
 def _ratio(times, cell, a, b, stat):
@@ -420,6 +465,35 @@ def print_speed_table(args, cells, names, times):
         print(row)
     if torch is None:
         print("\n(torch is not installed: no torch column)")
+
+
+def print_update_bounds(cells, names, times):
+    """adam/sgd and rmsprop/sgd if the rest of training cost nothing extra:
+    (ours sgd - sgd update + <rule> update) / ours sgd, per repetition."""
+    rules = [r for r in ("adam", "rmsprop") if f"{r} update" in names]
+    if not rules or "sgd update" not in names or "ours sgd" not in names:
+        return
+    print(
+        "\nThe update rules alone (ms per epoch, median) and the ratio to sgd "
+        "that their extra passes alone imply (median over repetitions)"
+    )
+    header = f"{'batch':>5} {'dtype':>8}  {'sgd update':>11}" + "".join(
+        f"{f'{r} update':>16}{f'{r}/sgd from it':>21}" for r in rules
+    )
+    print(header)
+    print("-" * len(header))
+    for cell in cells:
+        batch_size, dt = cell
+        sgd_run, sgd_rule = times[cell, "ours sgd"], times[cell, "sgd update"]
+        row = f"{batch_size:>5} {dt:>8}  {1e3 * statistics.median(sgd_rule):>11.1f}"
+        for r in rules:
+            rule = times[cell, f"{r} update"]
+            implied = statistics.median(
+                (run - base + other) / run
+                for run, base, other in zip(sgd_run, sgd_rule, rule, strict=True)
+            )
+            row += f"{1e3 * statistics.median(rule):>16.1f}{implied:>21.2f}"
+        print(row)
 
 
 # --------------------------------------------------------------------------
