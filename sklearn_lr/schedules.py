@@ -43,6 +43,7 @@ from sklearn.utils._param_validation import (
 
 from ._policies.base import _POLICY, _epoch_rates
 from ._policies.base import _check_nested_targets as _check_nested_targets
+from ._policies.base import _one_line as _one_line
 from ._policies.base import _Policy as _Policy
 from ._policies.composite import Sequential, Warmup
 from ._policies.cyclical import Cyclic, OneCycle

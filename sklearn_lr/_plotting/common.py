@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..schedules import _as_policy
+from ..schedules import _as_policy, _one_line
 
 
 def _pyplot(caller):
@@ -81,6 +81,6 @@ def _policy_name(learning_rate):
     differ), or its class name when the repr is too long for a legend or is
     Python's default ``<... object at 0x...>`` (a user's own policy)."""
     policy = _as_policy(learning_rate)
-    name = " ".join(repr(policy).split())
+    name = _one_line(policy)
     plain = type(policy).__repr__ is object.__repr__
     return type(policy).__name__ if plain or len(name) > _MAX_NAME else name
