@@ -1,0 +1,221 @@
+"""The policies against PyTorch's own schedulers, where PyTorch is installed.
+
+``test_schedules.py`` holds every policy against closed forms written from
+PyTorch's documentation. This module checks those claims against the library
+itself: each ``torch.optim.lr_scheduler`` scheduler drives a one-parameter
+optimizer, its learning rate is read before every ``optimizer.step()``, and
+the sequence is compared with ``trace`` of the matching policy, PyTorch's
+step counts converted to epochs (``steps_per_epoch`` steps each). PyTorch is
+not a dependency of the project, so without it the module is skipped.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from sklearn_lr.schedules import (
+    Constant,
+    CosineAnnealing,
+    CosineWarmRestarts,
+    Cyclic,
+    ExponentialDecay,
+    MultiStepDecay,
+    OneCycle,
+    PolynomialDecay,
+    ReduceOnPlateau,
+    Sequential,
+    StepDecay,
+    Warmup,
+    trace,
+)
+
+torch = pytest.importorskip("torch")
+L = torch.optim.lr_scheduler
+
+N_EPOCHS = 12
+RTOL = 1e-12
+
+
+def torch_rates(make_scheduler, lr, n_steps, *, metrics=None, steps_per_epoch=1):
+    """Learning rate of every step of a PyTorch loop driven by a scheduler.
+
+    Without ``metrics`` the scheduler steps after every optimizer step; with
+    them (ReduceLROnPlateau) it steps once per epoch on that epoch's metric.
+    """
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=lr)
+    scheduler = make_scheduler(optimizer)
+    rates = []
+    for k in range(n_steps):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        if metrics is None:
+            scheduler.step()
+        elif (k + 1) % steps_per_epoch == 0:
+            scheduler.step(metrics[(k + 1) // steps_per_epoch - 1])
+    return np.array(rates)
+
+
+# (policy, lr, scheduler factory taking the optimizer and steps per epoch)
+CASES = {
+    "StepLR": (
+        StepDecay(alpha=0.1, drop=0.3, every=4),
+        0.1,
+        lambda opt, spe: L.StepLR(opt, step_size=4 * spe, gamma=0.3),
+    ),
+    "MultiStepLR": (
+        MultiStepDecay(alpha=0.1, milestones=(3, 7), drop=0.2),
+        0.1,
+        lambda opt, spe: L.MultiStepLR(opt, milestones=[3 * spe, 7 * spe], gamma=0.2),
+    ),
+    "ExponentialLR": (
+        ExponentialDecay(alpha=0.1, gamma=0.8),
+        0.1,
+        lambda opt, spe: L.ExponentialLR(opt, gamma=0.8 ** (1 / spe)),
+    ),
+    "ExponentialDecay staircase as StepLR": (
+        ExponentialDecay(alpha=0.1, gamma=0.8, staircase=True),
+        0.1,
+        lambda opt, spe: L.StepLR(opt, step_size=spe, gamma=0.8),
+    ),
+    "CosineAnnealingLR": (
+        CosineAnnealing(alpha=0.1, min_alpha=0.001, n_epochs=N_EPOCHS),
+        0.1,
+        lambda opt, spe: L.CosineAnnealingLR(opt, T_max=N_EPOCHS * spe, eta_min=0.001),
+    ),
+    "CosineAnnealingWarmRestarts": (
+        CosineWarmRestarts(alpha=0.1, min_alpha=0.001, period=2, mult=1),
+        0.1,
+        lambda opt, spe: L.CosineAnnealingWarmRestarts(opt, T_0=2 * spe, eta_min=0.001),
+    ),
+    "CosineAnnealingWarmRestarts T_mult=2": (
+        CosineWarmRestarts(alpha=0.1, min_alpha=0.001, period=1, mult=2),
+        0.1,
+        lambda opt, spe: L.CosineAnnealingWarmRestarts(
+            opt, T_0=spe, T_mult=2, eta_min=0.001
+        ),
+    ),
+    "PolynomialLR": (
+        PolynomialDecay(alpha=0.1, power=2.0, n_epochs=10),
+        0.1,
+        lambda opt, spe: L.PolynomialLR(opt, total_iters=10 * spe, power=2.0),
+    ),
+    "LinearLR then StepLR": (
+        Warmup(StepDecay(alpha=0.1, drop=0.5, every=3), epochs=2, start_factor=0.1),
+        0.1,
+        lambda opt, spe: L.SequentialLR(
+            opt,
+            [
+                L.LinearLR(opt, start_factor=0.1, total_iters=2 * spe),
+                L.StepLR(opt, step_size=3 * spe, gamma=0.5),
+            ],
+            milestones=[2 * spe],
+        ),
+    ),
+    "SequentialLR of ConstantLR and CosineAnnealingLR": (
+        Sequential(
+            [Constant(alpha=0.05), CosineAnnealing(alpha=0.1, n_epochs=8)],
+            milestones=(4,),
+        ),
+        0.1,
+        lambda opt, spe: L.SequentialLR(
+            opt,
+            [
+                L.ConstantLR(opt, factor=0.5, total_iters=4 * spe),
+                L.CosineAnnealingLR(opt, T_max=8 * spe),
+            ],
+            milestones=[4 * spe],
+        ),
+    ),
+}
+for _mode, _gamma in [("triangular", 1.0), ("triangular2", 1.0), ("exp_range", 0.9)]:
+    CASES[f"CyclicLR {_mode}"] = (
+        Cyclic(min_alpha=0.01, max_alpha=0.1, step_size=2, mode=_mode, gamma=_gamma),
+        0.01,
+        lambda opt, spe, mode=_mode, gamma=_gamma: L.CyclicLR(
+            opt,
+            base_lr=0.01,
+            max_lr=0.1,
+            step_size_up=2 * spe,
+            mode=mode,
+            gamma=gamma ** (1 / spe),
+            cycle_momentum=False,
+        ),
+    )
+
+
+@pytest.mark.parametrize("steps_per_epoch", [1, 2, 7])
+@pytest.mark.parametrize("case", list(CASES))
+def test_policy_equals_pytorch_scheduler(case, steps_per_epoch):
+    policy, lr, make_scheduler = CASES[case]
+    expected = torch_rates(
+        lambda opt: make_scheduler(opt, steps_per_epoch),
+        lr,
+        N_EPOCHS * steps_per_epoch,
+    )
+    assert_allclose(trace(policy, N_EPOCHS, steps_per_epoch), expected, RTOL)
+
+
+@pytest.mark.parametrize("mode", ["loss", "score"])
+@pytest.mark.parametrize(
+    "patience, threshold, cooldown", [(2, 1e-4, 0), (1, 0.05, 1), (0, 0.1, 2)]
+)
+@pytest.mark.parametrize("seed", range(3))
+def test_reduce_on_plateau_equals_pytorch(mode, patience, threshold, cooldown, seed):
+    # the loss is minimised; a score is maximised, as PyTorch's mode="max"
+    values = list(np.round(np.random.default_rng(seed).uniform(0.5, 1.0, 30), 2))
+    kwargs = {"losses": values} if mode == "loss" else {"scores": values}
+    policy = ReduceOnPlateau(
+        alpha=0.1,
+        factor=0.5,
+        patience=patience,
+        threshold=threshold,
+        cooldown=cooldown,
+        min_alpha=0.001,
+        monitor=mode,
+    )
+    expected = torch_rates(
+        lambda opt: L.ReduceLROnPlateau(
+            opt,
+            mode="min" if mode == "loss" else "max",
+            factor=0.5,
+            patience=patience,
+            threshold=threshold,
+            cooldown=cooldown,
+            min_lr=0.001,
+        ),
+        0.1,
+        30 * 3,
+        metrics=values,
+        steps_per_epoch=3,
+    )
+    assert_allclose(trace(policy, 30, 3, **kwargs), expected, RTOL)
+
+
+@pytest.mark.parametrize("anneal", ["cos", "linear"])
+@pytest.mark.parametrize("three_phase", [False, True])
+@pytest.mark.parametrize("steps_per_epoch", [20, 200])
+def test_one_cycle_within_one_step_of_pytorch(anneal, three_phase, steps_per_epoch):
+    # PyTorch ends its phases one step early (see OneCycle's Notes), so the
+    # rates agree up to the change of α over one step, shrinking with the
+    # number of steps
+    n_steps = N_EPOCHS * steps_per_epoch
+    policy = OneCycle(max_alpha=0.1, anneal=anneal, three_phase=three_phase)
+    expected = torch_rates(
+        lambda opt: L.OneCycleLR(
+            opt,
+            max_lr=0.1,
+            total_steps=n_steps,
+            anneal_strategy=anneal,
+            three_phase=three_phase,
+            cycle_momentum=False,
+        ),
+        0.1,
+        n_steps,
+    )
+    rates = trace(policy.set_params(n_epochs=N_EPOCHS), N_EPOCHS, steps_per_epoch)
+    # the steepest slope, pi/2 * 0.1 / (0.3 * n_steps) per step, over two steps
+    one_step = 0.1 * math.pi / (0.3 * n_steps)
+    assert np.max(np.abs(rates - expected)) <= one_step
