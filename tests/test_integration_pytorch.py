@@ -1,12 +1,18 @@
-"""The policies against PyTorch's own schedulers, where PyTorch is installed.
+"""The policies and update rules against PyTorch's own, where it is installed.
 
-``test_schedules.py`` holds every policy against closed forms written from
-PyTorch's documentation. This module checks those claims against the library
-itself: each ``torch.optim.lr_scheduler`` scheduler drives a one-parameter
-optimizer, its learning rate is read before every ``optimizer.step()``, and
-the sequence is compared with ``trace`` of the matching policy, PyTorch's
-step counts converted to epochs (``steps_per_epoch`` steps each). PyTorch is
-not a dependency of the project, so without it the module is skipped.
+``test_schedules.py`` and ``test_optimizers.py`` hold the policies and the
+update rules against formulas written from the literature and PyTorch's
+documentation. This module checks those claims against the library itself:
+
+* each ``torch.optim.lr_scheduler`` scheduler drives a one-parameter
+  optimizer, its learning rate is read before every ``optimizer.step()``,
+  and the sequence is compared with ``trace`` of the matching policy,
+  PyTorch's step counts converted to epochs (``steps_per_epoch`` steps each);
+* each optimizer takes the same gradients, at a learning rate that changes
+  every step, as the ``torch.optim`` rule of the same name.
+
+PyTorch is not a dependency of the project, so without it the module is
+skipped.
 """
 
 import math
@@ -15,6 +21,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from sklearn_lr.optimizers import make_optimizer
 from sklearn_lr.schedules import (
     Constant,
     CosineAnnealing,
@@ -219,3 +226,52 @@ def test_one_cycle_within_one_step_of_pytorch(anneal, three_phase, steps_per_epo
     # the steepest slope, pi/2 * 0.1 / (0.3 * n_steps) per step, over two steps
     one_step = 0.1 * math.pi / (0.3 * n_steps)
     assert np.max(np.abs(rates - expected)) <= one_step
+
+
+# our optimizer's name and hyperparameters, PyTorch's class and arguments
+OPTIMIZER_CASES = {
+    "sgd": ({"momentum": 0.0}, "SGD", {"momentum": 0.0}),
+    "sgd momentum": ({"momentum": 0.9}, "SGD", {"momentum": 0.9}),
+    "sgd nesterov": (
+        {"momentum": 0.8, "nesterov": True},
+        "SGD",
+        {"momentum": 0.8, "nesterov": True},
+    ),
+    "adagrad": ({"epsilon": 1e-6}, "Adagrad", {"eps": 1e-6}),
+    "rmsprop": (
+        {"beta_2": 0.95, "epsilon": 1e-6},
+        "RMSprop",
+        {"alpha": 0.95, "eps": 1e-6},
+    ),
+    "adam": (
+        {"beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-6},
+        "Adam",
+        {"betas": (0.8, 0.99), "eps": 1e-6},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(OPTIMIZER_CASES))
+def test_optimizer_equals_torch_optim(case):
+    kwargs, torch_name, torch_kwargs = OPTIMIZER_CASES[case]
+    rng = np.random.default_rng(0)
+    n_params, n_steps = 50, 30
+    start = rng.standard_normal(n_params)
+    grads = rng.standard_normal((n_steps, n_params)) * rng.uniform(0.01, 10, n_params)
+    lrs = rng.uniform(0.001, 0.1, n_steps)  # a policy's α changes every step
+
+    params = start.copy()
+    name = case.split()[0]
+    optimizer = make_optimizer(name, n_params, np.float64, **kwargs)
+    for grad, lr in zip(grads, lrs, strict=True):
+        optimizer.step(params, grad.copy(), lr)
+
+    torch_params = torch.nn.Parameter(torch.tensor(start))
+    torch_optimizer = getattr(torch.optim, torch_name)(
+        [torch_params], lr=lrs[0], **torch_kwargs
+    )
+    for grad, lr in zip(grads, lrs, strict=True):
+        torch_optimizer.param_groups[0]["lr"] = lr
+        torch_params.grad = torch.tensor(grad)
+        torch_optimizer.step()
+    assert_allclose(params, torch_params.detach().numpy(), rtol=1e-10, atol=1e-13)
