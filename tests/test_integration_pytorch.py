@@ -9,18 +9,25 @@ documentation. This module checks those claims against the library itself:
   and the sequence is compared with ``trace`` of the matching policy,
   PyTorch's step counts converted to epochs (``steps_per_epoch`` steps each);
 * each optimizer takes the same gradients, at a learning rate that changes
-  every step, as the ``torch.optim`` rule of the same name.
+  every step, as the ``torch.optim`` rule of the same name;
+* a whole fit (every activation, loss and optimizer, the l2 term as
+  ``weight_decay`` on the weights, α from a policy) ends at the weights of
+  the same training written in PyTorch, whose gradients come from autograd.
 
 PyTorch is not a dependency of the project, so without it the module is
 skipped.
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
 
+from sklearn_lr import SGDNetClassifier, SGDNetRegressor
 from sklearn_lr.optimizers import make_optimizer
 from sklearn_lr.schedules import (
     Constant,
@@ -275,3 +282,132 @@ def test_optimizer_equals_torch_optim(case):
         torch_params.grad = torch.tensor(grad)
         torch_optimizer.step()
     assert_allclose(params, torch_params.detach().numpy(), rtol=1e-10, atol=1e-13)
+
+
+ACTIVATIONS = {
+    "identity": lambda: torch.nn.Identity(),
+    "logistic": lambda: torch.nn.Sigmoid(),
+    "tanh": lambda: torch.nn.Tanh(),
+    "relu": lambda: torch.nn.ReLU(),
+    "leaky_relu": lambda: torch.nn.LeakyReLU(0.01),
+}
+
+# our optimizer parameters and PyTorch's class and arguments, at our defaults
+TRAINING_OPTIMIZERS = {
+    "momentum": ({"optimizer": "sgd"}, "SGD", {"momentum": 0.9}),
+    "nesterov": (
+        {"optimizer": "sgd", "nesterov": True},
+        "SGD",
+        {"momentum": 0.9, "nesterov": True},
+    ),
+    "adagrad": ({"optimizer": "adagrad"}, "Adagrad", {"eps": 1e-8}),
+    "rmsprop": ({"optimizer": "rmsprop"}, "RMSprop", {"alpha": 0.999, "eps": 1e-8}),
+    "adam": ({"optimizer": "adam"}, "Adam", {}),
+}
+
+
+def torch_training(estimator, coefs, intercepts, X, y, loss, optimizer, n_epochs):
+    """Weight matrices after the estimator's training, redone in PyTorch.
+
+    Starts from ``coefs``/``intercepts``, takes the batches in order (no
+    shuffling) and the estimator's recorded α of every step.
+    """
+    layers, weights, biases = [], [], []
+    for i, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
+        linear = torch.nn.Linear(*coef.shape).double()
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor(coef.T))
+            linear.bias.copy_(torch.tensor(intercept))
+        layers.append(linear)
+        weights.append(linear.weight)
+        biases.append(linear.bias)
+        if i < len(coefs) - 1:
+            layers.append(ACTIVATIONS[estimator.activation]())
+    network = torch.nn.Sequential(*layers)
+    name, kwargs = optimizer
+    groups = [
+        {"params": weights, "weight_decay": estimator.l2},  # l2 on weights only
+        {"params": biases, "weight_decay": 0.0},
+    ]
+    torch_optimizer = getattr(torch.optim, name)(groups, lr=1.0, **kwargs)
+    X, y = torch.tensor(X), torch.tensor(y)
+    rates = iter(estimator.lr_history_)
+    for _ in range(n_epochs):
+        for start in range(0, len(X), estimator.batch_size):
+            rows = slice(start, start + estimator.batch_size)
+            lr = float(next(rates))
+            for group in torch_optimizer.param_groups:
+                group["lr"] = lr
+            torch_optimizer.zero_grad()
+            loss(network(X[rows]), y[rows]).backward()
+            torch_optimizer.step()
+    assert next(rates, None) is None  # every recorded step was replayed
+    return [weight.detach().numpy().T for weight in weights]
+
+
+def assert_training_equals_torch(estimator, X, y, loss, optimizer, n_epochs=3):
+    # one epoch gives the starting weights; a warm start then trains from
+    # them with a fresh optimizer and schedule, as PyTorch does below
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        estimator.set_params(max_iter=1, shuffle=False).fit(X, y)
+        coefs = [coef.copy() for coef in estimator.coefs_]
+        intercepts = [intercept.copy() for intercept in estimator.intercepts_]
+        estimator.set_params(warm_start=True, max_iter=n_epochs).fit(X, y)
+    expected = torch_training(
+        estimator, coefs, intercepts, X, y, loss, optimizer, n_epochs
+    )
+    assert estimator.n_iter_ == n_epochs
+    for got, want in zip(estimator.coefs_, expected, strict=True):
+        assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", list(TRAINING_OPTIMIZERS))
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_classifier_training_equals_pytorch(activation, optimizer):
+    # 60 rows in batches of 16: the last batch of each epoch is smaller
+    X, y = make_classification(60, 5, n_informative=3, n_classes=3, random_state=0)
+    ours, name, kwargs = TRAINING_OPTIMIZERS[optimizer]
+    estimator = SGDNetClassifier(
+        (8, 6),
+        activation=activation,
+        batch_size=16,
+        l2=1e-3,
+        learning_rate=StepDecay(alpha=0.05, drop=0.5, every=1),
+        random_state=0,
+        **ours,
+    )
+    loss = torch.nn.CrossEntropyLoss()
+    assert_training_equals_torch(estimator, X, y, loss, (name, kwargs))
+
+
+def test_binary_classifier_training_equals_pytorch():
+    # one logistic output unit, the log-loss of BCEWithLogitsLoss
+    X, y = make_classification(60, 5, n_informative=3, random_state=0)
+    estimator = SGDNetClassifier((8,), batch_size=16, l2=1e-3, random_state=0)
+
+    def loss(logits, target):
+        return torch.nn.functional.binary_cross_entropy_with_logits(
+            logits[:, 0], target.double()
+        )
+
+    assert_training_equals_torch(estimator, X, y, loss, ("SGD", {"momentum": 0.9}))
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "huber"])
+def test_regressor_training_equals_pytorch(loss):
+    X, y = make_regression(60, 5, n_targets=2, random_state=0)
+    y /= 100
+    estimator = SGDNetRegressor(
+        (8,), loss=loss, huber_delta=0.5, batch_size=16, l2=1e-3, random_state=0
+    )
+    if loss == "squared_error":  # half the mean over samples and outputs
+
+        def torch_loss(output, target):
+            return 0.5 * torch.nn.functional.mse_loss(output, target)
+
+    else:
+        torch_loss = torch.nn.HuberLoss(delta=0.5)
+    assert_training_equals_torch(
+        estimator, X, y, torch_loss, ("SGD", {"momentum": 0.9})
+    )
