@@ -1,11 +1,14 @@
 """The scientific Python ecosystem around the estimators: successive halving,
-Dask, safe persistence with skops, pandas input and the notebook repr."""
+Dask, safe persistence with skops, pandas input, metadata routing and the
+notebook repr."""
 
 import re
 import warnings
 
 import numpy as np
 import pytest
+import sklearn
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import load_digits, load_iris
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
@@ -13,6 +16,7 @@ from sklearn.model_selection import (
     GridSearchCV,
     HalvingGridSearchCV,
     HalvingRandomSearchCV,
+    cross_validate,
 )
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -368,6 +372,30 @@ def test_inside_column_transformer_pipeline():
     )
     with pytest.raises(ValueError, match="colour"):
         model.predict(frame.drop(columns="colour"))
+
+
+# ---------------------------------------------------------- metadata routing
+
+
+def test_metadata_routing_passes_sample_weight_through_a_search(iris):
+    # with routing on, a pipeline step asks for sample_weight in fit and
+    # score; the search's refit must train on exactly those weights
+    X, y = iris
+    weights = np.random.default_rng(0).uniform(0.1, 3.0, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        net = SGDNetClassifier((6,), max_iter=8, random_state=0)
+        net.set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
+        scaler = StandardScaler().set_fit_request(sample_weight=False)
+        pipe = make_pipeline(scaler, net)
+        grid = {"sgdnetclassifier__learning_rate": [0.01, Cyclic(max_alpha=0.2)]}
+        search = GridSearchCV(pipe, grid, cv=3).fit(X, y, sample_weight=weights)
+        cv = cross_validate(pipe, X, y, params={"sample_weight": weights}, cv=3)
+    best = search.best_estimator_[-1]
+    by_hand = clone(best).fit(StandardScaler().fit_transform(X), y, weights)
+    unweighted = clone(best).fit(StandardScaler().fit_transform(X), y)
+    np.testing.assert_array_equal(best.coefs_[0], by_hand.coefs_[0])
+    assert not np.allclose(best.coefs_[0], unweighted.coefs_[0])
+    assert np.all(np.isfinite(cv["test_score"]))
 
 
 # -------------------------------------------------------------- notebook repr
