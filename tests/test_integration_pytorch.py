@@ -381,15 +381,22 @@ def test_classifier_training_equals_pytorch(activation, optimizer):
     assert_training_equals_torch(estimator, X, y, loss, (name, kwargs))
 
 
-def test_binary_classifier_training_equals_pytorch():
-    # one logistic output unit, the log-loss of BCEWithLogitsLoss
-    X, y = make_classification(60, 5, n_informative=3, random_state=0)
+@pytest.mark.parametrize("target", ["binary", "multilabel"])
+def test_logistic_output_training_equals_pytorch(target):
+    # logistic output units; the log-loss of a sample sums over its outputs
+    X, y = make_classification(60, 5, n_informative=3, n_classes=3, random_state=0)
+    if target == "binary":
+        y = (y > 0).astype(int)
+    else:
+        y = np.column_stack([y == 0, y == 1, y > 0]).astype(int)
     estimator = SGDNetClassifier((8,), batch_size=16, l2=1e-3, random_state=0)
 
     def loss(logits, target):
-        return torch.nn.functional.binary_cross_entropy_with_logits(
-            logits[:, 0], target.double()
+        target = target.double().reshape(len(logits), -1)
+        total = torch.nn.functional.binary_cross_entropy_with_logits(
+            logits, target, reduction="sum"
         )
+        return total / len(logits)
 
     assert_training_equals_torch(estimator, X, y, loss, ("SGD", {"momentum": 0.9}))
 
