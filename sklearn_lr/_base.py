@@ -20,7 +20,13 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -28,7 +34,12 @@ from sklearn.utils.validation import (
 )
 
 from . import _network
-from ._checks import check_weight_shapes, hidden_sizes, validation_split
+from ._checks import (
+    check_weight_shapes,
+    hidden_sizes,
+    sklearn_schedule_hint,
+    validation_split,
+)
 from ._training import (
     DivergenceWarning,
     RestorePoints,
@@ -217,6 +228,16 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         policy = params.get("learning_rate", self.learning_rate)
         _check_nested_targets("learning_rate", policy, params)
         return super().set_params(**params)
+
+    def _validate_params(self):
+        try:
+            super()._validate_params()
+        except InvalidParameterError as error:
+            # scikit-learn's MLP takes schedule names here: point to the policy
+            hint = sklearn_schedule_hint(self.learning_rate)
+            if not hint or "'learning_rate'" not in str(error):
+                raise
+            raise InvalidParameterError(f"{error} {hint}") from None
 
     @with_callbacks
     def _partial_fit(self, X, y, sample_weight, classes=None):

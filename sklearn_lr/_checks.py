@@ -1,5 +1,6 @@
 """Checks of a training call's setup that need no estimator: the hidden layer
-sizes, the shapes of weights to continue from, and the early-stopping split.
+sizes, the shapes of weights to continue from, the early-stopping split, and
+a pointer for scikit-learn's schedule names given as the learning rate.
 """
 
 from __future__ import annotations
@@ -76,3 +77,24 @@ def validation_split(X, y, Y, sample_weight, *, fraction, stratify, random_state
         stratify=stratify,
     )
     return X_train, X_val, Y_train, y_train, y_val, w_train, w_val
+
+
+#: The strings scikit-learn's MLP takes as ``learning_rate``, and what does
+#: each one's job here.
+_SKLEARN_SCHEDULES = {
+    "constant": "a float such as 0.001, or Constant(alpha=0.001)",
+    "invscaling": "InverseTimeDecay(alpha=..., power=0.5)",
+    "adaptive": "ReduceOnPlateau(alpha=..., factor=0.2)",
+}
+
+
+def sklearn_schedule_hint(learning_rate):
+    """What replaces ``learning_rate`` if it names a schedule of scikit-learn's
+    MLP, as a sentence for an error message; "" for any other value."""
+    if not isinstance(learning_rate, str) or learning_rate not in _SKLEARN_SCHEDULES:
+        return ""
+    return (
+        f"learning_rate={learning_rate!r} is a schedule of scikit-learn's MLP; "
+        f"here use {_SKLEARN_SCHEDULES[learning_rate]} (see 'Migrating from "
+        "scikit-learn's MLPClassifier' in the user guide)."
+    )

@@ -593,6 +593,19 @@ ROWS = [
         lambda d, cls: {"params": {"learning_rate": "0.1"}},
     ),
     Row(
+        'a schedule name of scikit-learn\'s MLP (``"constant"``, '
+        '``"invscaling"``, ``"adaptive"``) as learning_rate',
+        TRAIN,
+        TypeError,
+        "learning_rate='<name>' is a schedule of scikit-learn's MLP; here use "
+        "<replacement>",
+        lambda d, cls: {"params": {"learning_rate": "adaptive"}},
+        variants={
+            name: lambda d, cls, name=name: {"params": {"learning_rate": name}}
+            for name in ("constant", "invscaling")
+        },
+    ),
+    Row(
         "a policy class instead of a policy",
         TRAIN,
         TypeError,

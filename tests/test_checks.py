@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from sklearn_lr._checks import check_weight_shapes, hidden_sizes, validation_split
+from sklearn_lr._checks import (
+    check_weight_shapes,
+    hidden_sizes,
+    sklearn_schedule_hint,
+    validation_split,
+)
 
 
 @pytest.mark.parametrize(
@@ -85,3 +90,22 @@ def test_validation_split_drops_stratification_when_a_class_is_too_small():
 def test_validation_split_needs_a_training_sample():
     with pytest.raises(ValueError, match="early_stopping needs more samples"):
         _split(np.array([0, 1]), fraction=0.9, stratify=None)
+
+
+@pytest.mark.parametrize(
+    "name, replacement",
+    [
+        ("constant", "a float such as 0.001"),
+        ("invscaling", "InverseTimeDecay("),
+        ("adaptive", "ReduceOnPlateau("),
+    ],
+)
+def test_sklearn_schedule_names_point_to_their_policy(name, replacement):
+    hint = sklearn_schedule_hint(name)
+    assert hint.startswith(f"learning_rate={name!r} is a schedule of scikit-learn")
+    assert replacement in hint
+
+
+@pytest.mark.parametrize("value", [0.1, "Adaptive", "0.1", None, ("adaptive",)])
+def test_other_learning_rates_get_no_hint(value):
+    assert sklearn_schedule_hint(value) == ""
