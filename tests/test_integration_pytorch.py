@@ -314,7 +314,8 @@ def torch_training(estimator, coefs, intercepts, X, y, loss, optimizer, n_epochs
     """
     layers, weights, biases = [], [], []
     for i, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
-        linear = torch.nn.Linear(*coef.shape).double()
+        dtype = torch.float32 if coef.dtype == np.float32 else torch.float64
+        linear = torch.nn.Linear(*coef.shape, dtype=dtype)
         with torch.no_grad():
             linear.weight.copy_(torch.tensor(coef.T))
             linear.bias.copy_(torch.tensor(intercept))
@@ -345,7 +346,9 @@ def torch_training(estimator, coefs, intercepts, X, y, loss, optimizer, n_epochs
     return [weight.detach().numpy().T for weight in weights]
 
 
-def assert_training_equals_torch(estimator, X, y, loss, optimizer, n_epochs=3):
+def assert_training_equals_torch(
+    estimator, X, y, loss, optimizer, n_epochs=3, rtol=1e-9, atol=1e-12
+):
     # one epoch gives the starting weights; a warm start then trains from
     # them with a fresh optimizer and schedule, as PyTorch does below
     with warnings.catch_warnings():
@@ -359,7 +362,8 @@ def assert_training_equals_torch(estimator, X, y, loss, optimizer, n_epochs=3):
     )
     assert estimator.n_iter_ == n_epochs
     for got, want in zip(estimator.coefs_, expected, strict=True):
-        assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+        assert got.dtype == want.dtype == X.dtype
+        assert_allclose(got, want, rtol=rtol, atol=atol)
 
 
 @pytest.mark.parametrize("optimizer", list(TRAINING_OPTIMIZERS))
@@ -379,6 +383,28 @@ def test_classifier_training_equals_pytorch(activation, optimizer):
     )
     loss = torch.nn.CrossEntropyLoss()
     assert_training_equals_torch(estimator, X, y, loss, (name, kwargs))
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_float32_training_equals_pytorch_in_float32(activation, optimizer):
+    # float32 data trains in float32 end to end, as PyTorch's float32 layers
+    X, y = make_classification(60, 5, n_informative=3, n_classes=3, random_state=0)
+    ours, name, kwargs = TRAINING_OPTIMIZERS[optimizer]
+    estimator = SGDNetClassifier(
+        (8, 6),
+        activation=activation,
+        batch_size=16,
+        l2=1e-3,
+        learning_rate=0.05,
+        random_state=0,
+        **ours,
+    )
+    loss = torch.nn.CrossEntropyLoss()
+    X = X.astype(np.float32)
+    assert_training_equals_torch(
+        estimator, X, y, loss, (name, kwargs), rtol=1e-5, atol=1e-6
+    )
 
 
 @pytest.mark.parametrize("target", ["binary", "multilabel"])
