@@ -366,10 +366,12 @@ def assert_training_equals_torch(
         assert_allclose(got, want, rtol=rtol, atol=atol)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("optimizer", list(TRAINING_OPTIMIZERS))
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
-def test_classifier_training_equals_pytorch(activation, optimizer):
-    # 60 rows in batches of 16: the last batch of each epoch is smaller
+def test_classifier_training_equals_pytorch(activation, optimizer, dtype):
+    # 60 rows in batches of 16: the last batch of each epoch is smaller;
+    # float32 data trains in float32 end to end, as PyTorch's float32 layers
     X, y = make_classification(60, 5, n_informative=3, n_classes=3, random_state=0)
     ours, name, kwargs = TRAINING_OPTIMIZERS[optimizer]
     estimator = SGDNetClassifier(
@@ -382,29 +384,16 @@ def test_classifier_training_equals_pytorch(activation, optimizer):
         **ours,
     )
     loss = torch.nn.CrossEntropyLoss()
-    assert_training_equals_torch(estimator, X, y, loss, (name, kwargs))
-
-
-@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
-@pytest.mark.parametrize("activation", ["relu", "tanh"])
-def test_float32_training_equals_pytorch_in_float32(activation, optimizer):
-    # float32 data trains in float32 end to end, as PyTorch's float32 layers
-    X, y = make_classification(60, 5, n_informative=3, n_classes=3, random_state=0)
-    ours, name, kwargs = TRAINING_OPTIMIZERS[optimizer]
-    estimator = SGDNetClassifier(
-        (8, 6),
-        activation=activation,
-        batch_size=16,
-        l2=1e-3,
-        learning_rate=0.05,
-        random_state=0,
-        **ours,
-    )
-    loss = torch.nn.CrossEntropyLoss()
-    X = X.astype(np.float32)
-    assert_training_equals_torch(
-        estimator, X, y, loss, (name, kwargs), rtol=1e-5, atol=1e-6
-    )
+    tolerance = {"rtol": 1e-9, "atol": 1e-12}
+    if dtype == np.float32:
+        tolerance = {"rtol": 1e-5, "atol": 1e-6}
+    if dtype == np.float32 and optimizer == "rmsprop":
+        # RMSProp's first steps are about 30 α per weight (no bias correction
+        # of its small early average); steps that large amplify rounding:
+        # PyTorch's own float32 and float64 runs differ by as much
+        tolerance = {"rtol": 1e-3, "atol": 1e-4}
+    X = X.astype(dtype)
+    assert_training_equals_torch(estimator, X, y, loss, (name, kwargs), **tolerance)
 
 
 @pytest.mark.parametrize("target", ["binary", "multilabel"])

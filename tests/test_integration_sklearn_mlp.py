@@ -32,6 +32,20 @@ def _classification(n_classes=3):
     )
 
 
+def _classical_momentum_pair():
+    """One hidden layer, α = 0.05, classical momentum 0.9: ours and theirs."""
+    theirs = MLPClassifier(
+        (8,),
+        solver="sgd",
+        learning_rate_init=0.05,
+        nesterovs_momentum=False,
+        alpha=ALPHA,
+        **COMMON,
+    )
+    ours = SGDNetClassifier((8,), learning_rate=0.05, l2=ALPHA / BATCH, **COMMON)
+    return ours, theirs
+
+
 def assert_same_training(ours, theirs, X, y, sample_weight=None, n_epochs=4):
     """Train both from scikit-learn's weights after one epoch; compare."""
     fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
@@ -93,15 +107,7 @@ def test_logistic_outputs_equal_mlp_classifier(target):
         y = np.column_stack([y == 0, y == 1, y > 0]).astype(int)
     else:
         y = (y > 0).astype(int)
-    theirs = MLPClassifier(
-        (8,),
-        solver="sgd",
-        learning_rate_init=0.05,
-        nesterovs_momentum=False,
-        alpha=ALPHA,
-        **COMMON,
-    )
-    ours = SGDNetClassifier((8,), learning_rate=0.05, l2=ALPHA / BATCH, **COMMON)
+    ours, theirs = _classical_momentum_pair()
     assert_same_training(ours, theirs, X, y)
 
 
@@ -164,13 +170,5 @@ def test_sample_weights_equal_mlp_classifier():
     # it divides by a batch's total weight, is alpha / 16 in every batch
     X, y = _classification()
     sample_weight = np.tile([0.5, 1.5], 32)
-    theirs = MLPClassifier(
-        (8,),
-        solver="sgd",
-        learning_rate_init=0.05,
-        nesterovs_momentum=False,
-        alpha=ALPHA,
-        **COMMON,
-    )
-    ours = SGDNetClassifier((8,), learning_rate=0.05, l2=ALPHA / BATCH, **COMMON)
+    ours, theirs = _classical_momentum_pair()
     assert_same_training(ours, theirs, X, y, sample_weight=sample_weight)
