@@ -140,25 +140,12 @@ def test_adam_equals_mlp_classifier_apart_from_epsilon():
     # here (as in PyTorch) to that of the corrected one; with a negligible
     # epsilon the rules coincide
     X, y = _classification()
+    adam = {"beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-300}  # same names
     theirs = MLPClassifier(
-        (8,),
-        solver="adam",
-        learning_rate_init=0.01,
-        beta_1=0.8,
-        beta_2=0.99,
-        epsilon=1e-300,
-        alpha=ALPHA,
-        **COMMON,
+        (8,), solver="adam", learning_rate_init=0.01, alpha=ALPHA, **adam, **COMMON
     )
     ours = SGDNetClassifier(
-        (8,),
-        optimizer="adam",
-        learning_rate=0.01,
-        beta_1=0.8,
-        beta_2=0.99,
-        epsilon=1e-300,
-        l2=ALPHA / BATCH,
-        **COMMON,
+        (8,), optimizer="adam", learning_rate=0.01, l2=ALPHA / BATCH, **adam, **COMMON
     )
     assert_same_training(ours, theirs, X, y)
 
