@@ -63,7 +63,8 @@ def assert_same_training(ours, theirs, X, y, sample_weight=None, n_epochs=4):
         # warm starts: both keep the weights and start a fresh optimizer
         theirs.set_params(warm_start=True, max_iter=n_epochs).fit(X, y, **fit_params)
         ours.set_params(warm_start=True, max_iter=n_epochs).fit(X, y, **fit_params)
-    assert ours.n_iter_ == n_epochs
+    # both ran the same epochs (scikit-learn's loss_curve_ keeps the first)
+    assert ours.n_iter_ == len(theirs.loss_curve_) - 1 <= n_epochs
     for mine, expected in zip(
         ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
     ):
@@ -159,3 +160,24 @@ def test_sample_weights_equal_mlp_classifier():
     sample_weight = np.tile([0.5, 1.5], 32)
     ours, theirs = _classical_momentum_pair()
     assert_same_training(ours, theirs, X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("tol, n_iter_no_change", [(1e-2, 2), (1e-3, 3), (5e-2, 1)])
+def test_stopping_rule_stops_at_the_epoch_scikit_learn_stops(tol, n_iter_no_change):
+    # without l2 the per-epoch training loss is the same average of the
+    # batch losses in both libraries, and the rule (more than
+    # n_iter_no_change epochs not beating the best by tol) the same
+    X, y = _classification()
+    stopping = {**COMMON, "tol": tol, "n_iter_no_change": n_iter_no_change}
+    theirs = MLPClassifier(
+        (8,),
+        solver="sgd",
+        learning_rate_init=0.05,
+        nesterovs_momentum=False,
+        alpha=0.0,
+        **stopping,
+    )
+    ours = SGDNetClassifier((8,), learning_rate=0.05, l2=0.0, **stopping)
+    assert_same_training(ours, theirs, X, y, n_epochs=300)
+    assert ours.n_iter_ < 300  # stopped by the rule, in the same epoch
+    assert_allclose(ours.loss_curve_, theirs.loss_curve_[1:], rtol=1e-10)
