@@ -26,10 +26,8 @@ ALPHA = 1e-2  # scikit-learn's penalty
 COMMON = {"batch_size": BATCH, "shuffle": False, "tol": 0.0, "n_iter_no_change": 1000}
 
 
-def _classification(n_classes=3):
-    return make_classification(
-        64, 5, n_informative=3, n_classes=n_classes, random_state=0
-    )
+def _classification():
+    return make_classification(64, 5, n_informative=3, n_classes=3, random_state=0)
 
 
 def _classical_momentum_pair():
