@@ -693,10 +693,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if len(Y) != X.shape[0]:
             raise ValueError(f"y has {len(Y)} samples but X has {X.shape[0]}.")
         Y = np.ascontiguousarray(Y, dtype=X.dtype)
-        # rejects negative weights and weights that are all zero
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
+        # scikit-learn rejects all-zero weights itself only from 1.7 on
+        if not sample_weight.sum() > 0:
+            raise ValueError(
+                "Sample weights must contain at least one non-zero number."
+            )
         if reset and not incremental:
             self._check_weighted_targets(Y, sample_weight, target_state)
         return X, y, Y, sample_weight, target_state

@@ -7,6 +7,8 @@ losses) lives in ``test_classifier.py`` and ``test_regressor.py``.
 """
 
 import copy
+import functools
+import inspect
 import pickle
 import re
 import warnings
@@ -23,7 +25,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
+from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor, _base
 from sklearn_lr.schedules import (
     BoldDriver,
     Constant,
@@ -721,6 +723,28 @@ def test_invalid_sample_weight_raises(cls, method):
         getattr(cls(**SMALL), method)(X, y, sample_weight=negative, **extra)
     with pytest.raises(ValueError):
         getattr(cls(**SMALL), method)(X, y, sample_weight=np.ones(3), **extra)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_all_zero_sample_weight_is_refused_by_the_estimator(cls, method, monkeypatch):
+    # scikit-learn < 1.7 lets all-zero weights through its own check; the
+    # estimator refuses them itself, before it changes anything
+    strict = _base._check_sample_weight
+    if "allow_all_zero_weights" in inspect.signature(strict).parameters:
+        monkeypatch.setattr(
+            _base,
+            "_check_sample_weight",
+            functools.partial(strict, allow_all_zero_weights=True),
+        )
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=3).fit(X, y)
+    coefs, n_iter = [c.copy() for c in est.coefs_], est.n_iter_
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        getattr(est, method)(X, y, sample_weight=np.zeros(len(y)))
+    for before, after in zip(coefs, est.coefs_, strict=True):
+        assert_array_equal(before, after)
+    assert est.n_iter_ == n_iter
 
 
 # --------------------------------------------------------------------------

@@ -387,6 +387,8 @@ def test_metadata_routing_passes_sample_weight_through_a_search(iris):
         net.set_fit_request(sample_weight=True).set_score_request(sample_weight=True)
         scaler = StandardScaler().set_fit_request(sample_weight=False)
         pipe = make_pipeline(scaler, net)
+        # scikit-learn < 1.7's Pipeline.score takes sample_weight itself
+        pipe.set_score_request(sample_weight=True)
         grid = {"sgdnetclassifier__learning_rate": [0.01, Cyclic(max_alpha=0.2)]}
         search = GridSearchCV(pipe, grid, cv=3).fit(X, y, sample_weight=weights)
         cv = cross_validate(pipe, X, y, params={"sample_weight": weights}, cv=3)
@@ -401,8 +403,12 @@ def test_metadata_routing_passes_sample_weight_through_a_search(iris):
 # -------------------------------------------------------------- notebook repr
 
 
+# scikit-learn shows an estimator's parameters in its HTML repr from 1.7 on
+PARAMETER_TABLES = tuple(map(int, sklearn.__version__.split(".")[:2])) >= (1, 7)
+
+
 def _labels(html):
-    body = html[html.find("<body>") :]
+    body = html[max(html.find("<body>"), 0) :]  # a document from 1.7 on
     return re.findall(
         r'<label for="sk-estimator-id-\d+"[^>]*><div><div>(.*?)</div>', body
     )
@@ -412,6 +418,8 @@ def test_html_repr_nests_the_policy():
     est = SGDNetClassifier(learning_rate=Warmup(CosineAnnealing(alpha=0.1)))
     html = est._repr_html_()
     assert _labels(html) == ["SGDNetClassifier", "learning_rate: Warmup", "Warmup"]
+    if not PARAMETER_TABLES:
+        return
     # the policy's own parameters, expandable, under the right prefix
     assert 'data-param-prefix="learning_rate__"' in html
     assert re.search(
@@ -425,5 +433,6 @@ def test_html_repr_in_pipeline_and_for_a_float():
     )
     html = pipe._repr_html_()
     assert _labels(html)[-2:] == ["learning_rate: OneCycle", "OneCycle"]
-    assert 'data-param-prefix="sgdnetregressor__learning_rate__"' in html
     assert _labels(SGDNetClassifier()._repr_html_()) == ["SGDNetClassifier"]
+    if PARAMETER_TABLES:
+        assert 'data-param-prefix="sgdnetregressor__learning_rate__"' in html
