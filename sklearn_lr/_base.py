@@ -27,17 +27,14 @@ from sklearn.utils._param_validation import (
     Options,
     StrOptions,
 )
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network
 from ._checks import (
     check_weight_shapes,
     hidden_sizes,
     sklearn_schedule_hint,
+    training_weights,
     validation_split,
 )
 from ._training import (
@@ -693,14 +690,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if len(Y) != X.shape[0]:
             raise ValueError(f"y has {len(Y)} samples but X has {X.shape[0]}.")
         Y = np.ascontiguousarray(Y, dtype=X.dtype)
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
-        # scikit-learn rejects all-zero weights itself only from 1.7 on
-        if not sample_weight.sum() > 0:
-            raise ValueError(
-                "Sample weights must contain at least one non-zero number."
-            )
+        sample_weight = training_weights(sample_weight, X)
         if reset and not incremental:
             self._check_weighted_targets(Y, sample_weight, target_state)
         return X, y, Y, sample_weight, target_state

@@ -1,6 +1,7 @@
 """Checks of a training call's setup that need no estimator: the hidden layer
-sizes, the shapes of weights to continue from, the early-stopping split, and
-a pointer for scikit-learn's schedule names given as the learning rate.
+sizes, the sample weights, the shapes of weights to continue from, the
+early-stopping split, and a pointer for scikit-learn's schedule names given
+as the learning rate.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight
 
 
 def hidden_sizes(hidden_layer_sizes):
@@ -28,6 +30,21 @@ def hidden_sizes(hidden_layer_sizes):
                 f"{hidden_layer_sizes!r}."
             )
     return [int(s) for s in sizes]
+
+
+def training_weights(sample_weight, X):
+    """``sample_weight`` checked for training on ``X``, in X's dtype.
+
+    None gives ones. Raises ValueError for a wrong length, a negative or
+    non-finite weight, or weights that are all zero (which scikit-learn
+    refuses itself only from 1.7 on; training would then divide by zero).
+    """
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+    )
+    if not sample_weight.sum() > 0:
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return sample_weight
 
 
 def check_weight_shapes(coefs, intercepts, shapes):

@@ -32,13 +32,13 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_array,
     check_consistent_length,
     check_is_fitted,
 )
 
 from ._base import BaseSGDNet
+from ._checks import training_weights
 from ._training import DivergenceWarning
 from .schedules import _Policy, _Schedule
 
@@ -483,9 +483,7 @@ def lr_range_test(
     check_consistent_length(X, y)
     weights = None
     if sample_weight is not None:
-        weights = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
+        weights = training_weights(sample_weight, X)
     classes = None
     if is_classifier(final):
         multilabel = y.ndim == 2 and y.shape[1] > 1

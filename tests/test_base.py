@@ -7,8 +7,6 @@ losses) lives in ``test_classifier.py`` and ``test_regressor.py``.
 """
 
 import copy
-import functools
-import inspect
 import pickle
 import re
 import warnings
@@ -25,7 +23,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor, _base
+from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
 from sklearn_lr.schedules import (
     BoldDriver,
     Constant,
@@ -727,16 +725,9 @@ def test_invalid_sample_weight_raises(cls, method):
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
 @pytest.mark.parametrize("method", ["fit", "partial_fit"])
-def test_all_zero_sample_weight_is_refused_by_the_estimator(cls, method, monkeypatch):
-    # scikit-learn < 1.7 lets all-zero weights through its own check; the
-    # estimator refuses them itself, before it changes anything
-    strict = _base._check_sample_weight
-    if "allow_all_zero_weights" in inspect.signature(strict).parameters:
-        monkeypatch.setattr(
-            _base,
-            "_check_sample_weight",
-            functools.partial(strict, allow_all_zero_weights=True),
-        )
+@pytest.mark.usefixtures("lenient_sample_weight_check")
+def test_all_zero_sample_weight_is_refused_by_the_estimator(cls, method):
+    # refused before anything changes, whatever scikit-learn lets through
     X, y = _data(cls)
     est = cls(**SMALL, max_iter=3).fit(X, y)
     coefs, n_iter = [c.copy() for c in est.coefs_], est.n_iter_

@@ -11,8 +11,32 @@ from sklearn_lr._checks import (
     check_weight_shapes,
     hidden_sizes,
     sklearn_schedule_hint,
+    training_weights,
     validation_split,
 )
+
+
+def test_training_weights_default_to_ones_in_the_data_dtype():
+    X = np.zeros((4, 2), dtype=np.float32)
+    weights = training_weights(None, X)
+    assert weights.dtype == np.float32
+    assert_array_equal(weights, np.ones(4))
+    assert_array_equal(training_weights([0.0, 1.0, 2.0, 0.5], X), [0, 1, 2, 0.5])
+
+
+@pytest.mark.usefixtures("lenient_sample_weight_check")
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        (np.zeros(4), "at least one non-zero"),
+        ([1.0, -1.0, 1.0, 1.0], "[Nn]egative"),
+        ([1.0, np.nan, 1.0, 1.0], "NaN"),
+        (np.ones(3), "4"),
+    ],
+)
+def test_training_weights_refuse_weights_nothing_can_train_on(weights, message):
+    with pytest.raises(ValueError, match=message):
+        training_weights(weights, np.zeros((4, 2)))
 
 
 @pytest.mark.parametrize(

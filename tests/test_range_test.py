@@ -309,6 +309,15 @@ def test_sample_weight_skips_zero_weight_batches_and_is_scale_free(linear):
     assert_allclose(doubled.raw_losses, plain.raw_losses, rtol=1e-12)
 
 
+@pytest.mark.usefixtures("lenient_sample_weight_check")
+def test_all_zero_sample_weight_is_refused_before_training(iris):
+    # with no batch of positive weight, the endless batch stream never yields
+    X, y = iris
+    net = SGDNetClassifier((4,))
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        lr_range_test(net, X, y, sample_weight=np.zeros(len(y)))
+
+
 @pytest.mark.parametrize(
     "kwargs, name",
     [
