@@ -423,7 +423,7 @@ def test_html_repr_nests_the_policy():
     # the policy's own parameters, expandable, under the right prefix
     assert 'data-param-prefix="learning_rate__"' in html
     assert re.search(
-        r'<td class="param">epochs</td>\s*<td class="value">1.0</td>', html
+        r'<td class="param">epochs(&nbsp;)?</td>\s*<td class="value">1.0</td>', html
     )
 
 
