@@ -298,13 +298,22 @@ def _transformed(estimator, X, y):
 
 
 def _batches(n_samples, batch_size, shuffle, rng, sample_weight):
-    """Endless row indices of mini-batches, reshuffled at every pass."""
+    """Endless row indices of mini-batches, reshuffled at every pass.
+
+    Batches whose samples all weigh zero are skipped; a pass that finds no
+    other raises rather than looping forever (the caller checks the weights
+    first, this guards the loop itself).
+    """
     while True:
         order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
+        found = False
         for start in range(0, n_samples, batch_size):
             index = order[start : start + batch_size]
             if sample_weight is None or sample_weight[index].sum() > 0:
+                found = True
                 yield index
+        if not found:
+            raise ValueError("No mini-batch has a positive sample weight.")
 
 
 def lr_range_test(

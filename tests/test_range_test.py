@@ -11,7 +11,9 @@ and 1 and explode soon after 2 / λ_max.
 import doctest
 import math
 import pickle
+import signal
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -311,11 +313,44 @@ def test_sample_weight_skips_zero_weight_batches_and_is_scale_free(linear):
 
 @pytest.mark.usefixtures("lenient_sample_weight_check")
 def test_all_zero_sample_weight_is_refused_before_training(iris):
-    # with no batch of positive weight, the endless batch stream never yields
     X, y = iris
     net = SGDNetClassifier((4,))
     with pytest.raises(ValueError, match="at least one non-zero"):
         lr_range_test(net, X, y, sample_weight=np.zeros(len(y)))
+
+
+@contextmanager
+def _interrupted_after(seconds):
+    """Turn a hang of the block into a failure (POSIX: a real-time timer)."""
+    if not hasattr(signal, "setitimer"):
+        pytest.skip("needs signal.setitimer to bound a possible endless loop")
+
+    def interrupt(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_batch_stream_raises_instead_of_looping_when_no_batch_weighs_anything(
+    shuffle,
+):
+    # the stream is endless: with no batch of positive weight it would never
+    # yield, and the range test would hang
+    rng = np.random.default_rng(0)
+    stream = range_test_module._batches(7, 3, shuffle, rng, np.zeros(7))
+    with _interrupted_after(10.0), pytest.raises(ValueError, match="positive"):
+        next(stream)
+    weights = np.zeros(7)
+    weights[6] = 1.0  # only the last, short batch of an ordered pass
+    stream = range_test_module._batches(7, 3, False, rng, weights)
+    assert [next(stream).tolist() for _ in range(2)] == [[6], [6]]
 
 
 @pytest.mark.parametrize(
