@@ -180,6 +180,7 @@ def test_policy_equals_pytorch_scheduler(case, steps_per_epoch):
 def test_reduce_on_plateau_equals_pytorch(mode, patience, threshold, cooldown, seed):
     # the loss is minimised; a score is maximised, as PyTorch's mode="max"
     values = list(np.round(np.random.default_rng(seed).uniform(0.5, 1.0, 30), 2))
+    values[0] = np.nan  # a diverged first epoch: one bad epoch for both
     kwargs = {"losses": values} if mode == "loss" else {"scores": values}
     policy = ReduceOnPlateau(
         alpha=0.1,

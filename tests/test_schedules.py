@@ -342,6 +342,29 @@ def test_reduce_on_plateau_without_monitored_value_changes_nothing():
     assert_array_equal(trace(ReduceOnPlateau(1.0, patience=0), 5, 2), np.ones(10))
 
 
+@pytest.mark.parametrize("monitor", ["loss", "score"])
+@pytest.mark.parametrize("first", [np.nan, "worst"])
+def test_reduce_on_plateau_first_value_that_is_not_finite_is_a_bad_epoch(
+    monitor, first
+):
+    # the best value starts at the worst, ±inf, as in PyTorch: a NaN (or the
+    # worst value itself) first is one bad epoch, not a best that nothing
+    # ever beats again
+    sign = 1.0 if monitor == "loss" else -1.0
+    values = [1.0, 0.5, 0.25, 0.12, 0.06] if monitor == "loss" else [1, 2, 3, 4, 5]
+    first = sign * np.inf if first == "worst" else first
+    schedule = ReduceOnPlateau(1.0, 0.5, patience=1, monitor=monitor).start(10)
+    for t, value in enumerate([first, *values], start=1):
+        schedule.observe(t, **{monitor: value})
+        assert schedule.rate(t) == 1.0
+    assert schedule.best == values[-1]
+    # a second bad epoch in a row is past patience=1
+    schedule = ReduceOnPlateau(1.0, 0.5, patience=1, monitor=monitor).start(10)
+    schedule.observe(1, **{monitor: first})
+    schedule.observe(2, **{monitor: np.nan})
+    assert schedule.rate(2) == 0.5
+
+
 def test_reduce_on_plateau_skips_reductions_below_eps():
     # as PyTorch (eps=1e-8): a drop from 1e-8 to 5e-9 is too small to apply
     policy = ReduceOnPlateau(alpha=1e-8, factor=0.5, patience=0)
@@ -373,7 +396,9 @@ def torch_plateau(losses, lr, factor, patience, threshold, cooldown, min_lr, eps
 @settings(max_examples=40, deadline=None)
 @given(
     losses=st.lists(
-        st.sampled_from([1.0, 0.99, 0.9, 0.5, 2.0]), min_size=1, max_size=30
+        st.sampled_from([1.0, 0.99, 0.9, 0.5, 2.0, np.nan, np.inf]),
+        min_size=1,
+        max_size=30,
     ),
     factor=st.floats(0.1, 0.9),
     patience=st.integers(0, 3),

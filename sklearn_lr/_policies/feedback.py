@@ -46,8 +46,9 @@ class ReduceOnPlateau(_Policy):
     Notes
     -----
     An epoch improves when :math:`v < b\,(1 - \mathrm{threshold})` ("loss") or
-    :math:`v > b\,(1 + \mathrm{threshold})` ("score"), b the best value so far
-    (the first value always improves). After each epoch end, the number of
+    :math:`v > b\,(1 + \mathrm{threshold})` ("score"), b the best value so far,
+    which starts as +inf ("loss") or -inf ("score"), as in PyTorch: the first
+    finite value improves, and a NaN never does. After each epoch end, the number of
     reductions k grows by one when the bad-epoch count exceeds `patience`
     (unless the drop is below 1e-8, i.e. α already sits at `min_alpha`); then
     the count resets and `cooldown` epochs are ignored. The rate is

@@ -197,8 +197,8 @@ class _ReduceOnPlateauSchedule(_Schedule):
         return max(self.alpha * self.factor**self.reductions, self.min_alpha)
 
     def _improves(self, value):
-        if self.best is None:
-            return True
+        if self.best is None:  # as PyTorch, which starts from the worst, ±inf
+            return value > -math.inf if self.monitor == "score" else value < math.inf
         if self.monitor == "score":
             return value > self.best * (1.0 + self.threshold)
         return value < self.best * (1.0 - self.threshold)
