@@ -433,6 +433,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         workspace = _network.Workspace.allocate(shapes, batch_size, dtype)
         buffers = batch_buffers(X, Y, batch_size) if self.shuffle else None
         total_weight = float(sample_weight.sum())
+        baseline = _network.zero_output_loss(
+            Y, sample_weight, loss, self._huber_delta()
+        )
         optimizer = self.optimizer_
         restore_points = RestorePoints(
             theta, optimizer, self.n_iter_, getattr(self, "_previous_start", None)
@@ -487,19 +490,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
                 # A diverged epoch still happened: it is recorded and observed
                 # (so feedback policies can react), but its weights are undone.
-                diverged = self._diverged(epoch_loss, theta)
+                diverged = self._diverged(epoch_loss, theta, baseline)
                 if diverged:
                     restored_epoch = restore_points.restore(
-                        theta, optimizer, previous_epoch=self._exploded(first_loss)
+                        theta,
+                        optimizer,
+                        previous_epoch=self._exploded(first_loss, baseline),
                     )
-                    self.divergence_epoch_ = epoch + 1
-                    warnings.warn(
-                        f"Training diverged in epoch {epoch + 1} at learning rate "
-                        f"{max(rates):.4g} (loss {epoch_loss:.4g}); the weights from "
-                        f"the start of epoch {restored_epoch + 1} were restored. Lower "
-                        "the learning rate.",
-                        DivergenceWarning,
-                        stacklevel=caller_stacklevel(),
+                    self._warn_divergence(
+                        epoch + 1, rates, f"loss {epoch_loss:.4g}", restored_epoch
                     )
                 else:
                     restore_points.advance(theta, optimizer, epoch + 1)
@@ -550,6 +549,30 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if stop_requested:  # a callback asked to stop
                     stopped = True
                     break
+
+            # The call's last step is judged by no next epoch: its last batch
+            # is seen again (unless early stopping puts back its best weights)
+            if not diverged and best_theta is None:
+                end_loss = _network.data_loss(
+                    theta,
+                    shapes,
+                    X_batch,
+                    Y_batch,
+                    w_batch,
+                    self.activation,
+                    loss,
+                    self._huber_delta(),
+                )
+                if self._diverged(end_loss, theta, baseline):
+                    restored_epoch = restore_points.restore(
+                        theta, optimizer, previous_epoch=True
+                    )
+                    self._warn_divergence(
+                        self.n_iter_,
+                        rates,
+                        f"loss {end_loss:.4g} after its last step",
+                        restored_epoch,
+                    )
         finally:
             # also when training ends by an exception (a policy's bad α, an
             # interrupt): the record then covers every epoch that ran
@@ -638,11 +661,22 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 n_steps // n_epochs + (e < n_steps % n_epochs) for e in range(n_epochs)
             ]
 
-    def _diverged(self, epoch_loss, theta):
-        return not np.isfinite(theta).all() or self._exploded(epoch_loss)
+    def _diverged(self, epoch_loss, theta, baseline):
+        return not np.isfinite(theta).all() or self._exploded(epoch_loss, baseline)
 
-    def _exploded(self, loss):
-        return exploded(loss, self._initial_loss)
+    def _exploded(self, loss, baseline):
+        return exploded(loss, self._initial_loss, baseline)
+
+    def _warn_divergence(self, epoch, rates, loss, restored_epoch):
+        """Record the diverged epoch and warn (after its state is restored)."""
+        self.divergence_epoch_ = epoch
+        warnings.warn(
+            f"Training diverged in epoch {epoch} at learning rate "
+            f"{max(rates):.4g} ({loss}); the weights from the start of epoch "
+            f"{restored_epoch + 1} were restored. Lower the learning rate.",
+            DivergenceWarning,
+            stacklevel=caller_stacklevel(),
+        )
 
     # ------------------------------------------------------------- validation
 

@@ -505,6 +505,40 @@ def loss_and_gradient(
     return data_loss
 
 
+def zero_output_loss(Y, sample_weight, loss, huber_delta=1.0):
+    """Weighted mean loss of a network whose output logits are all zero.
+
+    The loss the targets alone set, used as the scale a diverging loss is
+    measured against: log k (softmax over k classes), k log 2 (k logistic
+    outputs), the loss of predicting 0 (squared error, Huber).
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n, n_outputs)
+        Encoded targets.
+    sample_weight : ndarray of shape (n,)
+        Non-negative weights with a positive sum.
+    loss : str
+        A key of ``LOSSES``.
+    huber_delta : float, default=1.0
+        Threshold of the Huber loss.
+
+    Returns
+    -------
+    loss : float
+    """
+    w = np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight)
+    n_outputs = Y.shape[1]
+    if loss == "softmax_log_loss":
+        return float(np.log(n_outputs) * (w @ Y.sum(axis=1)))
+    if loss == "logistic_log_loss":
+        return float(np.log(2.0) * n_outputs)
+    if loss == "squared_error":
+        return 0.5 * float(np.einsum("i,ik,ik->", w, Y, Y)) / n_outputs
+    clipped = np.minimum(np.abs(Y), huber_delta)
+    return float(w @ ((np.abs(Y) - 0.5 * clipped) * clipped).sum(axis=1)) / n_outputs
+
+
 def penalty(theta, shapes, l2):
     """The l2 term ``l2 / 2 * sum ||W||^2`` over weight matrices."""
     if not l2:

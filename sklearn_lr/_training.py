@@ -15,8 +15,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
 
-#: A loss above this multiple of the run's first batch loss (or of 1) has
-#: exploded.
+#: A loss above this multiple of its reference (see `exploded`) has exploded.
 EXPLOSION_FACTOR = 1e4
 
 _controller = None
@@ -26,21 +25,26 @@ class DivergenceWarning(ConvergenceWarning):
     """Training stopped because the loss became non-finite or exploded.
 
     An epoch diverges when its mean training loss is not finite, a weight is
-    not finite, or the loss exceeds 10^4 times the larger of 1 and the loss
-    of the run's first batch. The weights and optimizer state from the start
-    of that epoch are restored (from the start of the epoch before when the
-    epoch's first batch already saw exploded weights), so predictions stay
-    finite; the estimator's ``divergence_epoch_`` records the epoch. The
+    not finite, or the loss exceeds 10^4 times the largest of 1, the loss of
+    the run's first batch and the loss of a zero output on the call's
+    targets. The last epoch of a call is also judged by its last batch seen
+    again after the final step. The weights and optimizer state from the
+    start of that epoch are restored (from the start of the epoch before when
+    the epoch's first batch already saw exploded weights), so predictions
+    stay finite; the estimator's ``divergence_epoch_`` records the epoch. The
     message names the epoch, the learning rate and the restored state.
     """
 
 
-def exploded(loss, initial_loss):
+def exploded(loss, initial_loss, baseline=0.0):
     """Whether ``loss`` is not finite or exceeds ``EXPLOSION_FACTOR`` times
-    the larger of 1 and ``|initial_loss|`` (None: no first loss yet)."""
+    the largest of 1, ``|initial_loss|`` (None: no first loss yet) and
+    ``baseline``, the loss the targets alone set (see
+    `_network.zero_output_loss`): large targets make large losses that are
+    not an explosion."""
     if not np.isfinite(loss):
         return True
-    scale = max(abs(initial_loss or 0.0), 1.0)
+    scale = max(abs(initial_loss or 0.0), baseline, 1.0)
     return loss > EXPLOSION_FACTOR * scale
 
 

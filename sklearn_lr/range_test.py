@@ -126,7 +126,8 @@ class RangeTestResult:
         Smoothed (bias-corrected exponential average) loss after every step;
         the curve to plot against ``lrs`` on a log axis.
     raw_losses : ndarray of shape (n_recorded,)
-        Training loss of every batch before its update (plus the l2 term).
+        Training loss of every batch before its update, plus the l2 term of
+        the weights after it (the estimator's ``loss_curve_`` entry).
     suggested_lr : float or None
         α where the smoothed loss falls fastest in log α, or None if it
         never falls.
@@ -369,7 +370,8 @@ def lr_range_test(
         ``1 / smoothing`` steps.
     diverge_factor : float > 1, default=4.0
         Stop once the smoothed loss exceeds this multiple of its lowest value
-        so far; ``np.inf`` stops only on a non-finite loss.
+        so far; with ``np.inf`` the test stops only when the loss is not
+        finite or the estimator reports divergence (see Notes).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights, used by the tested estimator (not by the
         transformers of a Pipeline or the target transform). Batches of zero
@@ -403,8 +405,9 @@ def lr_range_test(
     .. math:: \alpha_k = \alpha_{min} (\alpha_{max}/\alpha_{min})^{k/(n-1)}
 
     Its loss :math:`\ell_k` is the batch's mean training loss before the
-    update plus the l2 term, as the estimator reports it in ``loss_curve_``
-    (each step is one ``partial_fit`` call on one batch). The smoothed loss is
+    update plus the l2 term of the weights after it, as the estimator reports
+    it in ``loss_curve_`` (each step is one ``partial_fit`` call on one batch,
+    and the l2 term is taken at the end of the epoch). The smoothed loss is
     fastai's bias-corrected exponential average, with
     :math:`\beta = 1 - \text{smoothing}`:
 

@@ -24,6 +24,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
+from sklearn_lr._training import EXPLOSION_FACTOR
 from sklearn_lr.schedules import (
     BoldDriver,
     Constant,
@@ -920,26 +921,84 @@ def test_divergence_seen_only_by_the_next_epoch_restores_the_epoch_before(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("max_iter", [1, 3])
+def test_the_last_step_of_a_call_is_judged_by_the_call(cls, max_iter):
+    # no next epoch sees the weights the very last step made: the call sees
+    # its last batch again, so a fit or partial_fit never returns exploded
+    # weights (before, a one-step call returned them without a warning)
+    X, y = _data(cls)
+    kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    # α = 1e-3, then 1e3 for the last epoch's one step
+    policy = 1e3
+    if max_iter > 1:
+        policy = Sequential([Constant(1e-3), Constant(1e3)], (max_iter - 1,))
+    params = dict(batch_size=X.shape[0], momentum=0.9)
+    est, start = _hand_set(cls, learning_rate=policy, max_iter=max_iter, **params)
+    with pytest.warns(DivergenceWarning, match=f"epoch {max_iter} .*after its last"):
+        est.fit(X, y)
+    assert est.divergence_epoch_ == est.n_iter_ == max_iter
+    if max_iter > 1:  # the last epoch is undone
+        before = _hand_set(cls, learning_rate=1e-3, max_iter=max_iter - 1, **params)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            _assert_same_weights(est, before[0].fit(X, y))
+    else:
+        for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
+            assert_array_equal(got, want)
+    assert np.all(np.isfinite(_predictions(est, X)))
+
+    est, start = _hand_set(cls, learning_rate=1e3, **params)
+    with pytest.warns(DivergenceWarning, match="epoch 1 .*start of epoch 1"):
+        est.partial_fit(X, y, **kwargs)  # its one step explodes the weights
+    assert est.divergence_epoch_ == 1
+    for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
+        assert_array_equal(got, want)
+    # the optimizer's state went back with the weights: momentum is zero again
+    assert not np.any(est.optimizer_.velocity)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_divergence_seen_by_the_next_partial_fit_call_restores_the_call_before(
     cls,
 ):
+    # weights that pass their own call's check but explode on the next call's
+    # first batch (here: data a million times larger) are the previous call's
+    # doing: the state that call started from comes back
     X, y = _data(cls)
     kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
-    est, start = _hand_set(cls, learning_rate=1e3, batch_size=X.shape[0], momentum=0.9)
+    est, start = _hand_set(cls, learning_rate=0.1, batch_size=X.shape[0])
     with warnings.catch_warnings():
         warnings.simplefilter("error", DivergenceWarning)
-        est.partial_fit(X, y, **kwargs)  # its one step explodes the weights
-    exploded = [c.copy() for c in est.coefs_]
-    with pytest.warns(DivergenceWarning, match="start of epoch 1"):
         est.partial_fit(X, y, **kwargs)
+    with pytest.warns(DivergenceWarning, match="epoch 2 .*start of epoch 1"):
+        est.partial_fit(1e6 * X, y, **kwargs)
     assert est.divergence_epoch_ == 2
     for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
         assert_array_equal(got, want)
-    assert not np.array_equal(est.coefs_[0], exploded[0])
-    # the optimizer's state went back with the weights: momentum is zero again
     assert not np.any(est.optimizer_.velocity)
     # the restore point is not kept in pickles
     assert "_previous_start" not in est.__getstate__()
+
+
+def test_large_targets_are_no_divergence():
+    # ordered data whose first batches have targets near 0: the run's first
+    # batch loss is tiny, later ones are ~1e5 without anything exploding (the
+    # reference was once that first loss alone, and the fit stopped at once)
+    t = np.linspace(0.0, 1.0, 1000)[:, None]
+    X, y = np.hstack([t, t**2]), 500.0 * t[:, 0] ** 2
+    params = dict(hidden_layer_sizes=(16,), learning_rate=1e-4, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = SGDNetRegressor(**params, shuffle=False, batch_size=20, max_iter=5)
+        est.fit(X, y)
+        # a stream whose first chunk has small targets
+        stream = SGDNetRegressor(**params, batch_size=50)
+        for rows in (slice(0, 50), slice(500, 1000), slice(800, 1000)):
+            stream.partial_fit(X[rows], y[rows])
+    assert est.divergence_epoch_ is None and est.n_iter_ == 5
+    assert stream.divergence_epoch_ is None
+    assert stream.loss_curve_[1] > EXPLOSION_FACTOR * stream.loss_curve_[0]
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -687,6 +687,23 @@ def test_l2_penalises_weights_only(loss):
     assert not np.allclose(grad[:n_w], grad0[:n_w])
 
 
+@pytest.mark.parametrize(
+    "loss", ["softmax_log_loss", "logistic_log_loss", "squared_error", "huber"]
+)
+def test_zero_output_loss_is_the_loss_of_zero_logits(loss):
+    rng = np.random.default_rng(0)
+    if loss == "softmax_log_loss":
+        Y = np.eye(4)[rng.integers(0, 4, 50)]
+    elif loss == "logistic_log_loss":
+        Y = rng.integers(0, 2, (50, 3)).astype(float)
+    else:
+        Y = rng.normal(0.0, 30.0, (50, 2))
+    w = rng.uniform(0.0, 2.0, 50)
+    z = np.zeros_like(Y)
+    expected = net.LOSSES[loss].function(z, Y, w / w.sum(), np.empty_like(z), 1.5)
+    assert_allclose(net.zero_output_loss(Y, w, loss, 1.5), expected, rtol=1e-12)
+
+
 def test_penalty_is_half_l2_squared_weight_norm():
     shapes, theta, *_ = _problem("squared_error")
     coefs, intercepts = _ref_split(theta, shapes)

@@ -94,10 +94,12 @@ def test_rates_are_geometric_and_every_step_runs_without_divergence(linear):
     assert np.isfinite(result.losses).all()
 
 
-def test_raw_losses_are_each_batch_loss_before_its_step(linear):
-    # the same SGD written out in NumPy from the network's initial weights
+@pytest.mark.parametrize("l2", [0.0, 0.5])
+def test_raw_losses_are_each_batch_loss_before_its_step(linear, l2):
+    # the same SGD written out in NumPy from the network's initial weights;
+    # the l2 term is that of the weights after the step, as in loss_curve_
     X, y = linear[0][:100], linear[1][:100]
-    net = _linear_net(l2=0.0, shuffle=False, batch_size=16)
+    net = _linear_net(l2=l2, shuffle=False, batch_size=16)
     # one step at a rate too small to move a float64 weight: the initial weights
     start = clone(net).set_params(learning_rate=1e-300).partial_fit(X[:16], y[:16])
     w, b = start.coefs_[0][:, 0].copy(), start.intercepts_[0][0]
@@ -106,9 +108,9 @@ def test_raw_losses_are_each_batch_loss_before_its_step(linear):
     for k, rate in enumerate(result.lrs):
         rows = slice(16 * (k % 7), 16 * (k % 7) + 16)  # 7 batches, the last of 4
         residual = X[rows] @ w + b - y[rows]
-        expected.append(0.5 * np.mean(residual**2))
-        w = w - rate * X[rows].T @ residual / len(residual)
+        w = w - rate * (X[rows].T @ residual / len(residual) + l2 * w)
         b = b - rate * residual.mean()
+        expected.append(0.5 * np.mean(residual**2) + 0.5 * l2 * (w @ w))
     assert_allclose(result.lrs, np.geomspace(1e-3, 1.0, 20), rtol=1e-12)
     assert_allclose(result.raw_losses, expected, rtol=1e-9)
 

@@ -51,6 +51,10 @@ def test_exploded_threshold_is_relative_to_the_first_loss_and_at_least_one():
     # a first loss below 1 (or none yet) scales as 1
     assert not exploded(EXPLOSION_FACTOR * 0.99, 1e-6)
     assert exploded(EXPLOSION_FACTOR * 1.01, None)
+    # the loss the targets set, when larger, is the reference instead
+    assert not exploded(EXPLOSION_FACTOR * 5e4, 0.2, 5e4)
+    assert exploded(EXPLOSION_FACTOR * 5e4 * 1.01, 0.2, 5e4)
+    assert exploded(EXPLOSION_FACTOR * 5.0 * 1.01, 5.0, 0.5)
 
 
 def test_gather_writes_the_rows_into_out():
