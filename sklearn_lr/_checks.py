@@ -80,6 +80,13 @@ def validation_split(X, y, Y, sample_weight, *, fraction, stratify, random_state
             f"early_stopping needs more samples: with n_samples = {n_samples} "
             f"and validation_fraction={fraction} no training samples are left."
         )
+    if n_val < 2:  # a score of one sample: R^2 undefined, accuracy 0 or 1
+        raise ValueError(
+            f"early_stopping needs more samples: with n_samples = {n_samples} "
+            f"and validation_fraction={fraction} the validation set has one "
+            "sample; it needs two. Increase validation_fraction or the size of "
+            "the data set."
+        )
     if stratify is not None:
         _, counts = np.unique(stratify, return_counts=True)
         if counts.min() < 2 or n_val < len(counts) or n_samples - n_val < len(counts):

@@ -532,6 +532,17 @@ ROWS = [
             "params": {"early_stopping": True, "validation_fraction": 0.9},
         },
     ),
+    Row(
+        "early_stopping leaving one validation sample",
+        ("fit",),
+        ValueError,
+        "the validation set has one sample",
+        lambda d, cls: {
+            "X": d.X[:10],
+            "y": d.y[:10],
+            "params": {"early_stopping": True, "validation_fraction": 0.1},
+        },
+    ),
     # BUG: the training part of the split carries no weight; training then
     # divides by zero (ZeroDivisionError) after the model was reset
     Row(

@@ -116,6 +116,14 @@ def test_validation_split_needs_a_training_sample():
         _split(np.array([0, 1]), fraction=0.9, stratify=None)
 
 
+def test_validation_split_needs_two_validation_samples():
+    # as scikit-learn's MLP: one sample has no R^2, and an accuracy of 0 or 1
+    with pytest.raises(ValueError, match="validation set has one sample"):
+        _split(np.arange(10), fraction=0.1, stratify=None)
+    _, parts = _split(np.arange(11), fraction=0.1, stratify=None)
+    assert len(parts[1]) == 2
+
+
 @pytest.mark.parametrize(
     "name, replacement",
     [

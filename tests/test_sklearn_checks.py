@@ -17,13 +17,16 @@ from sklearn_lr.schedules import (
 # Small networks and few epochs keep the checks fast; the settings still
 # learn the checks' easy problems.
 _FAST = dict(hidden_layer_sizes=(16,), max_iter=100, random_state=0)
+# Some checks fit 10 samples: a fifth held out leaves the two validation
+# samples early stopping needs (as scikit-learn's MLP, it refuses one).
+_EARLY_STOPPING = dict(early_stopping=True, validation_fraction=0.2)
 
 _CONFIGURATIONS = [
     dict(),
     dict(momentum=0.0, learning_rate=0.1),  # the same step size without momentum
     dict(nesterov=True),
     dict(activation="tanh"),
-    dict(early_stopping=True),
+    _EARLY_STOPPING,
     dict(learning_rate=Constant(alpha=0.05)),
     dict(optimizer="adam", learning_rate=0.01),
     dict(optimizer="rmsprop", learning_rate=0.01),
@@ -31,7 +34,7 @@ _CONFIGURATIONS = [
     dict(learning_rate=StepDecay(alpha=0.05, drop=0.5, every=20)),
     dict(learning_rate=Warmup(CosineAnnealing(alpha=0.05), epochs=2)),
     dict(learning_rate=Cyclic(min_alpha=0.005, max_alpha=0.05)),
-    dict(learning_rate=ReduceOnPlateau(alpha=0.05), early_stopping=True),
+    dict(learning_rate=ReduceOnPlateau(alpha=0.05), **_EARLY_STOPPING),
     dict(learning_rate=BoldDriver(alpha=0.02)),
 ]
 
