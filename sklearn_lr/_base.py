@@ -304,20 +304,37 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 n_batches,
             )
 
+            # everything training needs is allocated before anything changes,
+            # so that a failure here (memory, an interrupt) changes nothing
+            if reset or not hasattr(self, "_random_state"):
+                random_state = check_random_state(self.random_state)
+            else:
+                random_state = self._random_state
+            if reset:
+                theta = _network.init_params(
+                    shapes, self.activation, random_state, dtype
+                )
+            else:
+                theta = _network.pack(self.coefs_, self.intercepts_, dtype)
+            optimizer = self._make_optimizer(shapes, dtype) if new_run else None
+            run = dict(
+                workspace=_network.Workspace.allocate(shapes, batch_size, dtype),
+                buffers=batch_buffers(X, Y, batch_size) if self.shuffle else None,
+                restore_points=RestorePoints(
+                    theta,
+                    self.optimizer_ if optimizer is None else optimizer,
+                    0 if new_run else self.n_iter_,
+                    None if new_run else getattr(self, "_previous_start", None),
+                ),
+            )
+
         # every check passed: from here on state is mutated
         for name, value in target_state.items():
             setattr(self, name, value)
-        if reset or not hasattr(self, "_random_state"):
-            self._random_state = check_random_state(self.random_state)
-        if reset:
-            theta = _network.init_params(
-                shapes, self.activation, self._random_state, dtype
-            )
-        else:
-            theta = _network.pack(self.coefs_, self.intercepts_, dtype)
+        self._random_state = random_state
         self.coefs_, self.intercepts_ = _network.unpack(theta, shapes)
         if new_run:
-            self._start_run(shapes, dtype, new_schedule, incremental)
+            self._start_run(optimizer, new_schedule, incremental)
         self.n_layers_ = len(shapes) + 1
         self.n_outputs_ = Y.shape[1]
         self.out_activation_ = _network.LOSSES[
@@ -347,6 +364,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 incremental=incremental,
                 callbacks=callbacks,
                 y=y,
+                **run,
             )
         if callbacks is not None:
             callbacks.call_on_fit_task_end(
@@ -380,9 +398,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         coefs, intercepts = _network.unpack(theta.copy(), shapes)
         return {"coefs_": coefs, "intercepts_": intercepts}
 
-    def _start_run(self, shapes, dtype, schedule, incremental):
-        """(Re)initialise every piece of training state but the weights."""
-        self.optimizer_ = make_optimizer(
+    def _make_optimizer(self, shapes, dtype):
+        return make_optimizer(
             self.optimizer,
             _network.n_params(shapes),
             dtype,
@@ -392,6 +409,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             beta_2=self.beta_2,
             epsilon=self.epsilon,
         )
+
+    def _start_run(self, optimizer, schedule, incremental):
+        """(Re)initialise every piece of training state but the weights."""
+        self.optimizer_ = optimizer
         self.schedule_ = schedule
         self.n_iter_ = 0
         self.t_ = 0
@@ -424,22 +445,19 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         *,
         validation,
         incremental,
+        workspace,
+        buffers,
+        restore_points,
         callbacks=None,
         y=None,
     ):
         n_samples = X.shape[0]
-        dtype = theta.dtype
         n_batches = -(-n_samples // batch_size)
-        workspace = _network.Workspace.allocate(shapes, batch_size, dtype)
-        buffers = batch_buffers(X, Y, batch_size) if self.shuffle else None
         total_weight = float(sample_weight.sum())
         baseline = _network.zero_output_loss(
             Y, sample_weight, loss, self._huber_delta()
         )
         optimizer = self.optimizer_
-        restore_points = RestorePoints(
-            theta, optimizer, self.n_iter_, getattr(self, "_previous_start", None)
-        )
         best_theta = None
         rates_per_epoch = []
         stopped = False
@@ -685,20 +703,32 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Put back what validation recorded if any check in the block fails.
 
         ``validate_data`` records ``n_features_in_`` and ``feature_names_in_``
-        as it goes; if a later check fails they are restored, so a failed
-        call leaves a fitted model exactly as it was.
+        as it goes, and the validation split draws from a ``random_state``
+        given as a RandomState instance; if a later check fails both are
+        restored, so a failed call leaves a fitted model exactly as it was.
         """
         saved = {
             k: self.__dict__[k]
             for k in _ATTRIBUTES_TO_KEEP_ON_FAILURE
             if k in self.__dict__
         }
+        order = list(self.__dict__)
+        rng = self.random_state
+        rng_state = rng.get_state() if isinstance(rng, np.random.RandomState) else None
         try:
             yield
         except BaseException:
             for key in _ATTRIBUTES_TO_KEEP_ON_FAILURE:
                 self.__dict__.pop(key, None)
             self.__dict__.update(saved)
+            # in their old order too, so that even a pickle is byte for byte
+            # the same
+            attributes = {key: self.__dict__.pop(key) for key in order}
+            attributes.update(self.__dict__)
+            self.__dict__.clear()
+            self.__dict__.update(attributes)
+            if rng_state is not None:
+                rng.set_state(rng_state)
             raise
 
     def _validate_training_data(

@@ -23,7 +23,8 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
+import sklearn_lr._base as base_module
+from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor, _network
 from sklearn_lr._training import EXPLOSION_FACTOR
 from sklearn_lr.schedules import (
     BoldDriver,
@@ -1162,6 +1163,83 @@ def test_failed_call_leaves_a_fitted_model_unchanged(cls, name, frame):
         warnings.simplefilter("ignore", UserWarning)  # names lost by a bug
         after = _state(est, X if not frame else pd.DataFrame(X, columns=list("abcd")))
     _assert_same_state(before, after)
+
+
+_ALLOCATIONS = {
+    "init_params": (_network, "init_params"),
+    "Workspace.allocate": (_network.Workspace, "allocate"),
+    "batch_buffers": (base_module, "batch_buffers"),
+    "RestorePoints": (base_module, "RestorePoints"),
+    "make_optimizer": (base_module, "make_optimizer"),
+}
+# what each call allocates: fit new weights and state, a warm-started fit a
+# new optimizer, partial_fit on a fitted model only its work buffers
+_CALLS_ALLOCATING = [
+    *[("fit", name) for name in _ALLOCATIONS],
+    *[("warm_start", name) for name in _ALLOCATIONS if name != "init_params"],
+    ("partial_fit", "Workspace.allocate"),
+    ("partial_fit", "batch_buffers"),
+    ("partial_fit", "RestorePoints"),
+]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("method, failing", _CALLS_ALLOCATING)
+def test_a_call_that_fails_allocating_leaves_a_fitted_model_unchanged(
+    cls, method, failing, monkeypatch
+):
+    # new classes and features passed every check, then memory ran out (say,
+    # a typo in hidden_layer_sizes) before training: nothing may change
+    X, y = _data(cls)
+    est = cls(
+        **{**SMALL, "random_state": np.random.RandomState(0)}, max_iter=3, batch_size=50
+    ).fit(X, y)
+    before = _state(est, X)
+    kept = est.optimizer_, est.schedule_, est.random_state.get_state()[2]
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(*_ALLOCATIONS[failing], out_of_memory)
+    with pytest.raises(MemoryError):
+        if method == "fit":
+            y_new = y if cls is SGDNetRegressor else y + 1
+            est.fit(np.hstack([X, X]), y_new)
+        elif method == "warm_start":
+            est.set_params(warm_start=True).fit(X, y)
+        else:
+            est.partial_fit(X, y)
+    monkeypatch.undo()
+    _assert_same_state(before, _state(est, X))
+    assert (est.optimizer_, est.schedule_, est.random_state.get_state()[2]) == kept
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_failed_call_does_not_draw_from_a_random_state_instance(cls):
+    # the validation split draws from the RandomState the model shuffles
+    # with; a check failing after it must put the draws back
+    X, y = _data(cls)
+    est = cls(
+        **{**SMALL, "random_state": np.random.RandomState(0)},
+        max_iter=3,
+        batch_size=8,
+        early_stopping=True,
+        warm_start=True,
+    ).fit(X, y)
+    for row in range(len(y)):  # a row whose weight the split holds out
+        weights = np.zeros(len(y))
+        weights[row] = 1.0
+        trial = pickle.loads(pickle.dumps(est))  # with a copy of the generator
+        try:
+            trial.fit(X, y, sample_weight=weights)
+        except ValueError:
+            break
+    state = est.random_state.get_state()
+    with pytest.raises(ValueError, match="zero sample_weight"):
+        est.fit(X, y, sample_weight=weights)
+    assert est._random_state is est.random_state
+    after = est.random_state.get_state()
+    assert after[2] == state[2] and np.array_equal(after[1], state[1])
 
 
 # --------------------------------------------------------------------------
