@@ -176,11 +176,6 @@ True
                 binarizer = LabelBinarizer().fit(y)
             else:
                 binarizer = LabelBinarizer().fit(labels if classes is None else classes)
-            if multilabel and classes is not None and len(classes) != y.shape[1]:
-                raise ValueError(
-                    f"classes has {len(classes)} labels but the multilabel y has "
-                    f"{y.shape[1]} columns."
-                )
             if len(binarizer.classes_) < 2:
                 raise ValueError(
                     "The classifier can't train when only one class is present "
@@ -203,7 +198,17 @@ True
                     f"y must be a multilabel indicator matrix with "
                     f"{len(binarizer.classes_)} columns."
                 )
+            if classes is not None and len(classes) != y.shape[1]:
+                raise ValueError(
+                    f"classes has {len(classes)} labels but the multilabel y has "
+                    f"{y.shape[1]} columns."
+                )
             Y = binarizer.transform(y).astype(np.float64)
+        elif multilabel:
+            raise ValueError(
+                "y is a multilabel indicator matrix, but the model was fitted on "
+                f"the labels {binarizer.classes_.tolist()!r}."
+            )
         else:
             unseen = np.setdiff1d(labels, binarizer.classes_)
             if unseen.size:

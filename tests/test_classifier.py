@@ -367,10 +367,23 @@ def test_partial_fit_multilabel():
     assert clf.n_iter_ == 4
 
 
-def test_multilabel_first_partial_fit_checks_classes_against_the_columns():
+def test_multilabel_partial_fit_checks_classes_against_the_columns():
     X, Y = _multilabel()
     with pytest.raises(ValueError, match="classes has 2 labels but the multilabel"):
         SGDNetClassifier(**SMALL).partial_fit(X, Y, classes=np.arange(2))
+    # on every call, not only the first
+    clf = SGDNetClassifier(**SMALL).partial_fit(X, Y, classes=np.arange(3))
+    clf.partial_fit(X, Y, classes=np.arange(3))
+    with pytest.raises(ValueError, match="classes has 7 labels but the multilabel"):
+        clf.partial_fit(X, Y, classes=np.arange(7))
+    assert clf.n_iter_ == 2
+
+
+def test_multilabel_y_for_a_multiclass_model_is_named():
+    X, Y = _multilabel()
+    clf = SGDNetClassifier(**SMALL, max_iter=2).fit(X, Y.argmax(axis=1))
+    with pytest.raises(ValueError, match="y is a multilabel indicator matrix, but"):
+        clf.partial_fit(X, Y)
 
 
 def test_multilabel_partial_fit_after_fit_checks_the_columns():
