@@ -9,6 +9,7 @@ import doctest
 import math
 import pickle
 import re
+from numbers import Integral, Real
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import ParameterGrid
+from sklearn.utils._param_validation import Interval
 
 import sklearn_lr.schedules as schedules_module
 from sklearn_lr.schedules import (
@@ -514,9 +516,15 @@ def warmup(draw, n):
 
 @st.composite
 def sequential(draw, n):
-    milestones = draw(st.lists(st.floats(0.05, n - 0.05), max_size=3, unique=True))
+    milestones = sorted(
+        draw(st.lists(st.floats(0.05, n - 0.05), max_size=3, unique=True))
+    )
     children = [draw(simple_decays(n)) for _ in range(len(milestones) + 1)]
-    return Sequential(children, sorted(milestones))
+    first = children[0]
+    if milestones and getattr(first, "n_epochs", 0) is not None and draw(st.booleans()):
+        # a warm-up filling the first segment (needs a policy without horizon)
+        children[0] = Warmup(first, milestones[0], draw(st.floats(0.0, 1.0)))
+    return Sequential(children, milestones)
 
 
 def bounds(policy):
@@ -554,7 +562,10 @@ DECAYS = {
 FAMILIES = {
     "Constant": lambda n: st.builds(Constant, alphas),
     "InverseTimeDecay": lambda n: st.builds(
-        InverseTimeDecay, alphas, st.floats(0, 5), st.floats(0, 3)
+        InverseTimeDecay,
+        alphas,
+        st.one_of(st.floats(0, 5), st.floats(0, 1e300)),
+        st.one_of(st.floats(0, 3), st.floats(0, 1e4)),
     ),
     "ExponentialDecay": lambda n: st.builds(
         ExponentialDecay, alphas, st.floats(0.01, 1.0), st.booleans()
@@ -836,8 +847,17 @@ BAD = [
     (BoldDriver(min_alpha=0.5), "min_alpha"),
     (Warmup(StepDecay(), epochs=-1), "epochs"),
     (Warmup(StepDecay(), epochs=10), "epochs"),
+    (Warmup(StepDecay(), epochs=10.5), "epochs"),
     (Warmup(StepDecay(), start_factor=2), "start_factor"),
     (Warmup("fast"), "policy"),
+    (Warmup(True), "policy"),
+    (Warmup(np.True_), "policy"),
+    (MultiStepDecay(milestones=("5", "10")), "milestones"),
+    (MultiStepDecay(milestones=(True, 2)), "milestones"),
+    (MultiStepDecay(milestones=np.array([True, False])), "milestones"),
+    (Sequential([Constant(), Constant()], ["1"]), "milestones"),
+    (Sequential([Constant(), Constant()], [True]), "milestones"),
+    (Sequential([Constant(), True], [1]), "policies[1]"),
     (Sequential([Constant()], [1]), "milestones"),
     (Sequential([Constant(), Constant()], []), "milestones"),
     (Sequential([Constant()] * 3, [3, 3]), "milestones"),
@@ -852,6 +872,144 @@ def test_too_long_a_warmup_or_sequence_names_max_iter():
     for policy in [Warmup(StepDecay(), epochs=10), Sequential([0.1, 0.2], [10])]:
         with pytest.raises(ValueError, match=r"< max_epochs=10.0, .* max_iter\)"):
             policy.start(max_epochs=10)
+
+
+@pytest.mark.parametrize(
+    "policy, message",
+    [
+        (
+            Sequential([Warmup(CosineAnnealing(0.1), epochs=2), StepDecay(0.1)], [2]),
+            "'epochs' parameter of Warmup must be < 2.0, the length of its segment "
+            "of the Sequential (policies[0], from epoch 0.0 to 2.0), as its policy "
+            "needs the time left as its horizon",
+        ),
+        (
+            Sequential([StepDecay(0.1), Warmup(Constant(0.1), epochs=9)], [2]),
+            "'epochs' parameter of Warmup must be < 8.0, the length of its segment "
+            "of the Sequential (policies[1], from epoch 2.0 to 10.0)",
+        ),
+        (
+            Sequential([Warmup(Constant(0.1), epochs=3), StepDecay(0.1)], [2]),
+            "'epochs' parameter of Warmup must be <= 2.0, the length of its segment "
+            "of the Sequential (policies[0], from epoch 0.0 to 2.0)",
+        ),
+        (
+            Sequential([Constant(), Sequential([Constant(), Constant()], [5])], [6]),
+            "'milestones' parameter of Sequential must be < 4.0, the length of its "
+            "segment of the Sequential (policies[1], from epoch 6.0 to 10.0)",
+        ),
+        (
+            Warmup(Sequential([Constant(), StepDecay()], [8]), epochs=3),
+            "'milestones' parameter of Sequential must be < 7.0, the time its "
+            "Warmup leaves after the warm-up (10.0 - 3.0 epochs)",
+        ),
+    ],
+)
+def test_a_nested_policy_too_long_for_its_part_names_that_part(policy, message):
+    # not the training length of 10 epochs (max_iter), which is long enough
+    with pytest.raises(ValueError, match=re.escape(message)) as error:
+        trace(policy, 10, 2)
+    assert "max_iter" not in str(error.value)
+
+
+def test_a_warmup_may_fill_a_segment_that_ends_at_a_milestone():
+    # PyTorch's SequentialLR([LinearLR(total_iters=2 * B), StepLR(...)], [2 * B]):
+    # the warm-up lasts its whole segment, the wrapped policy only sets alpha_0
+    policy = Sequential(
+        [Warmup(Constant(0.1), epochs=2), StepDecay(0.2, drop=0.5, every=1)], [2]
+    )
+    assert_allclose(
+        trace(policy, 4, 2), [0, 0.025, 0.05, 0.075, 0.2, 0.2, 0.1, 0.1], RTOL
+    )
+    for inner in [0.1, Constant(0.1), StepDecay(0.1, every=1), OneCycle(n_epochs=3)]:
+        warmup = Warmup(inner, epochs=2, start_factor=0.5)
+        rates = trace(Sequential([warmup, 1.0], [2]), 3, 2)
+        alpha_0 = trace(inner, 3, 2)[0]
+        assert_allclose(rates[:4], alpha_0 * np.array([0.5, 0.625, 0.75, 0.875]))
+        assert_array_equal(rates[4:], [1.0, 1.0])
+        # nested in a Warmup that fills what a Sequential's segment leaves
+        outer = Sequential([Warmup(warmup, epochs=1), 1.0], [3])
+        assert_allclose(trace(outer, 4, 1)[1:3], alpha_0 * np.array([0.5, 0.75]))
+    # refused: the wrapped policy takes its horizon from what the warm-up
+    # leaves, and nothing is left
+    for inner in [CosineAnnealing(0.1), Warmup(0.1, epochs=1), OwnPolicy()]:
+        with pytest.raises(ValueError, match=r"'epochs' parameter of Warmup must be <"):
+            trace(Sequential([Warmup(inner, epochs=2), 1.0], [2]), 4, 1)
+    # refused: the warm-up lasts until training ends, as the last segment or
+    # alone (max_iter), and never hands over to its policy
+    for policy in [Sequential([1.0, Warmup(0.1, epochs=2)], [2]), Warmup(0.1, 4)]:
+        with pytest.raises(ValueError, match=r"'epochs' parameter of Warmup must be <"):
+            trace(policy, 4, 1)
+
+
+class OwnPolicy:
+    """A policy of one's own, which may read its horizon."""
+
+    def start(self, max_epochs):
+        return Constant(0.1).start(max_epochs)
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        InverseTimeDecay(alpha=0.1, decay=1.0, power=1100),
+        InverseTimeDecay(alpha=0.1, decay=1e6, power=60),
+        InverseTimeDecay(alpha=1.0, decay=1e308, power=2),
+        InverseTimeDecay(alpha=1.0, decay=1e300, power=1e300),
+    ],
+    ids=repr,
+)
+def test_inverse_time_decay_underflows_to_zero_instead_of_overflowing(policy):
+    rates = trace(policy, 4, 4)
+    t = np.arange(16) / 4
+    # the same formula in logs, where nothing but decay * t overflows (to inf)
+    with np.errstate(over="ignore"):
+        expected = policy.alpha * np.exp(-policy.power * np.log1p(policy.decay * t))
+    assert np.all(np.isfinite(rates)) and np.all(rates >= 0)
+    assert_allclose(rates, expected, rtol=1e-9, atol=0)
+    assert rates[0] == policy.alpha and rates[-1] == 0.0
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        StepDecay(every=5e-324),
+        ExponentialDecay(gamma=5e-324, staircase=True),
+        PolynomialDecay(power=1e300, n_epochs=5e-324),
+        Cyclic(step_size=5e-324),
+        Cyclic(step_size=5e-324, mode="triangular2"),
+        CosineWarmRestarts(period=5e-324),
+        CosineWarmRestarts(period=5e-324, mult=2),
+        CosineWarmRestarts(period=1e-300, mult=1e308),
+        OneCycle(pct_start=5e-324, n_epochs=0.5),
+        OneCycle(pct_start=5e-324, n_epochs=0.5, three_phase=True),
+    ],
+    ids=repr,
+)
+def test_extreme_valid_durations_give_finite_rates(policy):
+    # a duration too small for t / duration to be a float used to raise
+    # OverflowError (math.floor of inf) or ZeroDivisionError (a phase of 0)
+    rates = trace(policy, 3, 2)
+    low, high = bounds(policy)
+    assert np.all(np.isfinite(rates))
+    assert np.all(rates >= low) and np.all(rates <= high)
+
+
+def test_numeric_hyperparameters_take_bools_as_scikit_learn_does():
+    # scikit-learn's Interval(Real/Integral) constraints accept True as 1
+    # (MLPClassifier(alpha=True) fits), so the policies' numeric ones do too
+    assert Interval(Real, 0, None, closed="neither").is_satisfied_by(True)
+    assert Interval(Integral, 0, None, closed="left").is_satisfied_by(True)
+    assert_array_equal(trace(Constant(alpha=True), 2, 1), [1.0, 1.0])
+    for policy in [
+        ReduceOnPlateau(patience=True),
+        Cyclic(gamma=True),
+        Warmup(Constant(), epochs=True),
+    ]:
+        policy.start(max_epochs=10)
+    # where a policy is expected, a bool is a mistake, as for learning_rate
+    with pytest.raises(ValueError, match="'policy' parameter of trace"):
+        trace(True, 2, 1)
 
 
 @pytest.mark.parametrize("policy, param", BAD, ids=lambda x: repr(x)[:50])

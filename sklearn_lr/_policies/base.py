@@ -2,6 +2,7 @@
 
 import math
 from numbers import Real
+from typing import NamedTuple
 
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import (
@@ -17,11 +18,27 @@ from .runtime import (
     _Schedule,
 )
 
+
+class _ConstantRate(Interval):
+    """A float > 0 standing for a policy (`Constant`), bools excluded.
+
+    Plain numeric hyperparameters take True as 1, as scikit-learn's own
+    Interval constraints do; where a policy is expected, True is a mistake
+    (the estimators' ``learning_rate`` refuses it too).
+    """
+
+    def __init__(self):
+        super().__init__(Real, 0, None, closed="neither")
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, bool) and super().is_satisfied_by(val)
+
+
 _POSITIVE = Interval(Real, 0, None, closed="neither")
 _NON_NEGATIVE = Interval(Real, 0, None, closed="left")
 _FACTOR = Interval(Real, 0, 1, closed="right")
 _HORIZON = [_POSITIVE, None]
-_POLICY = [HasMethods(["start"]), _POSITIVE]
+_POLICY = [HasMethods(["start"]), _ConstantRate()]
 
 
 def _fail(policy, name, value, allowed):
@@ -37,15 +54,49 @@ def _check_order(policy, low, high):
 
 
 def _check_milestones(policy, milestones, name="milestones"):
+    """`milestones` as a tuple of floats: real numbers (not bools, not strings
+    that spell numbers), finite, > 0 and strictly increasing."""
     try:
-        values = tuple(float(m) for m in milestones)
-    except (TypeError, ValueError):
+        values = tuple(milestones)
+    except TypeError:
         values = (math.nan,)
+    if not all(isinstance(v, Real) and not isinstance(v, bool) for v in values):
+        values = (math.nan,)
+    values = tuple(float(v) for v in values)
     if not all(0 < v < math.inf for v in values) or any(
         a >= b for a, b in zip(values, values[1:], strict=False)
     ):
-        _fail(policy, name, milestones, "a strictly increasing sequence of epochs > 0")
+        allowed = "a strictly increasing sequence of real numbers > 0 (epochs)"
+        _fail(policy, name, milestones, allowed)
     return values
+
+
+class _Horizon(NamedTuple):
+    """What a policy's ``max_epochs`` is: `text` names it in messages, e.g.
+    "max_epochs=10.0, the training length (...)"; `handover` tells whether
+    another policy takes over at its end (a milestone of a `Sequential`)
+    rather than training ending there."""
+
+    text: str
+    handover: bool = False
+
+
+def _training_length(max_epochs):
+    """The horizon of a policy started directly: the training length."""
+    text = f"max_epochs={max_epochs!r}, the training length (an estimator's max_iter)"
+    return _Horizon(text)
+
+
+def _needs_horizon(value):
+    """Whether the policy `value` (or a float) depends on the horizon it is
+    started with: a built-in policy with ``n_epochs=None``, a `Warmup` or
+    `Sequential` (whose durations are checked against it), and a policy of
+    one's own, which may read it."""
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return False
+    if isinstance(value, _Policy):
+        return value._needs_horizon()
+    return True
 
 
 def _check_nested_targets(name, value, params):
@@ -113,6 +164,11 @@ class _Policy(BaseEstimator):
         schedule : object
             New state with ``rate(t)`` and ``observe(t, *, loss, score)``.
         """
+        return self._start_within(max_epochs, None)
+
+    def _start_within(self, max_epochs, horizon):
+        """`start`, with `horizon` (a `_Horizon`, or None for the training
+        length) saying what `max_epochs` is, for composite policies."""
         if (
             not isinstance(max_epochs, Real)
             or isinstance(max_epochs, bool)
@@ -120,10 +176,21 @@ class _Policy(BaseEstimator):
         ):
             _fail(self, "max_epochs", max_epochs, "a float in the range (0.0, inf)")
         self._validate_params()
-        return self._start(float(max_epochs))
+        max_epochs = float(max_epochs)
+        return self._start_in(max_epochs, horizon or _training_length(max_epochs))
+
+    def _start_in(self, max_epochs, horizon):
+        """Make the run-time state of validated hyperparameters; composite
+        policies override this to check their durations against `horizon`."""
+        return self._start(max_epochs)
 
     def _start(self, max_epochs):
         raise NotImplementedError
+
+    def _needs_horizon(self):
+        """Whether the run-time state depends on ``max_epochs``; see the
+        module's `_needs_horizon`."""
+        return getattr(self, "n_epochs", 0) is None
 
     def _formula(self, **params):
         for key, value in params.items():

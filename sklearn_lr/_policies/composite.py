@@ -10,19 +10,15 @@ from sklearn.utils._param_validation import Interval
 from .base import (
     _NON_NEGATIVE,
     _POLICY,
-    _POSITIVE,
     _check_milestones,
     _check_nested_targets,
     _fail,
-    _is_policy,
+    _Horizon,
+    _needs_horizon,
     _Policy,
 )
 from .decay import _start_schedule
-from .runtime import _SequentialSchedule, _WarmupSchedule
-
-
-def _shorter_than(max_epochs):
-    return f"< max_epochs={max_epochs!r}, the training length (an estimator's max_iter)"
+from .runtime import _EPS, _SequentialSchedule, _WarmupSchedule
 
 
 class Warmup(_Policy):
@@ -50,7 +46,21 @@ class Warmup(_Policy):
 
     PyTorch's ``SequentialLR([LinearLR(start_factor=f, total_iters=w * B),
     policy], milestones=[w * B])``. The wrapped policy's horizon
-    (``n_epochs=None``) is ``max_epochs - w``, which must be positive.
+    (``n_epochs=None``) is ``max_epochs - w``: the training length (an
+    estimator's ``max_iter``) minus w, or inside a `Sequential` the length of
+    the Warmup's segment minus w; w must be below that length. One exception:
+    in a segment that ends at a milestone, where the next policy takes over,
+    the warm-up may fill the whole segment (w = its length) if the wrapped
+    policy needs no horizon, being a float or a built-in policy other than
+    `Warmup` and `Sequential` without ``n_epochs=None`` (not a policy of
+    one's own, which may read it). The wrapped policy then only sets
+    :math:`\alpha_0`, as PyTorch's ``LinearLR`` lasting its whole segment of
+    a ``SequentialLR``: ``Sequential([Warmup(Constant(0.1), epochs=5),
+    CosineAnnealing(0.1)], milestones=[5])`` is ``SequentialLR([LinearLR(...,
+    total_iters=5 * B), CosineAnnealingLR(...)], milestones=[5 * B])``. A
+    warm-up that lasts until training ends never hands over to its policy,
+    and is refused as a likely mistake.
+
     Feedback (``observe``) reaches the wrapped policy only for epochs that end
     after the warm-up, on its own clock ``t - w``: the fast initial drop of the
     loss during warm-up does not count as progress of, e.g., `ReduceOnPlateau`.
@@ -90,11 +100,37 @@ class Warmup(_Policy):
         _check_nested_targets("policy", params.get("policy", self.policy), params)
         return super().set_params(**params)
 
-    def _start(self, max_epochs):
-        if self.epochs >= max_epochs:
-            _fail(self, "epochs", self.epochs, _shorter_than(max_epochs))
-        inner = _start_schedule(self.policy, max_epochs - self.epochs, name="policy")
-        return _WarmupSchedule(inner, float(self.epochs), float(self.start_factor))
+    def _needs_horizon(self):
+        return True  # the warm-up must fit in it
+
+    def _start_in(self, max_epochs, horizon):
+        epochs, fills = float(self.epochs), False
+        if epochs >= max_epochs:
+            # a warm-up may fill a segment that hands over to the next policy,
+            # if its own policy, which never runs, needs no horizon
+            fills = (
+                horizon.handover
+                and epochs - max_epochs <= _EPS
+                and not _needs_horizon(self.policy)
+            )
+            if not fills:
+                allowed = f"< {horizon.text}"
+                if horizon.handover and not _needs_horizon(self.policy):
+                    allowed = f"<= {horizon.text}"
+                elif horizon.handover:
+                    allowed += ", as its policy needs the time left as its horizon"
+                _fail(self, "epochs", self.epochs, allowed)
+        if fills:
+            left, inner_horizon = max_epochs, horizon  # the policy only sets alpha_0
+        else:
+            left = max_epochs - epochs
+            inner_horizon = _Horizon(
+                f"{left!r}, the time its Warmup leaves after the warm-up "
+                f"({max_epochs!r} - {epochs!r} epochs)",
+                horizon.handover,
+            )
+        inner = _start_schedule(self.policy, left, name="policy", horizon=inner_horizon)
+        return _WarmupSchedule(inner, epochs, float(self.start_factor))
 
 
 class Sequential(_Policy):
@@ -106,7 +142,8 @@ class Sequential(_Policy):
         The policies, in order (at least one).
     milestones : sequence of float
         ``len(policies) - 1`` strictly increasing epochs > 0 at which the next
-        policy takes over; the last one must be below the training horizon.
+        policy takes over (real numbers: not bools, not strings); the last
+        one must be below the horizon ``max_epochs``.
 
     Notes
     -----
@@ -119,7 +156,9 @@ class Sequential(_Policy):
     last one's ``max_epochs`` :math:`- m_{n-1}`. An epoch-end observation at
     t goes to the policy that ran just before t (:math:`m_i < t \le m_{i+1}`),
     on its clock. PyTorch's ``SequentialLR`` with milestones times
-    ``steps_per_epoch``.
+    ``steps_per_epoch``. A `Warmup` may last the whole of a segment that ends
+    at a milestone, as a ``LinearLR`` in a ``SequentialLR`` does (see
+    `Warmup`).
 
     Nested parameters: child i and its parameters are named
     ``policies__<i>`` and ``policies__<i>__<name>`` in ``get_params(deep=True)``
@@ -211,21 +250,35 @@ class Sequential(_Policy):
         self.policies = type(self.policies)(policies)
         return self
 
-    def _start(self, max_epochs):
+    def _needs_horizon(self):
+        return True  # the milestones must fall within it
+
+    def _start_in(self, max_epochs, horizon):
         if not self.policies:
             _fail(self, "policies", self.policies, "a non-empty list of policies")
         for i, child in enumerate(self.policies):
-            if not (_is_policy(child) or _POSITIVE.is_satisfied_by(child)):
+            if not any(c.is_satisfied_by(child) for c in _POLICY):
                 _fail(self, f"policies[{i}]", child, "a policy object or a float > 0")
         milestones = _check_milestones(self, self.milestones)
         if len(milestones) != len(self.policies) - 1:
             allowed = f"of length len(policies) - 1 = {len(self.policies) - 1}"
             _fail(self, "milestones", self.milestones, allowed)
         if milestones and milestones[-1] >= max_epochs:
-            _fail(self, "milestones", self.milestones, _shorter_than(max_epochs))
+            _fail(self, "milestones", self.milestones, f"< {horizon.text}")
         bounds = (0.0, *milestones, max_epochs)
-        children = tuple(
-            _start_schedule(child, bounds[i + 1] - bounds[i], name=f"policies[{i}]")
-            for i, child in enumerate(self.policies)
-        )
-        return _SequentialSchedule(children, milestones)
+        children = []
+        for i, child in enumerate(self.policies):
+            begin, end = bounds[i], bounds[i + 1]
+            segment = _Horizon(
+                f"{end - begin!r}, the length of its segment of the Sequential "
+                f"(policies[{i}], from epoch {begin!r} to {end!r})",
+                # the next policy takes over at a milestone; the last segment
+                # ends where the Sequential's own horizon does
+                handover=i < len(milestones) or horizon.handover,
+            )
+            children.append(
+                _start_schedule(
+                    child, end - begin, name=f"policies[{i}]", horizon=segment
+                )
+            )
+        return _SequentialSchedule(tuple(children), milestones)

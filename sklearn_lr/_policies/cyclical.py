@@ -132,13 +132,18 @@ class OneCycle(_Policy):
         \quad\text{("cos")}, \qquad
         \alpha_t = a + (b - a)\, u \quad\text{("linear")}
 
-    After T the final value is held. PyTorch's phases end one step early
-    (at ``pct_start * total_steps - 1`` and ``total_steps - 1``) so that its
-    last step lands exactly on the final value; that offset depends on the
-    number of steps per epoch, which a policy does not know, so here the
-    phases end at :math:`pT` and T: the values agree with PyTorch's to
-    :math:`O(1/\text{total\_steps})`, and exactly with its formula written
-    without the ``- 1`` offsets.
+    After T the final value is held. PyTorch's phases end early, at step
+    ``pct_start * total_steps - 1`` and ``total_steps - 1`` (two phases) or
+    ``pct_start * total_steps - 1``, ``2 * pct_start * total_steps - 2`` and
+    ``total_steps - 1`` (three), so that its last step lands exactly on the
+    final value. Those offsets depend on the number of steps per epoch, which
+    a policy does not know, so here the phases end at :math:`pT`
+    (:math:`2pT`) and T. The values agree exactly with PyTorch's formula
+    written without the offsets (``- 1`` and ``- 2``). This curve lags
+    PyTorch's by at most one step with two phases; with `three_phase` the lag
+    grows from one step at the peak to two at the end of the middle phase,
+    then shrinks back to one. Either way the values differ by
+    :math:`O(1/\text{total\_steps})`.
 
     References
     ----------

@@ -409,15 +409,20 @@ def _as_policy(value, *, name="learning_rate"):
     )
 
 
-def _start_schedule(value, max_epochs, *, name="learning_rate"):
+def _start_schedule(value, max_epochs, *, name="learning_rate", horizon=None):
     """Start the run-time state of a learning-rate specification.
 
     `value` is a float or a policy; a policy written by a user is held to the
     protocol: ``start(max_epochs=...)`` must return an object with the methods
-    ``rate(t)`` and ``observe(t, *, loss, score)``.
+    ``rate(t)`` and ``observe(t, *, loss, score)``. `horizon`, a `_Horizon`,
+    says what `max_epochs` is when it is not the training length (the segment
+    of a `Sequential`, say), for the built-in composite policies.
     """
     policy = _as_policy(value, name=name)
-    schedule = policy.start(max_epochs=max_epochs)
+    if horizon is not None and getattr(type(policy), "start", None) is _Policy.start:
+        schedule = policy._start_within(max_epochs, horizon)
+    else:
+        schedule = policy.start(max_epochs=max_epochs)
     missing = [
         m for m in ("rate", "observe") if not callable(getattr(schedule, m, None))
     ]

@@ -16,10 +16,26 @@ _PLATEAU_EPS = 1e-8  # PyTorch's ReduceLROnPlateau `eps`: smaller reductions are
 
 # --------------------------------------------------------------------------
 # Formulas: pure functions of the clock t (epochs) and plain numbers.
+#
+# Valid hyperparameters, however extreme, give a finite rate >= 0, never an
+# OverflowError or ZeroDivisionError: a power that would overflow is written
+# as its reciprocal, which underflows to 0 instead; a count that overflows
+# (t over a duration too small for a float) is inf, after which a decay is 0
+# and a cycle sits at its start; a phase whose length underflowed to 0 is over
+# once t passes it.
 
 
 def _floor(x):
-    return math.floor(x + _EPS)
+    """⌊x⌋ up to rounding error, as a float: inf stays inf."""
+    return float(math.floor(x + _EPS)) if x < math.inf else x
+
+
+def _progress(t, begin, end):
+    """Fraction of [begin, end] done at t, in [0, 1]; a span that underflowed
+    to nothing is 0 up to its start and 1 after it."""
+    if end <= begin:
+        return 0.0 if t <= begin else 1.0
+    return min(max((t - begin) / (end - begin), 0.0), 1.0)
 
 
 def _cos_anneal(start, end, pct):
@@ -38,7 +54,7 @@ def _constant(t, alpha):
 
 
 def _inverse_time(t, alpha, decay, power):
-    return alpha / (1.0 + decay * t) ** power
+    return alpha * (1.0 + decay * t) ** -power  # underflows to 0, never overflows
 
 
 def _exponential(t, alpha, gamma, staircase):
@@ -67,12 +83,19 @@ def _warm_restarts(t, alpha, min_alpha, period, mult):
         begin, length = n * period, period
     else:  # cycle n starts at period * (mult**n - 1) / (mult - 1)
         n = _floor(math.log1p(t * (mult - 1.0) / period) / math.log(mult))
-        begin = period * math.expm1(n * math.log(mult)) / (mult - 1.0)
-        length = period * mult**n
+        try:
+            begin = period * math.expm1(n * math.log(mult)) / (mult - 1.0)
+            length = period * mult**n
+        except OverflowError:  # mult**n beyond the float range
+            begin = length = math.inf
+    # with n = inf (t / period too large for a float) begin is inf: the start
+    # of a period, as nothing tells where within one t lies
     return _cos_anneal(alpha, min_alpha, min(max(t - begin, 0.0) / length, 1.0))
 
 
 def _cyclic(t, min_alpha, max_alpha, step_size, mode, gamma):
+    if t / step_size == math.inf:  # infinitely many cycles: no position in one
+        return min_alpha
     cycle = math.floor(1.0 + t / (2.0 * step_size))
     x = abs(t / step_size - 2.0 * cycle + 1.0)
     if mode == "triangular2":
@@ -96,11 +119,10 @@ def _one_cycle(
     begin = 0.0
     for end, start_alpha, end_alpha in phases[:-1]:
         if t <= end:
-            return _ANNEAL[anneal](start_alpha, end_alpha, (t - begin) / (end - begin))
+            return _ANNEAL[anneal](start_alpha, end_alpha, _progress(t, begin, end))
         begin = end
     end, start_alpha, end_alpha = phases[-1]
-    pct = min((t - begin) / (end - begin), 1.0)
-    return _ANNEAL[anneal](start_alpha, end_alpha, pct)
+    return _ANNEAL[anneal](start_alpha, end_alpha, _progress(t, begin, end))
 
 
 _FORMULAS: dict[str, Callable[..., float]] = {
