@@ -67,6 +67,9 @@ except ImportError:  # older scikit-learn: the feature is simply absent
 
 _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
 
+#: Rows of the last batch a call evaluates again after its last step.
+_END_CHECK_ROWS = 32
+
 
 class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared implementation; use SGDNetClassifier or SGDNetRegressor."""
@@ -568,15 +571,20 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     stopped = True
                     break
 
-            # The call's last step is judged by no next epoch: its last batch
-            # is seen again (unless early stopping puts back its best weights)
+            # The call's last step is judged by no next epoch: the first rows
+            # of its last batch are seen again (unless early stopping puts
+            # back its best weights). A few rows show an explosion as well as
+            # many, and cost a partial_fit call of one batch 5% instead of 25%.
             if not diverged and best_theta is None:
+                rows = slice(0, _END_CHECK_ROWS)
+                if not w_batch[rows].sum() > 0:
+                    rows = slice(None)
                 end_loss = _network.data_loss(
                     theta,
                     shapes,
-                    X_batch,
-                    Y_batch,
-                    w_batch,
+                    X_batch[rows],
+                    Y_batch[rows],
+                    w_batch[rows],
                     self.activation,
                     loss,
                     self._huber_delta(),

@@ -959,6 +959,24 @@ def test_the_last_step_of_a_call_is_judged_by_the_call(cls, max_iter):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_the_last_step_check_skips_rows_of_zero_weight(cls):
+    # it looks at the first rows of the last batch; when those weigh nothing
+    # it takes the whole batch (a loss of zero weight is 0/0, not a divergence)
+    X, y = _data(cls)
+    X, y = X[:64], y[:64]
+    if cls is SGDNetClassifier:
+        y = np.arange(64) % 3
+    weights = np.ones(64)
+    weights[:40] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = cls(**SMALL, batch_size=64, shuffle=False, max_iter=2)
+        est.fit(X, y, sample_weight=weights)
+    assert est.divergence_epoch_ is None
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_divergence_seen_by_the_next_partial_fit_call_restores_the_call_before(
     cls,
 ):
