@@ -35,6 +35,7 @@ from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
     check_is_fitted,
+    column_or_1d,
 )
 
 from ._base import BaseSGDNet
@@ -344,8 +345,9 @@ def lr_range_test(
         The model to test, fitted or not; only its parameters are used: an
         SGDNetClassifier or SGDNetRegressor, or a Pipeline or
         TransformedTargetRegressor around one. Every parameter but
-        ``learning_rate`` is kept (optimizer, momentum, l2, batch size,
-        architecture, ``random_state`` for the initial weights). For a
+        ``learning_rate`` and ``verbose`` (which would print every step as an
+        epoch) is kept: optimizer, momentum, l2, batch size, architecture,
+        ``random_state`` for the initial weights. For a
         :class:`~sklearn.pipeline.Pipeline`, clones of the steps before the
         last are fitted on `X` and transform it, and the test runs on a clone
         of the last step. For a
@@ -485,13 +487,15 @@ def lr_range_test(
         )
 
     net = clone(final).set_params(
-        learning_rate=_ExponentialRamp(min_lr, max_lr, n_steps)
+        learning_rate=_ExponentialRamp(min_lr, max_lr, n_steps), verbose=0
     )
     net._validate_params()  # the estimator's own errors, before any fitting
 
     X, y = _transformed(estimator, X, y)
     X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
     y = np.asarray(y)
+    if is_classifier(final) and y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)  # once here, not at every step
     check_consistent_length(X, y)
     weights = None
     if sample_weight is not None:

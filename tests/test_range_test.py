@@ -22,6 +22,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_iris
+from sklearn.exceptions import DataConversionWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -311,6 +312,20 @@ def test_sample_weight_skips_zero_weight_batches_and_is_scale_free(linear):
     doubled = lr_range_test(net, X, y, sample_weight=np.full(200, 2.0), n_steps=18)
     plain = lr_range_test(net, X, y, n_steps=18)
     assert_allclose(doubled.raw_losses, plain.raw_losses, rtol=1e-12)
+
+
+def test_a_column_vector_y_warns_once_and_verbose_is_off(iris, capsys):
+    # each step is a partial_fit call: without care, every step would warn
+    # about the column and print an "Epoch" line
+    X, y = iris
+    net = SGDNetClassifier((4,), verbose=1, random_state=0)
+    kwargs = dict(n_steps=20, random_state=0)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        result = lr_range_test(net, X, y[:, None], **kwargs)
+    assert [type(w.message) for w in record] == [DataConversionWarning]
+    assert capsys.readouterr().out == ""
+    assert_array_equal(result.raw_losses, lr_range_test(net, X, y, **kwargs).raw_losses)
 
 
 @pytest.mark.usefixtures("lenient_sample_weight_check")
