@@ -396,6 +396,39 @@ def test_display_takes_one_step_count_per_epoch():
             display.plot()
 
 
+def test_a_single_step_is_drawn_as_a_marker(iris):
+    # a steps-post line of one point draws nothing: one partial_fit of a single
+    # batch would leave an empty plot
+    X, y = iris
+    clf = SGDNetClassifier((4,), learning_rate=0.05, batch_size=200, random_state=0)
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    display = LearningRateDisplay.from_estimator(clf)
+    assert_array_equal(display.line_.get_ydata(), [0.05])
+    assert display.line_.get_marker() == "o"
+    assert display.line_.get_drawstyle() == "steps-post"
+    # more steps: the plain step function, unless the caller asks otherwise
+    assert LearningRateDisplay([0.1, 0.2]).plot().line_.get_marker() == "None"
+    own = LearningRateDisplay([0.1]).plot(marker="x")
+    assert own.line_.get_marker() == "x"
+
+
+def test_from_estimator_labels_the_current_learning_rate(iris):
+    # documented limit: after set_params, partial_fit keeps the running
+    # schedule, and the fitted estimator does not keep the policy that
+    # started it, so the label names the new policy unless `name` is given
+    X, y = iris
+    clf = SGDNetClassifier(
+        (4,), learning_rate=StepDecay(0.1, every=1), batch_size=75, random_state=0
+    )
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    clf.set_params(learning_rate=Constant(0.5)).partial_fit(X, y)
+    assert_array_equal(clf.lr_history_, [0.1, 0.1, 0.05, 0.05])
+    display = LearningRateDisplay.from_estimator(clf)
+    assert display.line_.get_label() == "Constant(alpha=0.5)"
+    named = LearningRateDisplay.from_estimator(clf, name="StepDecay(every=1)")
+    assert named.line_.get_label() == "StepDecay(every=1)"
+
+
 # --------------------------------------------------------------- RangeTestDisplay
 
 
@@ -463,6 +496,26 @@ def test_range_test_display_from_result_on_axes_and_without_suggestions():
     assert ax.get_ylim()[1] >= 1.3
 
 
+@pytest.mark.parametrize("order", ["high first", "low first"])
+def test_range_tests_on_the_same_axes_keep_every_curve_visible(order):
+    # each curve alone would be cut a little above its highest loss before the
+    # minimum; together the top is the highest of those, whichever came first
+    lrs = np.geomspace(1e-4, 1, 6)
+    high = [3.0, 2.9, 2.0, 1.0, 0.5, 9.0]  # alone: cut at 3.0 + 5% of 2.5
+    low = [1.2, 1.1, 0.8, 0.4, 0.3, 5.0]  # alone: cut at 1.2 + 5% of 0.9
+    curves = [high, low] if order == "high first" else [low, high]
+    _, ax = plt.subplots()
+    for i, losses in enumerate(curves):
+        RangeTestDisplay(lrs, losses, name=str(i)).plot(ax=ax)
+    bottom, top = ax.get_ylim()
+    assert top == pytest.approx(3.0 + 0.05 * 2.5)
+    assert bottom < 0.3  # below both minima
+    # a later curve with a lower minimum extends the bottom too
+    RangeTestDisplay(lrs, [0.25, 0.2, 0.1, 0.05, 0.01, 0.4], name="2").plot(ax=ax)
+    bottom, top = ax.get_ylim()
+    assert bottom < 0.01 and top == pytest.approx(3.125)
+
+
 # ------------------------------------------------------ LearningRateSearchDisplay
 
 
@@ -527,6 +580,47 @@ def test_search_display_pipeline_fixed_policy_and_best_of_other_params(iris):
     params = search.cv_results_["params"]
     assert params[1]["sgdnetclassifier__learning_rate__max_alpha"] == 0.5
     assert_allclose(line.get_ydata(), means.max(axis=0))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.FitFailedWarning")
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
+def test_search_display_draws_the_best_candidate_that_did_not_fail(iris):
+    # two candidates share (Constant, 0.1); the first fails (momentum=2.0 is
+    # invalid), and with error_score=np.nan its NaN must not hide the second
+    X, y = iris
+    net = SGDNetClassifier((4,), batch_size=50, max_iter=3, random_state=0)
+    grid = {"learning_rate": [0.1], "momentum": [2.0, 0.9]}
+    search = GridSearchCV(net, grid, cv=2, error_score=np.nan).fit(X, y)
+    means = search.cv_results_["mean_test_score"]
+    assert np.isnan(means[0]) and np.isfinite(means[1])
+    (line,) = LearningRateSearchDisplay.from_search(search).lines_
+    assert_array_equal(line.get_ydata(), [means[1]])
+
+
+class _Results:
+    """Stands for a fitted search: its estimator and cv_results_."""
+
+    def __init__(self, alphas, means):
+        self.estimator = SGDNetClassifier()
+        self.cv_results_ = {
+            "params": [{"learning_rate": a} for a in alphas],
+            "mean_test_score": np.array(means, dtype=float),
+            "std_test_score": np.zeros(len(means)),
+        }
+
+
+@pytest.mark.parametrize(
+    "means, drawn",
+    [
+        ([np.nan, 0.5, 0.7, np.nan], 0.7),  # failed first and last
+        ([0.5, np.nan, 0.4], 0.5),
+        ([np.nan, np.nan], np.nan),  # all failed: NaN, as the search says
+    ],
+)
+def test_search_display_a_nan_score_is_drawn_only_if_all_failed(means, drawn):
+    search = _Results([0.1] * len(means), means)
+    (line,) = LearningRateSearchDisplay.from_search(search).lines_
+    assert_array_equal(line.get_ydata(), [drawn])
 
 
 def test_search_display_explicit_parameters_and_axes(search):

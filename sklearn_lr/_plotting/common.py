@@ -71,6 +71,38 @@ def _top_before_minimum(losses):
     return top + 0.05 * (top - losses[low])
 
 
+def _loss_ylim(ax):
+    """Y limits that show every curve on `ax` up to its minimum: (bottom, top),
+    or None when no curve needs cutting (the y axis then scales itself).
+
+    A curve whose loss rises after its minimum past everything before it is
+    cut at `_top_before_minimum`; another one is kept whole, with a margin of
+    5% of its range. Curves are the lines in data coordinates (not the
+    vertical marks of the suggestions), so a range test drawn on axes that
+    already hold others is cut no lower than any of them needs.
+    """
+    tops, lows = [], []
+    cut = False
+    for line in ax.get_lines():
+        if line.get_transform() is not ax.transData:
+            continue  # axvline: x in data, y in axes coordinates
+        losses = np.asarray(line.get_ydata(), dtype=float)
+        finite = losses[np.isfinite(losses)]
+        if not len(finite):
+            continue
+        top = _top_before_minimum(losses)
+        cut = cut or top is not None
+        if top is None:
+            top = finite.max() + 0.05 * (finite.max() - finite.min())
+        tops.append(top)
+        lows.append(finite.min())
+    if not cut:
+        return None
+    top, low = max(tops), min(lows)
+    bottom = min(ax.get_ylim()[0], low - 0.05 * (top - low))
+    return bottom, top
+
+
 # longest repr a legend shows; longer ones are shortened to the class name
 _MAX_NAME = 60
 

@@ -48,8 +48,10 @@ class LearningRateDisplay:
     """Learning rate α per step of a training run, with its loss per epoch.
 
     α is drawn on ``ax_`` as a step function against the epoch clock (step k
-    of an epoch of B steps at ``k / B``); the training loss and validation
-    score of epoch e are drawn at its end, e + 1, on twin axes.
+    of an epoch of B steps at ``k / B``), one point per step, each value held
+    until the next step; a run of a single step, which such a line would not
+    show, is drawn as a marker. The training loss and validation score of
+    epoch e are drawn at its end, e + 1, on twin axes.
 
     Parameters
     ----------
@@ -161,6 +163,8 @@ class LearningRateDisplay:
 
         x = _step_clock(len(lrs), per_epoch)
         style = {"label": name or "learning rate", "drawstyle": "steps-post"}
+        if len(lrs) == 1:  # a step function of one point draws nothing
+            style["marker"] = "o"
         style = _colored(style, _axes_group(ax))
         self.line_ = ax.plot(x, lrs, **(style | kwargs))[0]
         ax.set_xlabel("step" if per_epoch is None else "epoch")
@@ -243,8 +247,14 @@ class LearningRateDisplay:
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         name : str, default=None
-            Label of the α line; None uses the policy's repr (its class name
-            if the repr is over 60 characters long).
+            Label of the α line; None uses the repr of the estimator's
+            ``learning_rate`` (its class name if the repr is over 60
+            characters long). That is the policy that made the rates drawn
+            unless ``learning_rate`` was changed by ``set_params`` after the
+            schedule started: ``partial_fit`` keeps the running schedule
+            (``schedule_``) until the next ``fit``, and the fitted estimator
+            keeps that run-time state, not the policy that started it, so the
+            label would name the new policy; pass `name` then.
         **kwargs : dict
             Passed to :meth:`plot`.
 

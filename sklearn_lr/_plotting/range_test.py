@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..range_test import RangeTestResult, lr_range_test
-from .common import _axes_group, _colored, _new_axes, _pyplot, _top_before_minimum
+from .common import _axes_group, _colored, _loss_ylim, _new_axes, _pyplot
 
 if TYPE_CHECKING:  # matplotlib is optional
     import scipy.sparse as sp
@@ -22,7 +22,9 @@ class RangeTestDisplay:
     The x axis is logarithmic; dashed and dotted vertical lines mark the
     steepest-descent and valley suggestions. The y axis is cut a little above
     the highest loss before the minimum, so the diverging end of the test
-    does not flatten the curve.
+    does not flatten the curve. Several tests drawn on the same axes share
+    the limits: the top is the highest any of their curves needs, so a curve
+    that starts lower does not cut off one drawn before it.
 
     Parameters
     ----------
@@ -84,7 +86,8 @@ class RangeTestDisplay:
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure. On axes that already
-            hold a range test, every line takes a color not yet used there.
+            hold a range test, every line takes a color not yet used there,
+            and the y limits cover the curves already drawn as well.
         name : str, default=None
             Label of the loss line; None uses the Display's `name`.
         **kwargs : dict
@@ -126,9 +129,9 @@ class RangeTestDisplay:
                     group,
                 ),
             )
-        top = _top_before_minimum(losses)
-        if top is not None:
-            ax.set_ylim(top=top)
+        limits = _loss_ylim(ax)  # also for the curves drawn there before
+        if limits is not None:
+            ax.set_ylim(*limits)
         ax.legend(loc="best")
         self.ax_, self.figure_ = ax, ax.figure
         return self

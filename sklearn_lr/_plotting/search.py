@@ -47,6 +47,11 @@ def _is_float(value):
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
+def _ranks_above(score, other):
+    """Whether mean test `score` beats `other`; NaN (a failed fit) beats none."""
+    return not np.isnan(score) and (np.isnan(other) or score > other)
+
+
 def _find_policy_param(keys):
     """The one parameter named ``learning_rate`` or ``...__learning_rate``."""
     found = sorted(
@@ -214,7 +219,8 @@ class LearningRateSearchDisplay:
         test score ± std) on the line of its policy: the class name of its
         learning rate, ``Constant`` for a float. Where several candidates
         share a policy and an α (other parameters were searched too), the one
-        with the best mean score is drawn.
+        with the best mean score is drawn; a failed candidate (a NaN score,
+        with ``error_score=np.nan``) only when all of them failed.
 
         Parameters
         ----------
@@ -301,8 +307,9 @@ class LearningRateSearchDisplay:
             label = "Constant" if _is_float(policy) else type(policy).__name__
             alpha = float(_alpha_of(params, policy, policy_param, alpha_param))
             key = (label, alpha)
-            score = -np.inf if np.isnan(means[i]) else means[i]
-            if key not in best or score > means[best[key]]:
+            # a failed candidate (NaN score, error_score=np.nan) loses to any
+            # other, and is drawn only when all of its key failed
+            if key not in best or _ranks_above(means[i], means[best[key]]):
                 best[key] = i
         labels = list(dict.fromkeys(label for label, _ in best))
         alphas, mean_scores, std_scores = [], [], []
