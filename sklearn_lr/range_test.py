@@ -495,7 +495,7 @@ def lr_range_test(
     X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
     y = np.asarray(y)
     if is_classifier(final) and y.ndim == 2 and y.shape[1] == 1:
-        y = column_or_1d(y, warn=True)  # once here, not at every step
+        y = np.asarray(column_or_1d(y, warn=True))  # once here, not every step
     check_consistent_length(X, y)
     weights = None
     if sample_weight is not None:

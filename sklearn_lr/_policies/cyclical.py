@@ -49,7 +49,8 @@ class Cyclic(_Policy):
     ``step_size_up = s * steps_per_epoch``; PyTorch's "exp_range" uses
     :math:`\gamma^{\text{iterations}}`, so its gamma is this
     :math:`\gamma^{1/\text{steps\_per\_epoch}}` (time in epochs keeps the
-    meaning of `gamma` when the batch size changes).
+    meaning of `gamma` when the batch size changes). Only α cycles: the
+    momentum stays fixed, as with PyTorch's ``cycle_momentum=False``.
 
     References
     ----------
@@ -144,6 +145,9 @@ class OneCycle(_Policy):
     grows from one step at the peak to two at the end of the middle phase,
     then shrinks back to one. Either way the values differ by
     :math:`O(1/\text{total\_steps})`.
+
+    Only α cycles: the estimator's ``momentum`` (or ``beta_1``) stays fixed,
+    as with PyTorch's ``cycle_momentum=False`` (its default cycles it).
 
     References
     ----------
