@@ -465,6 +465,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         rates_per_epoch = []
         stopped = False
         first_epoch = self.n_iter_
+        last_epoch = first_epoch + max_epochs
 
         metadata = self._callback_metadata(sample_weight)
         try:
@@ -510,7 +511,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 )
 
                 # A diverged epoch still happened: it is recorded and observed
-                # (so feedback policies can react), but its weights are undone.
+                # (as a non-finite loss, so that feedback policies back off),
+                # but its weights are undone. The call's last step is judged
+                # by no next epoch: its last batch is seen again.
+                batch = (X_batch, Y_batch, w_batch)
                 diverged = self._diverged(epoch_loss, theta, baseline)
                 if diverged:
                     restored_epoch = restore_points.restore(
@@ -521,6 +525,16 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     self._warn_divergence(
                         epoch + 1, rates, f"loss {epoch_loss:.4g}", restored_epoch
                     )
+                elif epoch + 1 == last_epoch and (
+                    message := self._last_step_diverged(
+                        theta, shapes, batch, loss, baseline
+                    )
+                ):
+                    diverged = True
+                    restored_epoch = restore_points.restore(
+                        theta, optimizer, previous_epoch=False
+                    )
+                    self._warn_divergence(epoch + 1, rates, message, restored_epoch)
                 else:
                     restore_points.advance(theta, optimizer, epoch + 1)
                 rates_per_epoch.append(rates)
@@ -532,7 +546,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if validation is not None:
                     score = self._score(*validation)
                     self.validation_scores_.append(score)
-                self.schedule_.observe(self.n_iter_, loss=epoch_loss, score=score)
+                self.schedule_.observe(
+                    self.n_iter_, loss=np.inf if diverged else epoch_loss, score=score
+                )
                 if self.verbose:
                     message = f"Epoch {self.n_iter_}: loss {epoch_loss:.6f}"
                     if score is not None:
@@ -571,34 +587,22 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     stopped = True
                     break
 
-            # The call's last step is judged by no next epoch: the first rows
-            # of its last batch are seen again (unless early stopping puts
-            # back its best weights). A few rows show an explosion as well as
-            # many, and cost a partial_fit call of one batch 5% instead of 25%.
-            if not diverged and best_theta is None:
-                rows = slice(0, _END_CHECK_ROWS)
-                if not w_batch[rows].sum() > 0:
-                    rows = slice(None)
-                end_loss = _network.data_loss(
-                    theta,
-                    shapes,
-                    X_batch[rows],
-                    Y_batch[rows],
-                    w_batch[rows],
-                    self.activation,
-                    loss,
-                    self._huber_delta(),
+            # an early stop (no improvement, a callback) ends the call before
+            # its last epoch by count: the epoch it stopped at is judged too
+            if (
+                stopped
+                and self.n_iter_ < last_epoch
+                and best_theta is None
+                and (
+                    message := self._last_step_diverged(
+                        theta, shapes, batch, loss, baseline
+                    )
                 )
-                if self._diverged(end_loss, theta, baseline):
-                    restored_epoch = restore_points.restore(
-                        theta, optimizer, previous_epoch=True
-                    )
-                    self._warn_divergence(
-                        self.n_iter_,
-                        rates,
-                        f"loss {end_loss:.4g} after its last step",
-                        restored_epoch,
-                    )
+            ):
+                restored_epoch = restore_points.restore(
+                    theta, optimizer, previous_epoch=True
+                )
+                self._warn_divergence(self.n_iter_, rates, message, restored_epoch)
         finally:
             # also when training ends by an exception (a policy's bad α, an
             # interrupt): the record then covers every epoch that ran
@@ -692,6 +696,33 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _exploded(self, loss, baseline):
         return exploded(loss, self._initial_loss, baseline)
+
+    def _last_step_diverged(self, theta, shapes, batch, loss, baseline):
+        """Whether the weights after an epoch's last step exploded, judged by
+        the first rows of its last batch, seen again; the loss for the
+        message, or None.
+
+        A few rows show an explosion as well as many, and cost a partial_fit
+        call of one batch 5% instead of 25%; when those rows weigh nothing,
+        the whole batch is used.
+        """
+        X_batch, Y_batch, w_batch = batch
+        rows = slice(0, _END_CHECK_ROWS)
+        if not w_batch[rows].sum() > 0:
+            rows = slice(None)
+        end_loss = _network.data_loss(
+            theta,
+            shapes,
+            X_batch[rows],
+            Y_batch[rows],
+            w_batch[rows],
+            self.activation,
+            loss,
+            self._huber_delta(),
+        )
+        if not self._diverged(end_loss, theta, baseline):
+            return None
+        return f"loss {end_loss:.4g} after its last step"
 
     def _warn_divergence(self, epoch, rates, loss, restored_epoch):
         """Record the diverged epoch and warn (after its state is restored)."""

@@ -145,6 +145,6 @@ divergence_epoch_ : int or None
     The epoch (counted like ``n_iter_``) in which training last diverged,
     or None. That epoch stays on the record (``n_iter_``, its non-finite or
     exploded loss in ``loss_curve_``, its steps in ``lr_history_``) and
-    feedback policies observe it, but its weight and optimizer updates are
-    undone. See :class:`~sklearn_lr.DivergenceWarning`.
+    feedback policies observe it (as an infinite loss), but its weight and
+    optimizer updates are undone. See :class:`~sklearn_lr.DivergenceWarning`.
 """

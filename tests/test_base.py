@@ -1082,6 +1082,30 @@ def test_feedback_policy_observes_a_diverged_epoch(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("batches", [1, 4])
+def test_feedback_policies_observe_a_diverged_epoch_as_a_non_finite_loss(cls, batches):
+    # each call diverges: at its last step (one batch: the loss measured
+    # before the step looks fine), or on the way (four batches). Either way
+    # the policy must back off: BoldDriver halves α at every call and
+    # ReduceOnPlateau (patience 0) counts bad epochs, never a new best
+    X, y = _data(cls)
+    kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    for policy, rates in [
+        (BoldDriver(alpha=1e4, decrease=0.5, max_alpha=1e5), [5e3, 2.5e3, 1.25e3]),
+        (ReduceOnPlateau(alpha=1e4, factor=0.5, patience=0), [5e3, 2.5e3, 1.25e3]),
+    ]:
+        est, _ = _hand_set(
+            cls, learning_rate=policy, batch_size=-(-X.shape[0] // batches)
+        )
+        got = []
+        for _ in rates:
+            with pytest.warns(DivergenceWarning):
+                est.partial_fit(X, y, **kwargs)
+            got.append(est.schedule_.rate(est.n_iter_))
+        assert got == pytest.approx(rates)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_divergence_epoch_is_none_without_divergence(cls):
     X, y = _data(cls)
     with warnings.catch_warnings():
