@@ -130,9 +130,10 @@ best_validation_score_ : float or None
     Best validation score, with early stopping.
 
 lr_history_ : ndarray of shape (n_steps,)
-    The α applied at every update step since (re)initialisation. After
-    ``fit`` it equals :func:`sklearn_lr.schedules.trace` of the same policy
-    with the same number of batches per epoch.
+    The α of every update step since (re)initialisation. After ``fit`` it
+    equals :func:`sklearn_lr.schedules.trace` of the same policy with the
+    same number of batches per epoch. A batch whose samples all weigh zero
+    is skipped (it has no gradient) but keeps its place and its α here.
 
 schedule_ : object
     The run-time state of the learning-rate policy; its clock and

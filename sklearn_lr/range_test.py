@@ -365,7 +365,10 @@ def lr_range_test(
         > `min_lr`.
     n_steps : int, default=100
         Number of update steps (>= 2). The data is cycled, reshuffled at
-        every pass, when one pass has fewer batches.
+        every pass, when one pass has fewer batches. The suggestions need a
+        curve: with a few dozen steps or fewer they rest on a handful of
+        noisy points (and the smoothing, whose weight is per step, still
+        spans some twenty of them), so keep the default or more.
     smoothing : float in (0, 1], default=0.05
         Weight of the newest batch in the smoothed loss; β = 1 − smoothing.
         1 means no smoothing. The smoothed curve trails the raw one by about
