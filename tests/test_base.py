@@ -1257,6 +1257,19 @@ def test_a_call_that_fails_allocating_leaves_a_fitted_model_unchanged(
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_failed_call_leaves_even_the_pickle_unchanged(cls):
+    # validation drops and re-adds the feature attributes; they go back in
+    # their old place, so the model's pickle is the same bytes
+    X, y = _data(cls)
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    est = cls(**SMALL, max_iter=2).fit(frame, y)
+    before = pickle.dumps(est)
+    with pytest.raises(ValueError):
+        est.fit(np.hstack([X, X]), np.full(len(y), np.nan))
+    assert pickle.dumps(est) == before
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_a_failed_call_does_not_draw_from_a_random_state_instance(cls):
     # the validation split draws from the RandomState the model shuffles
     # with; a check failing after it must put the draws back
