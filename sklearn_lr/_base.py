@@ -762,7 +762,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self.__dict__.update(saved)
             # in their old order too, so that even a pickle is byte for byte
             # the same
-            attributes = {key: self.__dict__.pop(key) for key in order}
+            attributes = {
+                key: self.__dict__.pop(key) for key in order if key in self.__dict__
+            }
             attributes.update(self.__dict__)
             self.__dict__.clear()
             self.__dict__.update(attributes)
