@@ -63,13 +63,29 @@ class _Optimizer:
         Parameters
         ----------
         params : ndarray of shape (n_params,)
-            Parameters, updated in place.
+            Parameters, updated in place: a contiguous, writeable array of the
+            optimizer's dtype (else a TypeError, before anything changes; the
+            BLAS routines would update a converted copy and drop it).
         grads : ndarray of shape (n_params,)
             Gradient, same dtype as ``params``. Used as scratch space: its
             content is undefined afterwards.
         lr : float
             The learning rate for this step.
         """
+        for name, array in (("params", params), ("grads", grads)):
+            if (
+                not isinstance(array, np.ndarray)
+                or array.dtype != self.dtype
+                or array.shape != (self.n_params,)
+                or not array.flags.c_contiguous
+                or not array.flags.writeable
+            ):
+                raise TypeError(
+                    f"{name} must be a contiguous, writeable {self.dtype} array "
+                    f"of shape ({self.n_params},), updated in place; got "
+                    f"{type(array).__name__} of dtype {getattr(array, 'dtype', None)} "
+                    f"and shape {getattr(array, 'shape', None)}."
+                )
         self.n_steps += 1
         self._update(params, grads, float(lr))
 

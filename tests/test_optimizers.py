@@ -365,6 +365,32 @@ def test_make_optimizer_rejects_unknown_name(bad):
         assert repr(name) in message
 
 
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@pytest.mark.parametrize(
+    "which, array",
+    [
+        ("params", np.zeros(3, dtype=np.float32)),  # another dtype
+        ("params", np.zeros(6)[::2]),  # not contiguous
+        ("params", np.zeros(4)),  # another length
+        ("params", np.zeros(3).tolist()),  # not an array
+        ("grads", np.ones(3, dtype=np.float32)),
+    ],
+)
+def test_step_refuses_arrays_it_cannot_update_in_place(name, which, array):
+    # the BLAS routines would update a converted copy and drop it: the
+    # parameters would silently stay put while the state moved on
+    opt = OPTIMIZERS[name](3, np.float64)
+    params, grads = np.zeros(3), np.ones(3)
+    args = {"params": params, "grads": grads, which: array}
+    with pytest.raises(TypeError, match=f"{which} must be a contiguous"):
+        opt.step(args["params"], args["grads"], 0.1)
+    assert opt.n_steps == 0
+    frozen = np.zeros(3)
+    frozen.flags.writeable = False
+    with pytest.raises(TypeError, match="params must be"):
+        opt.step(frozen, grads, 0.1)
+
+
 def test_integer_dtype_is_rejected():
     with pytest.raises(TypeError, match="dtype"):
         SGD(3, np.int64)
