@@ -90,20 +90,21 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def _int_at_least(low: int) -> Callable[[str], int]:
-    """An argparse ``type`` accepting integers >= `low`."""
+def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type`` accepting integers >= `low` (and <= `high`)."""
+    expected = f"an integer >= {low}"
+    if high is not None:
+        expected = f"an integer in [{low}, {high}]"
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"expected an integer >= {low}, got {text!r}"
+                f"expected {expected}, got {text!r}"
             ) from None
-        if value < low:
-            raise argparse.ArgumentTypeError(
-                f"expected an integer >= {low}, got {text!r}"
-            )
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
         return value
 
     return parse
@@ -220,7 +221,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--random-state",
-        type=_int_at_least(0),
+        type=_int_at_least(0, 2**32 - 1),  # NumPy's seeds
         default=0,
         metavar="SEED",
         help="seed of the folds and the networks (default: 0)",

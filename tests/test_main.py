@@ -6,6 +6,7 @@ import csv
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -264,6 +265,25 @@ def test_csv_task_rule(tmp_path):
     assert labels.dtype.kind == "U"
 
 
+def test_csv_integer_labels_stay_exact(tmp_path):
+    # labels beyond float64's exact integers stay distinct; beyond int64 they
+    # stay text (they were cast through float64, merged or wrapped around)
+    big = 2**53
+    rows = [[i, [big, big + 1][i % 2]] for i in range(10)]
+    data = _demo.load_csv(write_csv(tmp_path / "big.csv", ["a", "y"], rows), "y")
+    assert data.task == "classification"
+    assert data.y.dtype == np.int64 and set(data.y) == {big, big + 1}
+    rows = [[i, ["0", "100000000000000000000"][i % 2]] for i in range(10)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        data = _demo.load_csv(write_csv(tmp_path / "huge.csv", ["a", "y"], rows), "y")
+    assert data.task == "classification"
+    assert set(data.y) == {"0", "100000000000000000000"}
+    mixed = [[i, ["3", "3.0", "4"][i % 3]] for i in range(9)]
+    data = _demo.load_csv(write_csv(tmp_path / "mixed.csv", ["a", "y"], mixed), "y")
+    assert set(data.y) == {3, 4}
+
+
 def test_csv_header_whitespace_bom_and_blank_lines(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_text("\ufeffa, b ,label\n1,2,x\n\n3,4,y\n", encoding="utf-8")
@@ -346,6 +366,7 @@ BAD_OPTIONS = {
     "alpha out of range": ["--alphas", "100"],
     "infinite target score": ["--target-score", "inf"],
     "zero jobs": ["--n-jobs", "0"],
+    "seed beyond NumPy's": ["--random-state", str(2**32)],
 }
 
 

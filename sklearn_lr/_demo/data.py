@@ -96,6 +96,18 @@ def _parse_float(text: str) -> float | None:
         return None
 
 
+def _parse_int(text: str) -> int | None:
+    """`text` as an exact integer ("7", "7.0", "1e3"), or None if it is not
+    one or its float spelling is beyond exact float64 integers (2**53)."""
+    try:
+        return int(text)
+    except ValueError:
+        value = _parse_float(text)
+    if value is None or not value.is_integer() or abs(value) > 2**53:
+        return None
+    return int(value)
+
+
 def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
     """Read a CSV file with a header row: numeric features and one target column.
 
@@ -207,8 +219,12 @@ def _target(labels: list[str], task: str, column: str) -> tuple[np.ndarray, str]
         if np.ptp(y) == 0:
             raise DemoError(f"target column {column!r} has a single value")
         return y, task
+    # integer labels as integers, if int64 holds them exactly (through
+    # Python's int, not float64, which merges labels beyond 2**53)
     if numeric and all(v is not None and v.is_integer() for v in values):
-        return np.asarray(values, dtype=np.float64).astype(np.int64), task
+        integers = [_parse_int(label) for label in labels]
+        if all(i is not None and -(2**63) <= i < 2**63 for i in integers):
+            return np.asarray(integers, dtype=np.int64), task
     return np.asarray(labels, dtype=str), task
 
 
