@@ -21,6 +21,8 @@ textbook formulas up to rounding.
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from numpy.typing import DTypeLike
 from scipy.linalg.blas import get_blas_funcs
@@ -139,16 +141,28 @@ class _Optimizer:
                 f"snapshot lacks {missing}; expected a dict from "
                 f"{type(self).__name__}.snapshot() with keys {list(expected)}."
             )
+        # every check before the first copy: a failure changes nothing
         for name in self._state_arrays:
-            shape = np.shape(snapshot[name])
-            if shape != (self.n_params,):
+            array = np.asarray(snapshot[name])
+            if array.shape != (self.n_params,) or not np.can_cast(
+                array.dtype, self.dtype, casting="same_kind"
+            ):
                 raise ValueError(
-                    f"snapshot[{name!r}] has shape {shape}; expected "
-                    f"({self.n_params},)."
+                    f"snapshot[{name!r}] is {array.dtype} of shape {array.shape}; "
+                    f"expected a real array of shape ({self.n_params},)."
                 )
+        n_steps = snapshot["n_steps"]
+        if (
+            isinstance(n_steps, bool)
+            or not isinstance(n_steps, Integral)
+            or n_steps < 0
+        ):
+            raise ValueError(
+                f"snapshot['n_steps'] is {n_steps!r}; expected an integer >= 0."
+            )
         for name in self._state_arrays:
-            np.copyto(getattr(self, name), snapshot[name])
-        self.n_steps = int(snapshot["n_steps"])
+            np.copyto(getattr(self, name), snapshot[name], casting="same_kind")
+        self.n_steps = int(n_steps)
 
     def __getstate__(self):
         # The work buffer holds nothing between steps: do not pickle it.

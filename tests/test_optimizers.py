@@ -277,6 +277,21 @@ def test_restore_rejects_a_foreign_snapshot_and_changes_nothing(name):
         opt.restore(bad)
     with pytest.raises(ValueError, match="n_steps"):
         opt.restore({k: v for k, v in before.items() if k != "n_steps"})
+    # a wrong dtype or step count in any entry is found before the first
+    # array is overwritten
+    other = {key: np.full_like(value, 7.0) for key, value in before.items()}
+    for key, bad_value in [
+        (sorted(k for k in before if k != "n_steps")[-1], None),
+        ("n_steps", -1),
+        ("n_steps", 2.5),
+    ]:
+        broken = dict(other, n_steps=3)
+        if bad_value is None:  # the last state array complex
+            broken[key] = broken[key].astype(complex)
+        else:
+            broken[key] = bad_value
+        with pytest.raises(ValueError, match="snapshot"):
+            opt.restore(broken)
     for key, value in opt.snapshot().items():
         assert_array_equal(value, before[key])
 
