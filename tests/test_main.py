@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import subprocess
 import sys
@@ -445,9 +446,15 @@ def test_plot_writes_a_png(tmp_path, capsys):
     assert f"figure saved to {figure}" in out
     assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
-    for bad in (tmp_path / "no" / "such" / "dir.png", tmp_path / "fig.xyz"):
+    bad_paths = [
+        tmp_path / "no" / "such" / "dir.png",
+        tmp_path / "fig.xyz",
+        f"{tmp_path / 'new'}{os.sep}",  # a folder name, which does not exist
+    ]
+    for bad in bad_paths:  # refused before the run: no table printed
         status = main(["--dataset", "iris", "--plot", str(bad), *FAST])
         assert "--plot" in _assert_one_line_error(status, capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.png"]
 
 
 # ------------------------------------------------------------ as a process

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -82,8 +83,8 @@ def check_plot_file(path: str) -> str:
     Raises
     ------
     DemoError
-        If matplotlib is missing, the folder doesn't exist or the format is
-        unknown.
+        If matplotlib is missing, the folder doesn't exist, the format is
+        unknown or the file cannot be written.
     """
     try:
         import matplotlib  # noqa: F401  (the top-level package: plot extra installed?)
@@ -104,6 +105,16 @@ def check_plot_file(path: str) -> str:
             f"--plot: unknown file type {suffix!r} (use one of "
             f"{', '.join(sorted(supported))})"
         )
+    # a name with a trailing slash, a folder that takes no files: found by
+    # opening the file now (and removing it again if it is new)
+    existed = os.path.lexists(path)
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as error:
+        raise DemoError(f"--plot: cannot write {path!r}: {error.strerror}") from None
+    if not existed:
+        os.remove(path)
     return suffix or "png"
 
 
