@@ -16,7 +16,10 @@ gradient array as scratch space, and makes as few NumPy calls as it can.
 For that reason RMSProp and Adam store their moments as discounted *sums*
 (the textbook averages times a constant, available as properties) and fold
 the bias corrections into one scalar step size; the results equal the
-textbook formulas up to rounding.
+textbook formulas up to rounding. The squared-gradient sum is up to
+1 / (1 - beta_2) times the average (1000 times at 0.999), so in float32 it
+overflows for gradients above about 6e17 instead of 2e19; training with
+such gradients has diverged long before.
 """
 
 from __future__ import annotations
