@@ -505,7 +505,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     if first_loss is None:
                         first_loss = batch_loss
                     accumulated += batch_loss * batch_weight
-                    optimizer.step(theta, workspace.grad, rates[b])
+                    optimizer._step(theta, workspace.grad, rates[b])
                 epoch_loss = accumulated / total_weight + _network.penalty(
                     theta, shapes, self.l2
                 )
