@@ -402,6 +402,13 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return {"coefs_": coefs, "intercepts_": intercepts}
 
     def _make_optimizer(self, shapes, dtype):
+        if self.optimizer != "sgd" and dtype.type(self.epsilon) == 0:
+            # the adaptive rules would divide 0 by 0 for a gradient that
+            # has always been 0 (a dead unit's weights)
+            raise ValueError(
+                f"epsilon={self.epsilon!r} is 0 in {dtype}, the data's "
+                f"precision; use at least {np.finfo(dtype).smallest_subnormal:.3g}."
+            )
         return make_optimizer(
             self.optimizer,
             _network.n_params(shapes),

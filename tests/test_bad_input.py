@@ -570,6 +570,23 @@ ROWS = [
         lambda d, cls: {"params": {"momentum": 1.0}},
     ),
     Row(
+        "epsilon of an adaptive optimizer that is 0 in the data's precision",
+        ("fit",),
+        ValueError,
+        "epsilon=1e-46 is 0 in float32",
+        lambda d, cls: {
+            "X": d.X.astype(np.float32),
+            "params": {"optimizer": "adam", "epsilon": 1e-46},
+        },
+        model="float32",
+        variants={
+            "adagrad": lambda d, cls: {
+                "X": d.X.astype(np.float32),
+                "params": {"optimizer": "adagrad", "epsilon": 1e-46},
+            },
+        },
+    ),
+    Row(
         "hidden_layer_sizes with an entry that is not a positive integer",
         TRAIN,
         ValueError,
