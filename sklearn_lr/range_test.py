@@ -263,25 +263,35 @@ def _transformed_target(estimator, y):
 
     Like its ``fit``: a clone of ``transformer``, or else a
     FunctionTransformer of ``func``/``inverse_func`` (the identity when both
-    are None), fitted on y as a column; a one-column result is flattened.
+    are None; one without the other is refused), fitted on y as a column;
+    the result of a 1-D y is flattened again when it has one column.
     """
+    func, inverse_func = estimator.func, estimator.inverse_func
     if estimator.transformer is not None and (
-        estimator.func is not None or estimator.inverse_func is not None
+        func is not None or inverse_func is not None
     ):
         raise ValueError(
             "TransformedTargetRegressor: 'transformer' and 'func'/'inverse_func' "
             "cannot both be set."
         )
+    if (func is None) != (inverse_func is None):
+        given, lacking = ("func", "inverse_func") if func else ("inverse_func", "func")
+        raise ValueError(
+            f"TransformedTargetRegressor: when '{given}' is provided, '{lacking}' "
+            "must also be provided."
+        )
     if estimator.transformer is not None:
         transformer = clone(estimator.transformer)
     else:
         transformer = FunctionTransformer(
-            func=estimator.func, inverse_func=estimator.inverse_func, validate=True
-        )
+            func=func, inverse_func=inverse_func, validate=True
+        ).set_output(transform="default")
     y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
     y_trans = transformer.fit_transform(y.reshape(-1, 1) if y.ndim == 1 else y)
-    if y_trans.ndim == 2 and y_trans.shape[1] == 1:
-        y_trans = y_trans[:, 0]
+    # squeeze, not [:, 0]: under set_config(transform_output="pandas") a
+    # transformer returns a DataFrame
+    if y.ndim == 1 and y_trans.ndim == 2 and y_trans.shape[1] == 1:
+        y_trans = y_trans.squeeze(axis=1)
     return y_trans
 
 

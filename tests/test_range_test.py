@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
@@ -299,6 +300,34 @@ def test_target_transformer_around_another_regressor_is_refused(linear):
     )
     with pytest.raises(ValueError, match="cannot both be set"):
         lr_range_test(both, X, y)
+    # one of func / inverse_func without the other is refused (as the
+    # model's own fit does in recent scikit-learn)
+    for half in (
+        TransformedTargetRegressor(_linear_net(), func=np.log1p),
+        TransformedTargetRegressor(_linear_net(), inverse_func=np.expm1),
+    ):
+        with pytest.raises(ValueError, match="must also be provided"):
+            lr_range_test(half, X, y)
+
+
+def test_target_transformer_under_pandas_output(linear):
+    # set_config(transform_output="pandas") makes the target transformer
+    # return a DataFrame, as in the model's own fit
+    X, y = linear
+    model = TransformedTargetRegressor(_linear_net(), transformer=StandardScaler())
+    expected = lr_range_test(model, X, y, random_state=0).raw_losses
+    with sklearn.config_context(transform_output="pandas"):
+        result = lr_range_test(model, X, y, random_state=0)
+        squashed = TransformedTargetRegressor(
+            _linear_net(), func=np.arcsinh, inverse_func=np.sinh
+        )
+        squashed_losses = lr_range_test(squashed, X, y, random_state=0).raw_losses
+    assert_allclose(result.raw_losses, expected, rtol=1e-12)
+    assert_allclose(
+        squashed_losses,
+        lr_range_test(_linear_net(), X, np.arcsinh(y), random_state=0).raw_losses,
+        rtol=1e-12,
+    )
 
 
 def test_sample_weight_skips_zero_weight_batches_and_is_scale_free(linear):
