@@ -319,7 +319,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 )
             else:
                 theta = _network.pack(self.coefs_, self.intercepts_, dtype)
-            optimizer = self._make_optimizer(shapes, dtype) if new_run else None
+            if new_run:
+                optimizer = self._make_optimizer(shapes, dtype)
+            elif self.optimizer_.dtype != dtype:
+                # weights set by hand in the other precision: the state
+                # follows them (a rule of one precision updating arrays of
+                # the other would update a converted copy)
+                optimizer = self.optimizer_._astype(dtype)
+            else:
+                optimizer = None
             run = dict(
                 workspace=_network.Workspace.allocate(shapes, batch_size, dtype),
                 buffers=batch_buffers(X, Y, batch_size) if self.shuffle else None,
@@ -338,6 +346,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.coefs_, self.intercepts_ = _network.unpack(theta, shapes)
         if new_run:
             self._start_run(optimizer, new_schedule, incremental)
+        elif optimizer is not None:
+            self.optimizer_ = optimizer
         self.n_layers_ = len(shapes) + 1
         self.n_outputs_ = Y.shape[1]
         self.out_activation_ = _network.LOSSES[
@@ -463,7 +473,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     ):
         n_samples = X.shape[0]
         n_batches = -(-n_samples // batch_size)
-        total_weight = float(sample_weight.sum())
+        total_weight = float(sample_weight.sum(dtype=np.float64))
         baseline = _network.zero_output_loss(
             Y, sample_weight, loss, self._huber_delta()
         )
@@ -511,7 +521,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         self._initial_loss = batch_loss
                     if first_loss is None:
                         first_loss = batch_loss
-                    accumulated += batch_loss * batch_weight
+                    accumulated += batch_loss * float(batch_weight)
                     optimizer._step(theta, workspace.grad, rates[b])
                 epoch_loss = accumulated / total_weight + _network.penalty(
                     theta, shapes, self.l2
@@ -801,7 +811,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         Y, target_state = self._encode_targets(y, reset=reset, classes=classes)
         if len(Y) != X.shape[0]:
             raise ValueError(f"y has {len(Y)} samples but X has {X.shape[0]}.")
-        Y = np.ascontiguousarray(Y, dtype=X.dtype)
+        if Y.dtype != X.dtype:
+            with np.errstate(over="ignore"):
+                Y = Y.astype(X.dtype)
+            if not np.isfinite(Y).all():  # finite in float64, beyond float32
+                raise ValueError(
+                    f"Input y contains infinity or a value too large for {X.dtype!r}."
+                )
+        Y = np.ascontiguousarray(Y)
         sample_weight = training_weights(sample_weight, X)
         if reset and not incremental:
             self._check_weighted_targets(Y, sample_weight, target_state)
@@ -810,8 +827,16 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _training_dtype(self, X, reset):
         """float32 data trains in float32; a fitted model keeps its dtype."""
         if not reset:
-            return self.coefs_[0].dtype.type
+            return self._model_dtype()
         return [np.float64, np.float32]
+
+    def _model_dtype(self):
+        """The precision of a fitted model: float32 when ``coefs_[0]`` is
+        float32, else float64 (weights set by hand as integers, float16 or
+        longdouble compute in float64)."""
+        if np.asarray(self.coefs_[0]).dtype == np.float32:
+            return np.float32
+        return np.float64
 
     def _effective_batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -833,16 +858,16 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             X,
             accept_sparse=["csr", "csc"],
             reset=False,
-            dtype=self.coefs_[0].dtype.type,
+            dtype=self._model_dtype(),
         )
 
     def _layers(self):
-        """``coefs_`` and ``intercepts_`` in the precision of ``coefs_[0]``.
+        """``coefs_`` and ``intercepts_`` in the model's precision.
 
         Views of the fitted weights, not copies: prediction reads them as
         they are (only weights a user set by hand in another dtype are cast).
         """
-        dtype = self.coefs_[0].dtype
+        dtype = self._model_dtype()
         coefs = [np.asarray(c, dtype=dtype) for c in self.coefs_]
         intercepts = [np.asarray(b, dtype=dtype) for b in self.intercepts_]
         return coefs, intercepts

@@ -38,13 +38,20 @@ def training_weights(sample_weight, X):
     None gives ones. Raises ValueError for a wrong length, a negative or
     non-finite weight, or weights that are all zero (which scikit-learn
     refuses itself only from 1.7 on; training would then divide by zero).
+    Training only uses the weights relative to each other, so weights whose
+    largest lies outside [2^-64, 2^64] are divided by a power of two first,
+    which is exact: their sum cannot overflow and float32 does not round them
+    to zero.
     """
     sample_weight = _check_sample_weight(
-        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
     )
-    if not sample_weight.sum() > 0:
+    largest = sample_weight.max(initial=0.0)
+    if not largest > 0:
         raise ValueError("Sample weights must contain at least one non-zero number.")
-    return sample_weight
+    if not 2.0**-64 <= largest <= 2.0**64:
+        sample_weight = np.ldexp(sample_weight, -np.frexp(largest)[1])
+    return sample_weight.astype(X.dtype, copy=False)
 
 
 def check_weight_shapes(coefs, intercepts, shapes):

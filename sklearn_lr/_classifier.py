@@ -36,7 +36,16 @@ def _indicator(y, classes):
     otherwise. Equal to ``LabelBinarizer.transform`` for such labels, without
     its validation, which a ``partial_fit`` stream would pay on every call.
     """
-    index = np.searchsorted(classes, np.asarray(y))
+    y = np.asarray(y)
+    if y.dtype == classes.dtype:
+        index = np.searchsorted(classes, y)
+    else:
+        # searchsorted would compare in a common dtype, and int64 against
+        # uint64 is float64, where labels from 2**53 on collide; Python
+        # values compare exactly
+        labels, inverse = np.unique(y, return_inverse=True)
+        position = {label: i for i, label in enumerate(classes.tolist())}
+        index = np.array([position[label] for label in labels.tolist()])[inverse]
     if len(classes) == 2:
         return (index == 1).astype(np.float64)[:, None]
     Y = np.zeros((index.shape[0], len(classes)))

@@ -8,7 +8,8 @@ test of whether a loss exploded.
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
+import threading
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,6 +20,9 @@ from threadpoolctl import ThreadpoolController
 EXPLOSION_FACTOR = 1e4
 
 _controller = None
+_lock = threading.Lock()
+_limiter = None  # the limit set by blas_threads, while a fit holds it
+_holders = 0  # the fits inside blas_threads
 
 
 class DivergenceWarning(ConvergenceWarning):
@@ -113,7 +117,8 @@ def epoch_batches(X, Y, sample_weight, batch_size, order=None, buffers=None):
     n_samples = X.shape[0]
     starts = np.arange(0, n_samples, batch_size)
     weights = sample_weight if order is None else sample_weight[order]
-    batch_weights = np.add.reduceat(weights, starts)
+    # summed in float64: the epoch's mean loss is weighted by these
+    batch_weights = np.add.reduceat(weights, starts, dtype=np.float64)
     for b, offset in enumerate(starts):
         if batch_weights[b] <= 0:
             continue
@@ -131,6 +136,7 @@ def epoch_batches(X, Y, sample_weight, batch_size, order=None, buffers=None):
         yield b, X_batch, Y_batch, w_batch, batch_weights[b]
 
 
+@contextmanager
 def blas_threads():
     """Context giving the matrix products, and only them, several BLAS threads.
 
@@ -142,21 +148,38 @@ def blas_threads():
     cores: two threads for the products beat one from batch 32 on, and make
     no difference for small networks, whose products BLAS does not split.)
 
+    The limit is process-wide, and fits may run at the same time in threads
+    (joblib's threading backend, a thread pool): the first of them to enter
+    sets it and the last to leave restores the threads from before the
+    first, so no fit restores a limit another one set.
+
     Inspecting the loaded native libraries costs milliseconds, as much as a
     whole small epoch, so the process-wide controller is created once, on
     first use. It holds no training state (scikit-learn keeps the same
     handle in ``sklearn.utils.fixes``).
     """
-    global _controller
-    if _controller is None:
-        _controller = ThreadpoolController()
-    blas = _controller.select(user_api="blas")
-    others = [
-        lib.filepath for lib in blas.lib_controllers if "numpy" not in lib.filepath
-    ]
-    if not others or len(others) == len(blas.lib_controllers):
-        return nullcontext()
-    return blas.select(filepath=others).limit(limits=1)
+    global _controller, _limiter, _holders
+    with _lock:
+        if _holders == 0:
+            if _controller is None:
+                _controller = ThreadpoolController()
+            blas = _controller.select(user_api="blas")
+            others = [
+                lib.filepath
+                for lib in blas.lib_controllers
+                if "numpy" not in lib.filepath
+            ]
+            if others and len(others) < len(blas.lib_controllers):
+                _limiter = blas.select(filepath=others).limit(limits=1)
+        _holders += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _holders -= 1
+            if _holders == 0 and _limiter is not None:
+                _limiter.restore_original_limits()
+                _limiter = None
 
 
 class RestorePoints:

@@ -172,6 +172,13 @@ class _Optimizer:
             np.copyto(getattr(self, name), snapshot[name], casting="same_kind")
         self.n_steps = int(n_steps)
 
+    def _astype(self, dtype):
+        """A copy with the same hyperparameters and state in ``dtype``."""
+        hyperparameters = {key: getattr(self, key) for key in self._hyperparameters}
+        copy = type(self)(self.n_params, dtype, **hyperparameters)
+        copy.restore(self.snapshot())
+        return copy
+
     def __getstate__(self):
         # The work buffer holds nothing between steps: do not pickle it.
         state = self.__dict__.copy()

@@ -304,6 +304,15 @@ ROWS = [
         lambda d, cls: {"y": _with(d.y, 4, np.inf)},
     ),
     Row(
+        "a regression target too large for float32, with float32 data",
+        TRAIN,
+        ValueError,
+        "Input y contains infinity or a value too large for dtype('float32')",
+        lambda d, cls: {"X": d.X.astype(np.float32), "y": _with(d.y, 4, 1e39)},
+        only=SGDNetRegressor,
+        model="float32",
+    ),
+    Row(
         "X with another number of features than the fitted model",
         ("partial_fit", "predict", "score"),
         ValueError,

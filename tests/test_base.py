@@ -764,6 +764,111 @@ def test_float32_trains_and_predicts_in_float32(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize(
+    ("old", "new"), [(np.float64, np.float32), (np.float32, np.float64)]
+)
+def test_partial_fit_follows_weights_set_by_hand_in_the_other_precision(
+    cls, optimizer, old, new
+):
+    # the optimizer's state moves to the weights' precision and keeps its
+    # values: the stream continues as if the model had been trained in it
+    X, y = _data(cls)
+    est = cls(**SMALL, optimizer=optimizer, max_iter=3).fit(X.astype(old), y)
+    est.partial_fit(X.astype(old), y)
+    state = est.optimizer_.snapshot()
+    est.coefs_ = [c.astype(new) for c in est.coefs_]
+    est.intercepts_ = [b.astype(new) for b in est.intercepts_]
+    before = [c.copy() for c in est.coefs_]
+    est.partial_fit(X.astype(new), y)
+    assert all(c.dtype == new for c in est.coefs_ + est.intercepts_)
+    assert est.optimizer_.dtype == new
+    assert min(np.abs(a - b).max() for a, b in zip(est.coefs_, before, strict=True)) > 0
+    # the same step as from the state converted by hand
+    twin = cls(**SMALL, optimizer=optimizer, max_iter=3).fit(X.astype(old), y)
+    twin.partial_fit(X.astype(old), y)
+    twin.coefs_ = [c.astype(new) for c in twin.coefs_]
+    twin.intercepts_ = [b.astype(new) for b in twin.intercepts_]
+    twin.optimizer_ = twin.optimizer_._astype(new)
+    assert twin.optimizer_.n_steps == state["n_steps"]
+    twin.partial_fit(X.astype(new), y)
+    for a, b in zip(
+        est.coefs_ + est.intercepts_, twin.coefs_ + twin.intercepts_, strict=True
+    ):
+        assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("dtype", [np.int64, np.float16, np.longdouble])
+def test_weights_set_by_hand_in_another_dtype_compute_in_float64(cls, dtype):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=3).fit(X, y)
+    reference = _predictions(est, X)
+    coefs = [np.round(c * 4) for c in est.coefs_]  # exact in every dtype
+    intercepts = [np.round(b * 4) for b in est.intercepts_]
+    est.coefs_ = [c.astype(dtype) for c in coefs]
+    est.intercepts_ = [b.astype(dtype) for b in intercepts]
+    exact = cls(**SMALL, max_iter=3).fit(X, y)
+    exact.coefs_, exact.intercepts_ = coefs, intercepts
+    got = _predictions(est, X)
+    assert got.dtype == reference.dtype == np.float64
+    assert_allclose(got, _predictions(exact, X), rtol=1e-12)
+    # and training continues in float64 from them
+    for method in ("partial_fit", "warm fit"):
+        model = copy.deepcopy(est)
+        if method == "partial_fit":
+            model.partial_fit(X, y)
+        else:
+            model.set_params(warm_start=True).fit(X, y)
+        assert all(c.dtype == np.float64 for c in model.coefs_ + model.intercepts_)
+        assert np.abs(model.coefs_[0] - coefs[0]).max() > 0
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize(
+    ("scale", "dtype"), [(1e37, np.float32), (1e-50, np.float32), (1e307, np.float64)]
+)
+def test_sample_weight_of_any_scale_trains_as_unit_weights(cls, scale, dtype):
+    # only the weights' ratios matter: their sum must not overflow, nor
+    # float32 round them to zero
+    X, y = _data(cls)
+    X = X.astype(dtype)
+    weights = np.random.RandomState(0).uniform(0.5, 2.0, size=len(y))
+    params = dict(**SMALL, max_iter=3, batch_size=32)
+    scaled = cls(**params).fit(X, y, sample_weight=weights * scale)
+    unit = cls(**params).fit(X, y, sample_weight=weights)
+    assert scaled.divergence_epoch_ is None
+    rtol = 1e-4 if dtype == np.float32 else 1e-10
+    assert_allclose(scaled.loss_curve_, unit.loss_curve_, rtol=rtol)
+    for a, b in zip(scaled.coefs_, unit.coefs_, strict=True):
+        assert_allclose(a, b, rtol=rtol, atol=rtol)
+
+
+def test_float32_epoch_loss_is_summed_in_float64():
+    # 4000 one-row batches of frozen weights: the mean of their losses is
+    # the data set's loss, to float32's precision of each term
+    X, y = _regression()
+    X = np.tile(X, (27, 1))[:4000].astype(np.float32)
+    y = np.tile(y, 27)[:4000]
+    est = SGDNetRegressor(
+        **SMALL, learning_rate=1e-30, l2=0.0, batch_size=1, max_iter=1, shuffle=False
+    ).fit(X, y)
+    theta = _network.pack(est.coefs_, est.intercepts_, np.float64)
+    shapes = [c.shape for c in est.coefs_]
+    expected = _network.data_loss(
+        theta,
+        shapes,
+        X.astype(np.float64),
+        y[:, None],
+        np.ones(len(y)),
+        "relu",
+        "squared_error",
+    )
+    assert type(est.loss_curve_[0]) is float and type(est.best_loss_) is float
+    assert_allclose(est.loss_curve_[0], expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_integer_X_trains_in_float64(cls):
     X, y = _data(cls)
     est = cls(**SMALL, max_iter=2).fit(np.round(X * 10).astype(np.int64), y)

@@ -485,3 +485,28 @@ def test_target_encoding_equals_label_binarizer(classes, data):
     Y, state = clf._encode_targets(y, reset=False)
     assert_array_equal(Y, expected)
     assert_array_equal(state["classes_"], binarizer.classes_)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize(
+    ("classes_dtype", "y_dtype"),
+    [(np.int64, np.uint64), (np.uint64, np.int64), (np.int64, np.float64)],
+)
+def test_target_encoding_across_label_dtypes_is_exact(
+    n_classes, classes_dtype, y_dtype
+):
+    # int64 against uint64 compares in float64, where labels from 2**53 on
+    # collide; the encoding must compare them exactly
+    base = 2**53 if y_dtype != np.float64 else 2**40
+    classes = np.arange(base, base + n_classes).astype(classes_dtype)
+    y = classes[np.arange(12) % n_classes].astype(y_dtype)
+    expected = (
+        LabelBinarizer().fit(classes).transform(classes[np.arange(12) % n_classes])
+    )
+    assert_array_equal(_indicator(y, classes), expected)
+    # a stream whose chunks come in another integer dtype than its classes
+    X = np.eye(n_classes)[np.arange(12) % n_classes]
+    clf = SGDNetClassifier((8,), learning_rate=0.1, random_state=0)
+    for _ in range(40):
+        clf.partial_fit(X, y, classes=classes)
+    assert clf.score(X, y) == 1.0

@@ -4,13 +4,19 @@ The loop itself (divergence, restore, shuffling through an estimator) is
 tested in ``test_base.py`` and ``test_reliability.py``.
 """
 
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_info
 
+from sklearn_lr import SGDNetClassifier
 from sklearn_lr._training import (
     EXPLOSION_FACTOR,
     RestorePoints,
@@ -127,6 +133,45 @@ def test_blas_threads_is_a_reusable_context():
     for _ in range(2):
         with blas_threads():
             np.ones((4, 4)) @ np.ones((4, 4))
+
+
+def _blas_threads_now():
+    return {
+        info["filepath"]: info["num_threads"]
+        for info in threadpool_info()
+        if info["user_api"] == "blas"
+    }
+
+
+def test_blas_threads_overlapping_holders_restore_the_threads_from_before():
+    # fits in threads overlap: A enters, B enters, A leaves, B leaves; B must
+    # not restore the limit A set as if it were the original
+    before = _blas_threads_now()
+    limited = [path for path in before if "numpy" not in path]
+    if not limited or len(limited) == len(before):
+        pytest.skip("one BLAS serves numpy and SciPy: nothing is limited")
+    first, second = blas_threads(), blas_threads()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert all(_blas_threads_now()[path] == 1 for path in limited)  # B still runs
+    second.__exit__(None, None, None)
+    assert _blas_threads_now() == before
+
+
+def test_fits_in_threads_leave_the_blas_threads_as_they_were():
+    before = _blas_threads_now()
+    X = np.random.RandomState(0).normal(size=(300, 5))
+    y = (X[:, 0] > 0).astype(int)
+
+    def fit(seed):
+        return SGDNetClassifier((8,), max_iter=3, random_state=seed).fit(X, y)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(fit, range(8)))
+    assert _blas_threads_now() == before
 
 
 def _state(value, optimizer):
