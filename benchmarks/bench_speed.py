@@ -614,7 +614,11 @@ def run_profile(args):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small smoke run")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small smoke run: at most 2 repeats, 1 epoch and 4000 samples",
+    )
     parser.add_argument("--memory", action="store_true", help="peak memory mode")
     parser.add_argument("--profile", action="store_true", help="cProfile mode")
     parser.add_argument("--repeats", type=int, default=5)
@@ -648,7 +652,7 @@ def parse_args(argv=None):
             args.contenders += ["sklearn 1thr", "torch 1thr"]
     if args.quick:
         args.repeats = min(args.repeats, 2)
-        args.epochs = 1
+        args.epochs = min(args.epochs, 1)
         args.n_samples = min(args.n_samples, 4000)
     return args
 

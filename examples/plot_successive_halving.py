@@ -83,10 +83,9 @@ labels = np.array(
         for p in results["params"]
     ]
 )
-fig, ax = plt.subplots(figsize=(6, 4))
-for label, colour in zip(
-    ["constant", "CosineAnnealing", "OneCycle"], ["C0", "C1", "C2"], strict=True
-):
+colours = {"constant": "C0", "CosineAnnealing": "C1", "OneCycle": "C2"}
+fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+for label, colour in colours.items():
     mask = labels == label
     ax.scatter(
         results["n_resources"][mask],
@@ -94,8 +93,22 @@ for label, colour in zip(
         color=colour,
         label=label,
     )
+# a candidate is the same parameters, but for the epochs, in every round
+candidates = np.array(
+    [repr({k: v for k, v in p.items() if k != "max_iter"}) for p in results["params"]]
+)
+for candidate in np.unique(candidates):
+    rounds = candidates == candidate
+    if rounds.sum() > 1:
+        ax.plot(
+            results["n_resources"][rounds],
+            results["mean_test_score"][rounds],
+            color=colours[labels[rounds][0]],
+            alpha=0.5,
+        )
 ax.set_xscale("log")
 ax.set_xticks(search.n_resources_, [str(n) for n in search.n_resources_])
+ax.minorticks_off()
 ax.set_xlabel("epochs granted (max_iter)")
 ax.set_ylabel("mean CV accuracy")
 ax.legend()
@@ -114,7 +127,7 @@ print(
     f"refit: max_iter={best.max_iter}, n_iter_={best.n_iter_}, "
     f"lr_history_ matches trace: {np.allclose(best.lr_history_, expected)}"
 )
-fig, ax = plt.subplots(figsize=(6, 3))
+fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
 ax.plot(np.arange(len(best.lr_history_)) / steps, best.lr_history_)
 ax.set_xlabel("epoch")
 ax.set_ylabel("α")

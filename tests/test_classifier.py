@@ -3,6 +3,7 @@
 The training loop shared with the regressor is tested in ``test_base.py``.
 """
 
+import doctest
 import warnings
 
 import numpy as np
@@ -24,6 +25,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
 
+import sklearn_lr._classifier
 from sklearn_lr import SGDNetClassifier
 from sklearn_lr._classifier import _indicator
 from sklearn_lr.schedules import Constant, StepDecay
@@ -510,3 +512,10 @@ def test_target_encoding_across_label_dtypes_is_exact(
     for _ in range(40):
         clf.partial_fit(X, y, classes=classes)
     assert clf.score(X, y) == 1.0
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_docstring_examples_run():
+    result = doctest.testmod(sklearn_lr._classifier)
+    assert result.failed == 0
+    assert result.attempted >= 8

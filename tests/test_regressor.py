@@ -3,6 +3,8 @@
 The training loop shared with the classifier is tested in ``test_base.py``.
 """
 
+import doctest
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -13,6 +15,7 @@ from sklearn.model_selection import KFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import sklearn_lr._regressor
 from sklearn_lr import SGDNetRegressor
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -311,3 +314,10 @@ def test_float32_predictions():
     assert reg.coefs_[0].dtype == np.float32
     assert reg.predict(X).dtype == np.float32
     assert reg.predict(X).shape == (200, 2)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_docstring_examples_run():
+    result = doctest.testmod(sklearn_lr._regressor)
+    assert result.failed == 0
+    assert result.attempted >= 7

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_array_equal
 from sklearn.base import clone, is_classifier
-from sklearn.datasets import load_iris, make_regression
+from sklearn.datasets import load_digits, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import StandardScaler
@@ -172,6 +172,21 @@ def test_far_too_large_alpha_warns_and_stays_finite(cls, optimizer):
             est.partial_fit(X, y, **_fit_kwargs(est, y))
         assert est.divergence_epoch_ == call
         _assert_finite_model(est, X)
+
+
+def test_the_warning_quoted_in_the_divergence_guide_is_the_one_given():
+    # docs/user_guide/divergence.rst quotes the warning of this run
+    guide = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
+    text = " ".join((guide / "divergence.rst").read_text(encoding="utf-8").split())
+    quoted = re.search(r"``(Training diverged in epoch .+?)``", text).group(1)
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    net = SGDNetClassifier((32,), learning_rate=5.0, max_iter=10, random_state=0)
+    with pytest.warns(DivergenceWarning) as record:
+        net.fit(X, y)
+    assert [str(w.message) for w in record if w.category is DivergenceWarning] == [
+        quoted
+    ]
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
