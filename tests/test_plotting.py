@@ -202,15 +202,21 @@ def test_from_policy_draws_trace_and_losses():
     assert plain.line_.get_label() == "Constant(alpha=0.3)"
 
 
-def test_a_policy_too_long_for_a_legend_is_named_by_its_class():
+def test_a_policy_too_long_for_a_legend_is_named_by_its_family():
     policy = Sequential(
         [Constant(alpha=0.1), CosineAnnealing(alpha=0.1)], milestones=[2]
     )
     assert len(repr(policy)) > 60
     display = LearningRateDisplay.from_policy(policy, 4, 2)
-    assert display.line_.get_label() == "Sequential"
+    assert display.line_.get_label() == "Sequential(Constant, CosineAnnealing)"
     warm = LearningRateDisplay.from_policy(Warmup(CosineAnnealing(alpha=0.1)), 4, 2)
     assert warm.line_.get_label() == "Warmup(policy=CosineAnnealing(alpha=0.1))"
+    long_warm = Warmup(StepDecay(alpha=0.1, drop=0.25, every=3), epochs=2)
+    assert len(repr(long_warm)) > 60
+    long_display = LearningRateDisplay.from_policy(long_warm, 4, 2)
+    assert long_display.line_.get_label() == "Warmup(StepDecay)"
+    short = LearningRateDisplay.from_policy(Warmup(0.1, epochs=1), 4, 2)
+    assert short.line_.get_label() == repr(Warmup(0.1, epochs=1))
 
 
 class _PlainPolicy:
@@ -652,6 +658,27 @@ def test_search_display_errors(iris, search):
         LearningRateSearchDisplay.from_search(fake)
 
 
+def test_search_display_keeps_wrapped_policies_apart(iris):
+    # two Warmups around different policies are two lines, not one line
+    # keeping the better of each α
+    X, y = iris
+    grid = {
+        "learning_rate": [Warmup(CosineAnnealing()), Warmup(StepDecay(every=1))],
+        "learning_rate__policy__alpha": [0.01, 0.1],
+    }
+    net = SGDNetClassifier((4,), max_iter=3, random_state=0)
+    search = GridSearchCV(net, grid, cv=2).fit(X, y)
+    display = LearningRateSearchDisplay.from_search(
+        search, alpha_param="learning_rate__policy__alpha"
+    )
+    labels = [line.get_label() for line in display.lines_]
+    assert labels == ["Warmup(CosineAnnealing)", "Warmup(StepDecay)"]
+    means = search.cv_results_["mean_test_score"]
+    for line, rows in zip(display.lines_, ([0, 1], [2, 3]), strict=True):
+        assert_array_equal(line.get_xdata(), [0.01, 0.1])
+        assert_allclose(line.get_ydata(), means[rows])
+
+
 def test_search_display_nested_alpha_needs_alpha_param(iris):
     X, y = iris
     net = SGDNetClassifier(
@@ -664,7 +691,7 @@ def test_search_display_nested_alpha_needs_alpha_param(iris):
     display = LearningRateSearchDisplay.from_search(
         search, alpha_param="learning_rate__policy__alpha"
     )
-    assert display.lines_[0].get_label() == "Warmup"
+    assert display.lines_[0].get_label() == "Warmup(CosineAnnealing)"
     assert_array_equal(display.lines_[0].get_xdata(), [0.02, 0.2])
     assert_allclose(
         display.lines_[0].get_ydata(), search.cv_results_["mean_test_score"]

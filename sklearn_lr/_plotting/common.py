@@ -103,16 +103,31 @@ def _loss_ylim(ax):
     return bottom, top
 
 
-# longest repr a legend shows; longer ones are shortened to the class name
+# longest repr a legend shows; longer ones are shortened to the policy's family
 _MAX_NAME = 60
+
+
+def _policy_family(learning_rate):
+    """The policy's class name, with those of the policies it wraps:
+    ``Warmup(CosineAnnealing)``, ``Sequential(Constant, StepDecay)``
+    (a float is ``Constant``)."""
+    policy = _as_policy(learning_rate)
+    name = type(policy).__name__
+    inner = getattr(policy, "policies", None)
+    if inner is None and hasattr(policy, "policy"):
+        inner = [policy.policy]
+    if isinstance(inner, list | tuple) and inner:
+        name += f"({', '.join(_policy_family(p) for p in inner)})"
+    return name
 
 
 def _policy_name(learning_rate):
     """A legend label telling runs apart: the policy's repr on one line (its
     non-default parameters, so ``StepDecay(alpha=0.1)`` and ``StepDecay()``
-    differ), or its class name when the repr is too long for a legend or is
-    Python's default ``<... object at 0x...>`` (a user's own policy)."""
+    differ), or its family (see `_policy_family`) when the repr is too long
+    for a legend or is Python's default ``<... object at 0x...>`` (a user's
+    own policy)."""
     policy = _as_policy(learning_rate)
     name = _one_line(policy)
     plain = type(policy).__repr__ is object.__repr__
-    return type(policy).__name__ if plain or len(name) > _MAX_NAME else name
+    return _policy_family(policy) if plain or len(name) > _MAX_NAME else name

@@ -248,9 +248,10 @@ class LearningRateDisplay:
             Axes to draw on; None makes a new figure.
         name : str, default=None
             Label of the α line; None uses the repr of the estimator's
-            ``learning_rate`` (its class name if the repr is over 60
-            characters long). That is the policy that made the rates drawn
-            unless ``learning_rate`` was changed by ``set_params`` after the
+            ``learning_rate`` (its family, such as
+            ``Warmup(CosineAnnealing)``, if the repr is over 60 characters
+            long). That is the policy that made the rates drawn unless
+            ``learning_rate`` was changed by ``set_params`` after the
             schedule started: ``partial_fit`` keeps the running schedule
             (``schedule_``) until the next ``fit``, and the fitted estimator
             keeps that run-time state, not the policy that started it, so the
@@ -337,8 +338,9 @@ class LearningRateDisplay:
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         name : str, default=None
-            Label of the α line; None uses the policy's repr (its class name
-            if the repr is over 60 characters long).
+            Label of the α line; None uses the policy's repr (its family,
+            such as ``Warmup(CosineAnnealing)``, if the repr is over 60
+            characters long).
         **kwargs : dict
             Passed to :meth:`plot`.
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from .common import _new_axes, _pyplot
+from .common import _new_axes, _policy_family, _pyplot
 
 if TYPE_CHECKING:  # matplotlib is optional
     from matplotlib.axes import Axes
@@ -304,7 +304,9 @@ class LearningRateSearchDisplay:
                     f"{policy_param}={policy!r} is neither a float nor a "
                     "learning-rate policy; pass policy_param explicitly."
                 )
-            label = "Constant" if _is_float(policy) else type(policy).__name__
+            # the family, so that Warmup(CosineAnnealing) and Warmup(StepDecay)
+            # stay two lines
+            label = _policy_family(policy)
             alpha = float(_alpha_of(params, policy, policy_param, alpha_param))
             key = (label, alpha)
             # a failed candidate (NaN score, error_score=np.nan) loses to any
