@@ -7,6 +7,7 @@ regressor differ only through the hooks ``_encode_targets``, ``_loss_name``,
 
 from __future__ import annotations
 
+import copy
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
@@ -52,6 +53,7 @@ from .schedules import (
     _check_nested_targets,
     _epoch_rates,
     _start_schedule,
+    _watches_score,
 )
 
 try:  # scikit-learn >= 1.9: progress bars and monitors through callbacks
@@ -274,7 +276,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             dtype = X.dtype
             shapes = _network.layer_shapes(X.shape[1], hidden, Y.shape[1])
             if not reset:
-                check_weight_shapes(self.coefs_, self.intercepts_, shapes)
+                check_weight_shapes(
+                    self.coefs_, self.intercepts_, shapes, incremental=incremental
+                )
             validation = None
             if self.early_stopping and not incremental:
                 X, X_val, Y, y, y_val, sample_weight, w_val = validation_split(
@@ -321,10 +325,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 theta = _network.pack(self.coefs_, self.intercepts_, dtype)
             if new_run:
                 optimizer = self._make_optimizer(shapes, dtype)
-            elif self.optimizer_.dtype != dtype:
+            elif (
+                self.optimizer_.dtype != dtype
+                or not self.optimizer_._owns_writeable_state()
+            ):
                 # weights set by hand in the other precision: the state
                 # follows them (a rule of one precision updating arrays of
-                # the other would update a converted copy)
+                # the other would update a converted copy); state that is
+                # read-only (a memory map) is copied, as the rules write into it
                 optimizer = self.optimizer_._astype(dtype)
             else:
                 optimizer = None
@@ -356,6 +364,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
         loss = self._loss_name(target_state)
         max_epochs = 1 if incremental else self.max_iter
+        if validation is None and _watches_score(self.schedule_):
+            warnings.warn(
+                "The learning rate policy watches the validation score, which "
+                "this call does not compute (only fit with early_stopping=True "
+                "does): α stays as it is. Use monitor='loss' for training "
+                "without early stopping and for partial_fit streams.",
+                UserWarning,
+                stacklevel=caller_stacklevel(),
+            )
         callbacks = self._begin_callbacks(X, y, sample_weight, max_epochs)
         with (
             blas_threads(),
@@ -479,7 +496,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         )
         optimizer = self.optimizer_
         best_theta = None
-        rates_per_epoch = []
+        mid_epoch = False  # weights changed by an epoch not yet recorded
+        rng_state = None
         stopped = False
         first_epoch = self.n_iter_
         last_epoch = first_epoch + max_epochs
@@ -500,6 +518,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     rates = self._rates(self.schedule_, epoch, n_batches)
                 accumulated = 0.0
                 first_loss = None
+                rng_state = self._random_state.get_state() if self.shuffle else None
+                mid_epoch = True
                 order = (
                     self._random_state.permutation(n_samples) if self.shuffle else None
                 )
@@ -554,10 +574,13 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     self._warn_divergence(epoch + 1, rates, message, restored_epoch)
                 else:
                     restore_points.advance(theta, optimizer, epoch + 1)
-                rates_per_epoch.append(rates)
+                # the epoch's record, complete before callbacks see the model
+                self._append_rates(np.asarray(rates, dtype=float))
+                self._epoch_steps.append(n_batches)
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_curve_.append(epoch_loss)
+                mid_epoch = False
 
                 score = None
                 if validation is not None:
@@ -572,6 +595,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         message += f", validation score {score:.6f}"
                     elapsed = format_seconds(time.perf_counter() - epoch_start)
                     print(f"{message}, alpha {rates[-1]:.6g}, {elapsed}")
+                # a diverged epoch's loss is no improvement
+                if not diverged and self._track_improvement(epoch_loss, score):
+                    best_theta = theta.copy()
                 stop_requested = (
                     callbacks is not None
                     and epoch_context.call_on_fit_task_end(
@@ -586,9 +612,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 )
                 if diverged:
                     break
-
-                if self._track_improvement(epoch_loss, score):
-                    best_theta = theta.copy()
                 if (
                     not incremental
                     and self._no_improvement_count > self.n_iter_no_change
@@ -620,13 +643,17 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     theta, optimizer, previous_epoch=True
                 )
                 self._warn_divergence(self.n_iter_, rates, message, restored_epoch)
+        except BaseException:
+            # an interrupt (or an error) within an epoch: its steps are undone,
+            # so that the weights and the optimizer match the record of the
+            # epochs that ran
+            if mid_epoch and restore_points.start is not None:
+                restore_points.undo_epoch(theta, optimizer)
+                if rng_state is not None:  # and its shuffle is drawn again
+                    self._random_state.set_state(rng_state)
+            raise
         finally:
-            # also when training ends by an exception (a policy's bad α, an
-            # interrupt): the record then covers every epoch that ran
             self._previous_start = restore_points.before
-            if rates_per_epoch:
-                self._append_rates(np.asarray(rates_per_epoch, dtype=float).ravel())
-                self._epoch_steps += [n_batches] * len(rates_per_epoch)
             if best_theta is not None:
                 theta[...] = best_theta
         if (
@@ -687,6 +714,38 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self._lr_buffer = buffer
         buffer[n : n + k] = rates
         self.lr_history_ = buffer[: n + k]
+
+    #: what training changes in place: the optimizer and the running
+    #: schedule, the random stream, the records it extends
+    _MUTABLE_STATE = (
+        "optimizer_",
+        "schedule_",
+        "_random_state",
+        "loss_curve_",
+        "validation_scores_",
+        "_epoch_steps",
+    )
+
+    def __copy__(self):
+        """A shallow copy whose training state is its own.
+
+        Sharing every attribute, as a plain shallow copy does, would share
+        the state training changes in place, so training either model (or
+        keeping one as a snapshot, as scikit-learn's callbacks do) would
+        change the other: that state is copied (see ``_MUTABLE_STATE``).
+        Arrays training replaces rather than changes, such as ``coefs_``,
+        are shared.
+        """
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        # the spare room of lr_history_ and the restore point one call back
+        # are written in place by their owner
+        new.__dict__.pop("_lr_buffer", None)
+        new.__dict__.pop("_previous_start", None)
+        for name in self._MUTABLE_STATE:
+            if name in new.__dict__:
+                new.__dict__[name] = copy.deepcopy(self.__dict__[name])
+        return new
 
     def __getstate__(self):
         # the spare room is not worth storing (a loaded model regrows it), and

@@ -54,8 +54,9 @@ def training_weights(sample_weight, X):
     return sample_weight.astype(X.dtype, copy=False)
 
 
-def check_weight_shapes(coefs, intercepts, shapes):
-    """Raise ValueError unless the weights fit the layer ``shapes``."""
+def check_weight_shapes(coefs, intercepts, shapes, *, incremental=False):
+    """Raise ValueError unless the weights fit the layer ``shapes``; the
+    advice is for ``partial_fit`` when `incremental`, else for a warm fit."""
     expected = [s for s in shapes] + [(s[1],) for s in shapes]
     found = [np.shape(c) for c in coefs] + [np.shape(b) for b in intercepts]
     if len(found) != len(expected) or any(
@@ -64,7 +65,12 @@ def check_weight_shapes(coefs, intercepts, shapes):
         raise ValueError(
             "The existing coefs_/intercepts_ have shapes "
             f"{found}, but the data and hidden_layer_sizes need {expected}. "
-            "Set warm_start=False to train a new network."
+            + (
+                "partial_fit continues the fitted network; fit with "
+                "warm_start=False trains a new one."
+                if incremental
+                else "Set warm_start=False to train a new network."
+            )
         )
 
 

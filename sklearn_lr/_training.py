@@ -209,6 +209,13 @@ class RestorePoints:
             snapshot = optimizer.snapshot(out=recycled[1])
             self.start = (recycled[0], snapshot, n_epochs)
 
+    def undo_epoch(self, theta, optimizer):
+        """Put back the current epoch's start, in place, keeping both points
+        (for an epoch that was interrupted, not one that diverged)."""
+        saved_theta, saved_optimizer, _ = self.start
+        theta[...] = saved_theta
+        optimizer.restore(saved_optimizer)
+
     def restore(self, theta, optimizer, *, previous_epoch):
         """Put back the current epoch's start (or the previous one's), in place.
 

@@ -188,7 +188,27 @@ class _Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        # state loaded read-only (joblib.load with mmap_mode, a model sent to
+        # a worker process) is copied: the BLAS routines write into it
+        # without checking, which crashes on a read-only mapping
+        for name in self._state_arrays:
+            if not self._writeable(getattr(self, name)):
+                setattr(self, name, np.array(getattr(self, name)))
         self._allocate_scratch()
+
+    @staticmethod
+    def _writeable(array):
+        return (
+            isinstance(array, np.ndarray)
+            and type(array) is np.ndarray
+            and array.flags.writeable
+            and array.flags.c_contiguous
+        )
+
+    def _owns_writeable_state(self):
+        """Whether every state array is a plain, writeable, contiguous array
+        the update rules may write into."""
+        return all(self._writeable(getattr(self, name)) for name in self._state_arrays)
 
     def __repr__(self):
         hyper = "".join(f", {k}={getattr(self, k)!r}" for k in self._hyperparameters)

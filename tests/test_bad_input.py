@@ -566,10 +566,19 @@ ROWS = [
     ),
     Row(
         "weights of another shape than the data and hidden_layer_sizes need",
-        TRAIN,
+        ("fit",),
         ValueError,
         "Set warm_start=False to train a new network",
         lambda d, cls: {"params": {"hidden_layer_sizes": (6,), "warm_start": True}},
+    ),
+    Row(
+        "weights of another shape than the data and hidden_layer_sizes need, "
+        "in partial_fit",
+        ("partial_fit",),
+        ValueError,
+        "partial_fit continues the fitted network; fit with warm_start=False "
+        "trains a new one",
+        lambda d, cls: {"params": {"hidden_layer_sizes": (6,)}},
     ),
     Row(
         "an estimator parameter out of range or of the wrong type",

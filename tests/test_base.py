@@ -11,6 +11,7 @@ import pickle
 import re
 import warnings
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -33,6 +34,7 @@ from sklearn_lr.schedules import (
     ReduceOnPlateau,
     Sequential,
     StepDecay,
+    Warmup,
     trace,
 )
 
@@ -344,6 +346,27 @@ def test_set_params_reaches_the_policy_and_explains_a_float(cls):
         search.fit(X, y)
 
 
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_set_params_explains_a_class_or_a_string_given_nested_keys(cls):
+    est = cls(learning_rate=0.05)
+    with pytest.raises(ValueError, match=r"the class StepDecay.*StepDecay\(\)\?"):
+        est.set_params(learning_rate=StepDecay, learning_rate__alpha=0.1)
+    with pytest.raises(ValueError, match="'adaptive', which has no parameters"):
+        est.set_params(learning_rate="adaptive", learning_rate__alpha=0.1)
+    assert est.learning_rate == 0.05
+    # inside a composite policy too, and through a search
+    with pytest.raises(ValueError, match=r"policy is the class StepDecay"):
+        est.set_params(learning_rate=Warmup(StepDecay), learning_rate__policy__alpha=1)
+    search = GridSearchCV(
+        cls(**SMALL, max_iter=2),
+        {"learning_rate": [StepDecay], "learning_rate__alpha": [0.1]},
+        cv=2,
+        error_score="raise",
+    )
+    with pytest.raises(ValueError, match="did you mean StepDecay"):
+        search.fit(*_data(cls))
+
+
 # --------------------------------------------------------------------------
 # partial_fit
 
@@ -458,6 +481,121 @@ def test_pickle_between_partial_fit_calls_continues_bit_for_bit(cls, optimizer):
     _assert_same_weights(uninterrupted, interrupted)
     assert_array_equal(uninterrupted.lr_history_, interrupted.lr_history_)
     assert interrupted.n_iter_ == 4
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("optimizer", ["sgd", "adagrad", "rmsprop", "adam"])
+def test_a_model_loaded_as_a_read_only_memory_map_trains_on(cls, optimizer, tmp_path):
+    # joblib.load(mmap_mode="r") (and joblib's workers) hand back read-only
+    # arrays; the update rules write into the optimizer's state in place
+    X, y = _data(cls)
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est = cls(**SMALL, optimizer=optimizer, batch_size=32).partial_fit(X, y, **extra)
+    twin = copy.deepcopy(est)
+    joblib.dump(est, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib", mmap_mode="r")
+    assert not loaded.coefs_[0].flags.writeable  # the data really is mapped
+    state = loaded.optimizer_._state_arrays
+    assert all(getattr(loaded.optimizer_, name).flags.writeable for name in state)
+    for model in (loaded, twin):
+        model.partial_fit(X, y)
+    _assert_same_weights(twin, loaded)
+    # state made read-only by other means is copied before training too
+    for name in state:
+        getattr(twin.optimizer_, name).flags.writeable = False
+    held = twin.optimizer_
+    twin.partial_fit(X, y)
+    loaded.partial_fit(X, y)
+    _assert_same_weights(twin, loaded)
+    assert twin.optimizer_ is not held and held.n_steps == loaded.optimizer_.n_steps - 5
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_an_interrupt_within_an_epoch_undoes_its_steps(cls, monkeypatch):
+    # the weights and the optimizer then match the record of the epochs
+    # that ran, and training continues from there
+    X, y = _data(cls)
+    params = dict(**SMALL, optimizer="adam", batch_size=32)  # 5 batches an epoch
+    real = _network.loss_and_gradient
+    calls = []
+
+    def interrupted_in_epoch_3(*args, **kwargs):
+        calls.append(None)
+        if len(calls) == 2 * 5 + 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    est = cls(**params, max_iter=5)
+    monkeypatch.setattr(_network, "loss_and_gradient", interrupted_in_epoch_3)
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X, y)
+    monkeypatch.undo()
+    two = cls(**params, max_iter=2).fit(X, y)
+    assert est.n_iter_ == 2 and len(est.loss_curve_) == 2
+    assert est.optimizer_.n_steps == two.optimizer_.n_steps == 10
+    assert_array_equal(est.lr_history_, two.lr_history_)
+    _assert_same_weights(est, two)
+    for model in (est, two):
+        model.partial_fit(X, y)
+    _assert_same_weights(est, two)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_shallow_copy_trains_without_changing_its_original(cls):
+    # copy.copy (scikit-learn's callbacks keep one as a snapshot) must not
+    # share the optimizer, the schedule, the random stream or the records
+    X, y = _data(cls)
+    params = dict(**SMALL, optimizer="adam", learning_rate=BoldDriver(alpha=0.05))
+    est = cls(**params, max_iter=3, early_stopping=True).fit(X, y)
+    twin = copy.deepcopy(est)
+    snapshot = copy.copy(est)
+    for _ in range(2):
+        snapshot.partial_fit(X, y)
+    for name in ("loss_curve_", "validation_scores_", "n_iter_"):
+        assert getattr(est, name) == getattr(twin, name)
+    assert_array_equal(est.lr_history_, twin.lr_history_)
+    assert est.optimizer_.n_steps == twin.optimizer_.n_steps
+    assert est.schedule_.rate(3) == twin.schedule_.rate(3)
+    # and both continue as the untouched twin does
+    for model in (est, twin):
+        model.partial_fit(X, y)
+    _assert_same_weights(est, twin)
+    assert_array_equal(est.lr_history_, twin.lr_history_)
+    twin.partial_fit(X, y)
+    _assert_same_weights(snapshot, twin)
+    assert_array_equal(snapshot.lr_history_, twin.lr_history_)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_policy_watching_a_score_that_no_call_computes_warns(cls):
+    X, y = _data(cls)
+    watching = ReduceOnPlateau(alpha=0.5, patience=0, monitor="score")
+    message = "watches the validation score, which this call does not compute"
+    for policy in (watching, Sequential([0.1, watching], milestones=[1])):
+        with pytest.warns(UserWarning, match=message):
+            cls(**SMALL, learning_rate=policy, max_iter=3).fit(X, y)
+    # "auto" settles on the score in a fit with early stopping: a later
+    # partial_fit, which holds out nothing, leaves it where it is
+    est = cls(
+        **SMALL,
+        learning_rate=ReduceOnPlateau(alpha=0.5, patience=0),
+        early_stopping=True,
+        max_iter=3,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+    with pytest.warns(UserWarning, match=message):
+        est.partial_fit(X, y)
+    # watching the loss, or a score that is there: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        cls(**SMALL, learning_rate=ReduceOnPlateau(), max_iter=2).partial_fit(
+            X, y, **({"classes": np.unique(y)} if cls is SGDNetClassifier else {})
+        )
+        cls(**SMALL, learning_rate=watching, early_stopping=True, max_iter=2).fit(X, y)
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -119,3 +119,40 @@ def test_callback_can_stop_training(iris):
     clf.set_callbacks(StopAfter(3)).fit(X, y)
     assert clf.n_iter_ == 3
     assert len(clf.lr_history_) == 3 * 1  # one batch of 150 per epoch
+
+
+class _Recorder:
+    """A callback that records what the estimator holds at each epoch end."""
+
+    def __init__(self):
+        self.rows = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        if context.task_name == "epoch":
+            self.rows.append(
+                (
+                    estimator.n_iter_,
+                    len(estimator.loss_curve_),
+                    len(estimator.lr_history_),
+                    estimator.best_loss_ == min(estimator.loss_curve_),
+                )
+            )
+        return False
+
+
+def test_a_callback_sees_the_record_of_every_epoch_so_far(iris):
+    X, y = iris
+    recorder = _Recorder()
+    clf = SGDNetClassifier((8,), max_iter=4, batch_size=50, random_state=0)
+    _fit(clf.set_callbacks(recorder), X, y)
+    # 3 batches an epoch: lr_history_ grows with loss_curve_, best_loss_ too
+    assert recorder.rows == [(k, k, 3 * k, True) for k in (1, 2, 3, 4)]

@@ -101,15 +101,30 @@ def _needs_horizon(value):
 
 def _check_nested_targets(name, value, params):
     """Refuse ``<name>__<param>`` keys of ``set_params``'s `params` when
-    `value`, the policy `name` is or is being set to, is a float: scikit-learn's
-    own set_params would fail halfway, with "'float' object has no attribute
-    'set_params'"."""
+    `value`, the policy `name` is or is being set to, has no parameters to
+    set: a float, a string, or a policy class rather than an instance.
+    scikit-learn's own set_params would fail halfway, with "'float' object
+    has no attribute 'set_params'" or "missing 1 required positional
+    argument: 'self'"."""
     nested = sorted(key for key in params if key.startswith(f"{name}__"))
-    if nested and isinstance(value, Real):
+    if not nested:
+        return
+    if isinstance(value, type):
+        raise ValueError(
+            f"Cannot set {nested[0]!r}: {name} is the class {value.__name__}, "
+            f"not a policy; did you mean {value.__name__}()?"
+        )
+    if isinstance(value, Real):
         raise ValueError(
             f"Cannot set {nested[0]!r}: {name} is {value!r}, a constant without "
             "parameters. Make it a policy in the same call or grid, e.g. "
             f"{name}=Constant() with {nested[0]}."
+        )
+    if not hasattr(value, "set_params"):
+        raise ValueError(
+            f"Cannot set {nested[0]!r}: {name} is {value!r}, which has no "
+            "parameters to set. Make it a policy object in the same call or "
+            "grid."
         )
 
 

@@ -41,7 +41,9 @@ class ReduceOnPlateau(_Policy):
         "loss": the epoch's training loss (lower is better); "score": the
         validation score (higher is better); "auto": the score if the first
         observation has one, else the loss (fixed from then on). An epoch whose
-        monitored value is None changes nothing.
+        monitored value is None changes nothing; the estimators warn when a
+        call gives no score to a policy watching one (``partial_fit``, or
+        ``fit`` without ``early_stopping``).
 
     Notes
     -----

@@ -175,6 +175,11 @@ class _Schedule:
     ) -> None:
         """Epoch-end feedback at clock `t`; open-loop schedules ignore it."""
 
+    def _watches_score(self):
+        """Whether an epoch without a validation score leaves this state as
+        it is, because it watches the score (a feedback rule)."""
+        return False
+
     def _label(self):
         return type(self).__name__.lstrip("_")
 
@@ -217,6 +222,9 @@ class _ReduceOnPlateauSchedule(_Schedule):
 
     def rate(self, t: float) -> float:
         return max(self.alpha * self.factor**self.reductions, self.min_alpha)
+
+    def _watches_score(self):
+        return self.monitor == "score"
 
     def _improves(self, value):
         if self.best is None:  # as PyTorch, which starts from the worst, ±inf
@@ -294,6 +302,9 @@ class _WarmupSchedule(_Schedule):
         if t - self.epochs > _EPS:
             self.inner.observe(t - self.epochs, loss=loss, score=score)
 
+    def _watches_score(self):
+        return _watches_score(self.inner)
+
 
 class _SequentialSchedule(_Schedule):
     def __init__(self, children, milestones):
@@ -313,3 +324,13 @@ class _SequentialSchedule(_Schedule):
         # the child that ran just before t: milestone[i-1] < t <= milestone[i]
         child, local = self._local(t, bisect_left(self.milestones, t - _EPS))
         child.observe(local, loss=loss, score=score)
+
+    def _watches_score(self):
+        return any(_watches_score(child) for child in self.children)
+
+
+def _watches_score(schedule):
+    """`_Schedule._watches_score` of any schedule (False for one of a user's
+    own policy)."""
+    method = getattr(schedule, "_watches_score", None)
+    return bool(method()) if callable(method) else False
