@@ -38,6 +38,7 @@ from ._checks import (
     training_weights,
     validation_split,
 )
+from ._policies.runtime import schedule_watches_score
 from ._training import (
     DivergenceWarning,
     RestorePoints,
@@ -53,7 +54,6 @@ from .schedules import (
     _check_nested_targets,
     _epoch_rates,
     _start_schedule,
-    _watches_score,
 )
 
 try:  # scikit-learn >= 1.9: progress bars and monitors through callbacks
@@ -71,6 +71,18 @@ _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
 
 #: Rows of the last batch a call evaluates again after its last step.
 _END_CHECK_ROWS = 32
+
+
+def _check_epsilon(epsilon, dtype):
+    """Refuse an adaptive optimizer's `epsilon` that is 0 in `dtype`: the
+    rules would divide 0 by 0 for a gradient that has always been 0 (a dead
+    unit's weights)."""
+    dtype = np.dtype(dtype)
+    if dtype.type(epsilon) == 0:
+        raise ValueError(
+            f"epsilon={epsilon!r} is 0 in {dtype}, the data's precision; use at "
+            f"least {np.finfo(dtype).smallest_subnormal:.3g}."
+        )
 
 
 class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
@@ -323,6 +335,20 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 )
             else:
                 theta = _network.pack(self.coefs_, self.intercepts_, dtype)
+            # before anything changes: an error raised from the warning
+            # (warnings as errors) must leave a fitted model as it was
+            schedule = new_schedule if new_run else self.schedule_
+            if validation is None and schedule_watches_score(schedule):
+                warnings.warn(
+                    "The learning rate policy watches the validation score, "
+                    "which this call does not compute (only fit with "
+                    "early_stopping=True does): α stays as it is. Use "
+                    "monitor='loss' for training without early stopping and "
+                    "for partial_fit streams.",
+                    UserWarning,
+                    stacklevel=caller_stacklevel(),
+                )
+
             if new_run:
                 optimizer = self._make_optimizer(shapes, dtype)
             elif (
@@ -333,6 +359,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # follows them (a rule of one precision updating arrays of
                 # the other would update a converted copy); state that is
                 # read-only (a memory map) is copied, as the rules write into it
+                _check_epsilon(getattr(self.optimizer_, "epsilon", 1.0), dtype)
                 optimizer = self.optimizer_._astype(dtype)
             else:
                 optimizer = None
@@ -364,15 +391,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
         loss = self._loss_name(target_state)
         max_epochs = 1 if incremental else self.max_iter
-        if validation is None and _watches_score(self.schedule_):
-            warnings.warn(
-                "The learning rate policy watches the validation score, which "
-                "this call does not compute (only fit with early_stopping=True "
-                "does): α stays as it is. Use monitor='loss' for training "
-                "without early stopping and for partial_fit streams.",
-                UserWarning,
-                stacklevel=caller_stacklevel(),
-            )
         callbacks = self._begin_callbacks(X, y, sample_weight, max_epochs)
         with (
             blas_threads(),
@@ -429,13 +447,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return {"coefs_": coefs, "intercepts_": intercepts}
 
     def _make_optimizer(self, shapes, dtype):
-        if self.optimizer != "sgd" and dtype.type(self.epsilon) == 0:
-            # the adaptive rules would divide 0 by 0 for a gradient that
-            # has always been 0 (a dead unit's weights)
-            raise ValueError(
-                f"epsilon={self.epsilon!r} is 0 in {dtype}, the data's "
-                f"precision; use at least {np.finfo(dtype).smallest_subnormal:.3g}."
-            )
+        if self.optimizer != "sgd":
+            _check_epsilon(self.epsilon, dtype)
         return make_optimizer(
             self.optimizer,
             _network.n_params(shapes),

@@ -39,9 +39,9 @@ def training_weights(sample_weight, X):
     non-finite weight, or weights that are all zero (which scikit-learn
     refuses itself only from 1.7 on; training would then divide by zero).
     Training only uses the weights relative to each other, so weights whose
-    largest lies outside [2^-64, 2^64] are divided by a power of two first,
-    which is exact: their sum cannot overflow and float32 does not round them
-    to zero.
+    largest lies outside [2^-64, 2^64] are multiplied by the power of two
+    that brings it just inside, exactly (unless a weight becomes subnormal):
+    their sum cannot overflow and float32 does not round them all to zero.
     """
     sample_weight = _check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True
@@ -50,7 +50,9 @@ def training_weights(sample_weight, X):
     if not largest > 0:
         raise ValueError("Sample weights must contain at least one non-zero number.")
     if not 2.0**-64 <= largest <= 2.0**64:
-        sample_weight = np.ldexp(sample_weight, -np.frexp(largest)[1])
+        # largest = m 2^e with m in [0.5, 1): to [2^63, 2^64) or [2^-64, 2^-63)
+        target = 64 if largest > 1 else -63
+        sample_weight = np.ldexp(sample_weight, target - np.frexp(largest)[1])
     return sample_weight.astype(X.dtype, copy=False)
 
 

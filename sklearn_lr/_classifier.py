@@ -45,6 +45,12 @@ def _indicator(y, classes):
         # values compare exactly
         labels, inverse = np.unique(y, return_inverse=True)
         position = {label: i for i, label in enumerate(classes.tolist())}
+        unseen = [label for label in labels.tolist() if label not in position]
+        if unseen:  # equal to a class only in a common floating dtype
+            raise ValueError(
+                f"y contains labels {unseen!r} that are not in classes "
+                f"{classes.tolist()!r}."
+            )
         index = np.array([position[label] for label in labels.tolist()])[inverse]
     if len(classes) == 2:
         return (index == 1).astype(np.float64)[:, None]

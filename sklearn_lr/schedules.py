@@ -68,7 +68,6 @@ from ._policies.runtime import _ReduceOnPlateauSchedule as _ReduceOnPlateauSched
 from ._policies.runtime import _Schedule as _Schedule
 from ._policies.runtime import _SequentialSchedule as _SequentialSchedule
 from ._policies.runtime import _WarmupSchedule as _WarmupSchedule
-from ._policies.runtime import _watches_score as _watches_score
 
 __all__ = [
     "BoldDriver",

@@ -550,7 +550,11 @@ def test_a_shallow_copy_trains_without_changing_its_original(cls):
     twin = copy.deepcopy(est)
     snapshot = copy.copy(est)
     for _ in range(2):
-        snapshot.partial_fit(X, y)
+        snapshot.partial_fit(
+            X, y, **({"classes": est.classes_} if cls is SGDNetClassifier else {})
+        )
+    assert not np.shares_memory(snapshot.lr_history_, est.lr_history_)
+    assert est._epoch_steps == twin._epoch_steps
     for name in ("loss_curve_", "validation_scores_", "n_iter_"):
         assert getattr(est, name) == getattr(twin, name)
     assert_array_equal(est.lr_history_, twin.lr_history_)
@@ -571,9 +575,22 @@ def test_a_policy_watching_a_score_that_no_call_computes_warns(cls):
     X, y = _data(cls)
     watching = ReduceOnPlateau(alpha=0.5, patience=0, monitor="score")
     message = "watches the validation score, which this call does not compute"
-    for policy in (watching, Sequential([0.1, watching], milestones=[1])):
+    for policy in (
+        watching,
+        Sequential([0.1, watching], milestones=[1]),
+        Warmup(watching, epochs=1),
+    ):
         with pytest.warns(UserWarning, match=message):
             cls(**SMALL, learning_rate=policy, max_iter=3).fit(X, y)
+    # warned before anything changes: as an error, it leaves a model as it was
+    fitted = cls(**SMALL, max_iter=3).fit(X, y)
+    before = _state(fitted, X)
+    fitted.set_params(learning_rate=watching)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        with pytest.raises(UserWarning, match=message):
+            fitted.fit(X, y)
+    _assert_same_state(before, _state(fitted, X))
     # "auto" settles on the score in a fit with early stopping: a later
     # partial_fit, which holds out nothing, leaves it where it is
     est = cls(
@@ -980,6 +997,26 @@ def test_sample_weight_of_any_scale_trains_as_unit_weights(cls, scale, dtype):
     assert_allclose(scaled.loss_curve_, unit.loss_curve_, rtol=rtol)
     for a, b in zip(scaled.coefs_, unit.coefs_, strict=True):
         assert_allclose(a, b, rtol=rtol, atol=rtol)
+
+
+def test_sample_weights_far_apart_in_scale_all_stay_positive():
+    # rescaling brings the largest weight just inside [2^-64, 2^64], no further:
+    # weights many orders smaller stay positive in float32
+    X, y = _iris()
+    X = X.astype(np.float32)
+    weights = np.where(y == 0, 1e20, 1e-27)
+    est = SGDNetClassifier(**SMALL, max_iter=2).fit(X, y, sample_weight=weights)
+    assert est.n_iter_ == 2
+
+
+def test_epsilon_that_is_0_in_the_new_precision_of_hand_set_weights_is_refused():
+    X, y = _iris()
+    est = SGDNetClassifier(**SMALL, optimizer="adam", epsilon=1e-46, max_iter=2)
+    est.fit(X, y)
+    est.coefs_ = [c.astype(np.float32) for c in est.coefs_]
+    est.intercepts_ = [b.astype(np.float32) for b in est.intercepts_]
+    with pytest.raises(ValueError, match="epsilon=1e-46 is 0 in float32"):
+        est.partial_fit(X.astype(np.float32), y)
 
 
 def test_float32_epoch_loss_is_summed_in_float64():

@@ -506,6 +506,10 @@ def test_target_encoding_across_label_dtypes_is_exact(
         LabelBinarizer().fit(classes).transform(classes[np.arange(12) % n_classes])
     )
     assert_array_equal(_indicator(y, classes), expected)
+    # labels equal to a class only in float64 are not in classes
+    floats = np.array([0.0, 1.0, 2.0**60])
+    with pytest.raises(ValueError, match="not in classes"):
+        _indicator(np.array([2**60 + 1, 0], dtype=np.int64), floats)
     # a stream whose chunks come in another integer dtype than its classes
     X = np.eye(n_classes)[np.arange(12) % n_classes]
     clf = SGDNetClassifier((8,), learning_rate=0.1, random_state=0)

@@ -4,6 +4,7 @@ import doctest
 import pickle
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -677,6 +678,35 @@ def test_search_display_keeps_wrapped_policies_apart(iris):
     for line, rows in zip(display.lines_, ([0, 1], [2, 3]), strict=True):
         assert_array_equal(line.get_xdata(), [0.01, 0.1])
         assert_allclose(line.get_ydata(), means[rows])
+
+
+def test_search_display_and_labels_take_a_failed_float_or_a_policy_of_ones_own(iris):
+    # an invalid α makes a failed candidate (error_score=nan), still a
+    # Constant; a policy of one's own is named by its class, whatever its
+    # attributes are called
+    X, y = iris
+    search = GridSearchCV(
+        SGDNetClassifier((4,), max_iter=2, random_state=0),
+        {"learning_rate": [0.0, 0.01, 0.1]},
+        cv=2,
+        error_score=np.nan,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the failed fits' FitFailedWarning
+        search.fit(X, y)
+    display = LearningRateSearchDisplay.from_search(search)
+    assert [line.get_label() for line in display.lines_] == ["Constant"]
+    assert_array_equal(display.lines_[0].get_xdata(), [0.0, 0.01, 0.1])
+
+    class ModePolicy:
+        def __init__(self, alpha=0.1, policy="halve"):
+            self.alpha, self.policy = alpha, policy
+
+        def start(self, max_epochs=None):
+            return Constant(alpha=self.alpha).start(max_epochs)
+
+    own = LearningRateDisplay.from_policy(ModePolicy(), 4, 2)
+    assert own.line_.get_label() == "ModePolicy"
 
 
 def test_search_display_nested_alpha_needs_alpha_param(iris):

@@ -135,6 +135,17 @@ def test_blas_threads_is_a_reusable_context():
             np.ones((4, 4)) @ np.ones((4, 4))
 
 
+def test_epoch_batches_sum_the_batch_weights_in_float64():
+    X, Y = _data(7, dtype=np.float32)
+    weights = np.array([0.1, 0.2, 0.3, 1e8, 0.4, 0.5, 0.6], dtype=np.float32)
+    batches = list(epoch_batches(X, Y, weights, 4))
+    for (_, _, _, _, weight), rows in zip(
+        batches, (slice(0, 4), slice(4, 7)), strict=True
+    ):
+        assert type(weight) is np.float64
+        assert weight == weights[rows].astype(np.float64).sum()
+
+
 def _blas_threads_now():
     return {
         info["filepath"]: info["num_threads"]

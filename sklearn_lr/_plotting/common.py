@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 
-from ..schedules import _as_policy, _one_line
+from ..schedules import Sequential, Warmup, _as_policy, _one_line
 
 
 def _pyplot(caller):
@@ -108,17 +110,20 @@ _MAX_NAME = 60
 
 
 def _policy_family(learning_rate):
-    """The policy's class name, with those of the policies it wraps:
-    ``Warmup(CosineAnnealing)``, ``Sequential(Constant, StepDecay)``
-    (a float is ``Constant``)."""
-    policy = _as_policy(learning_rate)
-    name = type(policy).__name__
-    inner = getattr(policy, "policies", None)
-    if inner is None and hasattr(policy, "policy"):
-        inner = [policy.policy]
-    if isinstance(inner, list | tuple) and inner:
-        name += f"({', '.join(_policy_family(p) for p in inner)})"
-    return name
+    """The policy's class name, with those of the policies a `Warmup` or a
+    `Sequential` wraps: ``Warmup(CosineAnnealing)``,
+    ``Sequential(Constant, StepDecay)``. Any number is ``Constant`` (a failed
+    search candidate may hold an invalid one)."""
+    if isinstance(learning_rate, Real) and not isinstance(learning_rate, bool):
+        return "Constant"
+    name = type(learning_rate).__name__
+    if isinstance(learning_rate, Warmup):
+        inner = [learning_rate.policy]
+    elif isinstance(learning_rate, Sequential):
+        inner = list(learning_rate.policies)
+    else:
+        return name
+    return f"{name}({', '.join(_policy_family(p) for p in inner)})"
 
 
 def _policy_name(learning_rate):

@@ -303,7 +303,7 @@ class _WarmupSchedule(_Schedule):
             self.inner.observe(t - self.epochs, loss=loss, score=score)
 
     def _watches_score(self):
-        return _watches_score(self.inner)
+        return schedule_watches_score(self.inner)
 
 
 class _SequentialSchedule(_Schedule):
@@ -326,10 +326,10 @@ class _SequentialSchedule(_Schedule):
         child.observe(local, loss=loss, score=score)
 
     def _watches_score(self):
-        return any(_watches_score(child) for child in self.children)
+        return any(schedule_watches_score(child) for child in self.children)
 
 
-def _watches_score(schedule):
+def schedule_watches_score(schedule):
     """`_Schedule._watches_score` of any schedule (False for one of a user's
     own policy)."""
     method = getattr(schedule, "_watches_score", None)
