@@ -567,13 +567,20 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 batch = (X_batch, Y_batch, w_batch)
                 diverged = self._diverged(epoch_loss, theta, baseline)
                 if diverged:
+                    previous = self._exploded(first_loss, baseline)
+                    # nothing older to go back to (a run's first epoch, a
+                    # loaded or copied model): the start it restores is the
+                    # state that exploded
+                    exploded_start = previous and not restore_points.has_older
                     restored_epoch = restore_points.restore(
-                        theta,
-                        optimizer,
-                        previous_epoch=self._exploded(first_loss, baseline),
+                        theta, optimizer, previous_epoch=previous
                     )
                     self._warn_divergence(
-                        epoch + 1, rates, f"loss {epoch_loss:.4g}", restored_epoch
+                        epoch + 1,
+                        rates,
+                        f"loss {epoch_loss:.4g}",
+                        restored_epoch,
+                        exploded_start=exploded_start,
                     )
                 elif epoch + 1 == last_epoch and (
                     message := self._last_step_diverged(
@@ -813,13 +820,27 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             return None
         return f"loss {end_loss:.4g} after its last step"
 
-    def _warn_divergence(self, epoch, rates, loss, restored_epoch):
-        """Record the diverged epoch and warn (after its state is restored)."""
+    def _warn_divergence(
+        self, epoch, rates, loss, restored_epoch, *, exploded_start=False
+    ):
+        """Record the diverged epoch and warn (after its state is restored);
+        `exploded_start`: the restored state is itself the one that exploded
+        (no older one is known)."""
         self.divergence_epoch_ = epoch
+        restored = (
+            f"the weights from the start of epoch {restored_epoch + 1} were restored"
+        )
+        if exploded_start:
+            restored += (
+                ", but they had already exploded (no older state is known: a "
+                "loaded or copied model keeps no restore point from before "
+                "its last call). Refit"
+            )
+        else:
+            restored += ". Lower the learning rate"
         warnings.warn(
             f"Training diverged in epoch {epoch} at learning rate "
-            f"{max(rates):.4g} ({loss}); the weights from the start of epoch "
-            f"{restored_epoch + 1} were restored. Lower the learning rate.",
+            f"{max(rates):.4g} ({loss}); {restored}.",
             DivergenceWarning,
             stacklevel=caller_stacklevel(),
         )

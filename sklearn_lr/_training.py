@@ -209,6 +209,11 @@ class RestorePoints:
             snapshot = optimizer.snapshot(out=recycled[1])
             self.start = (recycled[0], snapshot, n_epochs)
 
+    @property
+    def has_older(self):
+        """Whether a state older than the current epoch's start is known."""
+        return self.before is not self.start
+
     def undo_epoch(self, theta, optimizer):
         """Put back the current epoch's start, in place, keeping both points
         (for an epoch that was interrupted, not one that diverged)."""

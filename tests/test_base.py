@@ -1279,6 +1279,34 @@ def test_divergence_seen_by_the_next_partial_fit_call_restores_the_call_before(
     assert "_previous_start" not in est.__getstate__()
 
 
+def test_a_loaded_model_says_when_the_state_it_restores_had_exploded():
+    # the weights a call starts from pass that call's own end check but
+    # explode on the next call's first batch; a model loaded in between has
+    # no older state to go back to, and says so
+    rng = np.random.RandomState(103)
+    X, y = rng.randn(12, 2), rng.randn(12)
+    est = SGDNetRegressor(
+        (2,),
+        learning_rate=4.5,
+        momentum=0.0,
+        batch_size=4,
+        max_iter=1,
+        shuffle=False,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        est.fit(X, y)
+    loaded = pickle.loads(pickle.dumps(est))
+    with pytest.warns(DivergenceWarning, match="start of epoch 1 were restored. Lower"):
+        est.partial_fit(X, y)
+    with pytest.warns(
+        DivergenceWarning, match="start of epoch 2 were restored, but they had already"
+    ):
+        loaded.partial_fit(X, y)
+    assert est.divergence_epoch_ == loaded.divergence_epoch_ == 2
+
+
 def test_large_targets_are_no_divergence():
     # ordered data whose first batches have targets near 0: the run's first
     # batch loss is tiny, later ones are ~1e5 without anything exploding (the
