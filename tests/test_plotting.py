@@ -48,6 +48,14 @@ from sklearn_lr.plotting import (  # noqa: E402
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
+def _steps(line):
+    """The (x, α) of every step of an α line, after checking the point that
+    closes it: the last α, held until the end of the last step."""
+    x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+    assert y[-1] == y[-2] and x[-1] > x[-2]
+    return x[:-1], y[:-1]
+
+
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
@@ -86,8 +94,8 @@ def test_from_estimator_draws_lr_history_loss_and_scores(iris):
     assert per_epoch == 5  # 135 training samples after the 10% validation split
     display = LearningRateDisplay.from_estimator(clf)
 
-    assert_array_equal(display.line_.get_ydata(), clf.lr_history_)
-    assert_allclose(display.line_.get_xdata(), np.arange(30) / 5)
+    assert_array_equal(_steps(display.line_)[1], clf.lr_history_)
+    assert_allclose(_steps(display.line_)[0], np.arange(30) / 5)
     assert_array_equal(display.loss_line_.get_ydata(), clf.loss_curve_)
     assert_array_equal(display.loss_line_.get_xdata(), np.arange(1, 7))
     assert_array_equal(display.score_line_.get_ydata(), clf.validation_scores_)
@@ -115,7 +123,7 @@ def test_from_estimator_without_validation_and_through_a_pipeline(iris):
     ).fit(X, y)
     net = pipe[-1]
     display = LearningRateDisplay.from_estimator(pipe, name="mine")
-    assert_array_equal(display.line_.get_ydata(), net.lr_history_)
+    assert_array_equal(_steps(display.line_)[1], net.lr_history_)
     assert_array_equal(display.loss_line_.get_ydata(), net.loss_curve_)
     assert display.score_line_ is None and display.ax_score_ is None
     assert display.line_.get_label() == "mine"
@@ -137,7 +145,7 @@ def test_from_estimator_through_a_fitted_target_transformer(iris):
     fitted = model.regressor_[-1][-1]  # the fitted copy, not ``net``
     for estimator in (model, make_pipeline(model)):
         display = LearningRateDisplay.from_estimator(estimator)
-        assert_array_equal(display.line_.get_ydata(), fitted.lr_history_)
+        assert_array_equal(_steps(display.line_)[1], fitted.lr_history_)
         assert_array_equal(display.loss_line_.get_ydata(), fitted.loss_curve_)
 
 
@@ -154,7 +162,7 @@ def test_from_estimator_through_a_fitted_search(iris):
     best = search.best_estimator_[-1]
     for estimator in (search, make_pipeline(search)):
         display = LearningRateDisplay.from_estimator(estimator)
-        assert_array_equal(display.line_.get_ydata(), best.lr_history_)
+        assert_array_equal(_steps(display.line_)[1], best.lr_history_)
         assert_array_equal(display.loss_line_.get_ydata(), best.loss_curve_)
     no_refit = GridSearchCV(pipe, grid, cv=2, refit=False).fit(X, y)
     with pytest.raises(ValueError, match="refit=False.*from_search"):
@@ -183,8 +191,8 @@ def test_from_policy_draws_trace_and_losses():
     policy = ReduceOnPlateau(alpha=0.1, patience=0)
     losses = [1.0, 0.9, 0.95, 0.96, 0.8, 0.7]
     display = LearningRateDisplay.from_policy(policy, 5, 4, losses=losses)
-    assert_array_equal(display.line_.get_ydata(), trace(policy, 5, 4, losses=losses))
-    assert_allclose(display.line_.get_xdata(), np.arange(20) / 4)
+    assert_array_equal(_steps(display.line_)[1], trace(policy, 5, 4, losses=losses))
+    assert_allclose(_steps(display.line_)[0], np.arange(20) / 4)
     assert_array_equal(display.loss_line_.get_ydata(), losses[:5])
     assert display.line_.get_label() == "ReduceOnPlateau(alpha=0.1, patience=0)"
     assert display.line_.get_drawstyle() == "steps-post"
@@ -195,10 +203,10 @@ def test_from_policy_draws_trace_and_losses():
         losses=[1.0, 0.9, 0.8],
         scores=[0.5, 0.4, 0.6, 0.7],
     )
-    assert_array_equal(scored.line_.get_ydata(), [0.1, 0.1, 0.05])
+    assert_array_equal(_steps(scored.line_)[1], [0.1, 0.1, 0.05])
     assert_array_equal(scored.score_line_.get_ydata(), [0.5, 0.4, 0.6])
     plain = LearningRateDisplay.from_policy(0.3, 2, 3)
-    assert_array_equal(plain.line_.get_ydata(), np.full(6, 0.3))
+    assert_array_equal(_steps(plain.line_)[1], np.full(6, 0.3))
     assert plain.loss_line_ is None and plain.ax_loss_ is None
     assert plain.line_.get_label() == "Constant(alpha=0.3)"
 
@@ -236,7 +244,7 @@ class _PlainPolicy:
 def test_a_policy_without_a_repr_is_named_by_its_class():
     display = LearningRateDisplay.from_policy(_PlainPolicy(), 2, 2)
     assert display.line_.get_label() == "_PlainPolicy"
-    assert_array_equal(display.line_.get_ydata(), [0.1] * 4)
+    assert_array_equal(_steps(display.line_)[1], [0.1] * 4)
 
 
 def test_a_new_figure_has_room_for_both_right_axes():
@@ -333,10 +341,10 @@ def test_policies_drawn_on_the_same_axes_get_their_own_colors():
 def test_display_without_steps_per_epoch_counts_steps_or_infers_them():
     display = LearningRateDisplay([0.1, 0.2, 0.3]).plot()
     assert display.ax_.get_xlabel() == "step"
-    assert_array_equal(display.line_.get_xdata(), [0, 1, 2])
+    assert_array_equal(_steps(display.line_)[0], [0, 1, 2])
     inferred = LearningRateDisplay([0.1, 0.2, 0.3, 0.4], loss_curve=[2.0, 1.0]).plot()
     assert inferred.ax_.get_xlabel() == "epoch"
-    assert_array_equal(inferred.line_.get_xdata(), [0, 0.5, 1, 1.5])
+    assert_array_equal(_steps(inferred.line_)[0], [0, 0.5, 1, 1.5])
     assert_array_equal(inferred.loss_line_.get_xdata(), [1, 2])
 
 
@@ -349,17 +357,17 @@ def test_display_places_unequal_partial_fit_chunks_at_their_epoch_clock(iris):
     for n in (150, 30, 75):
         clf.partial_fit(X[:n], y[:n], classes=[0, 1, 2])
     display = LearningRateDisplay.from_estimator(clf)
-    x = display.line_.get_xdata()
+    x = _steps(display.line_)[0]
     expected = [k / 10 for k in range(10)] + [1, 1.5] + [2 + k / 5 for k in range(5)]
     assert_allclose(x, expected)
     schedule = policy.start(max_epochs=3)
-    assert_array_equal(display.line_.get_ydata(), [schedule.rate(t) for t in x])
+    assert_array_equal(_steps(display.line_)[1], [schedule.rate(t) for t in x])
     # a model loaded from a file plots the same; a new fit starts afresh
     loaded = pickle.loads(pickle.dumps(clf))
-    assert_array_equal(LearningRateDisplay.from_estimator(loaded).line_.get_xdata(), x)
+    assert_array_equal(_steps(LearningRateDisplay.from_estimator(loaded).line_)[0], x)
     clf.set_params(max_iter=2).fit(X[::5], y[::5])
     assert_allclose(
-        LearningRateDisplay.from_estimator(clf).line_.get_xdata(),
+        _steps(LearningRateDisplay.from_estimator(clf).line_)[0],
         [0, 0.5, 1, 1.5],
     )
 
@@ -368,7 +376,7 @@ def test_display_places_unequal_partial_fit_chunks_at_their_epoch_clock(iris):
 def test_steps_sit_at_their_epoch_clock_for_any_counts(counts):
     n_steps = sum(counts)
     display = LearningRateDisplay(np.arange(n_steps), steps_per_epoch=counts)
-    x = display.plot().line_.get_xdata()
+    x = _steps(display.plot().line_)[0]
     plt.close(display.figure_)
     # epoch e holds its B_e steps at e, e + 1/B_e, ..., in order
     expected = [e + k / b for e, b in enumerate(counts) for k in range(b)]
@@ -385,17 +393,17 @@ def test_a_model_saved_without_step_counts_still_plots_and_trains(iris):
     del clf._epoch_steps
     loaded = pickle.loads(pickle.dumps(clf))
     display = LearningRateDisplay.from_estimator(loaded)
-    assert_allclose(display.line_.get_xdata(), np.arange(9) / 3)
+    assert_allclose(_steps(display.line_)[0], np.arange(9) / 3)
     loaded.partial_fit(X[:100], y[:100])  # 2 steps
     display = LearningRateDisplay.from_estimator(loaded)
-    assert_allclose(display.line_.get_xdata()[-3:], [8 / 3, 3, 3.5])
+    assert_allclose(_steps(display.line_)[0][-3:], [8 / 3, 3, 3.5])
 
 
 def test_display_takes_one_step_count_per_epoch():
     display = LearningRateDisplay(
         [0.1, 0.2, 0.3, 0.4], loss_curve=[2.0, 1.0], steps_per_epoch=[3, 1]
     ).plot()
-    assert_allclose(display.line_.get_xdata(), [0, 1 / 3, 2 / 3, 1])
+    assert_allclose(_steps(display.line_)[0], [0, 1 / 3, 2 / 3, 1])
     assert display.ax_.get_xlabel() == "epoch"
     for counts in ([3, 2], [4, 0]):
         display = LearningRateDisplay([0.1, 0.2, 0.3, 0.4], steps_per_epoch=counts)
@@ -410,7 +418,7 @@ def test_a_single_step_is_drawn_as_a_marker(iris):
     clf = SGDNetClassifier((4,), learning_rate=0.05, batch_size=200, random_state=0)
     clf.partial_fit(X, y, classes=[0, 1, 2])
     display = LearningRateDisplay.from_estimator(clf)
-    assert_array_equal(display.line_.get_ydata(), [0.05])
+    assert_array_equal(_steps(display.line_)[1], [0.05])
     assert display.line_.get_marker() == "o"
     assert display.line_.get_drawstyle() == "steps-post"
     # more steps: the plain step function, unless the caller asks otherwise
@@ -814,3 +822,19 @@ def test_docstring_examples_run():
     result = doctest.testmod(plotting_module)
     assert result.failed == 0
     assert result.attempted >= 15
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_examples_of_the_display_methods_run():
+    # doctest.testmod skips methods defined in another module than the one
+    # that re-exports their class: the from_* examples are run here
+    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner()
+    for name in plotting_module.__all__:
+        display = getattr(plotting_module, name)
+        for method in ("from_estimator", "from_policy", "from_search", "from_result"):
+            if hasattr(display, method):
+                for test in finder.find(getattr(display, method), name, globs={}):
+                    runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0
+    assert result.attempted >= 20

@@ -26,12 +26,13 @@ _TWINS = ("training loss", "validation score")
 
 
 def _step_clock(n_steps, per_epoch):
-    """The x position of every step: its index, or its epoch clock e + k / B_e
-    given the steps per epoch, one number or one count per epoch."""
+    """The x position of every step and of the end of the last one: the
+    step's index, or its epoch clock e + k / B_e given the steps per epoch,
+    one number or one count per epoch (n_steps + 1 positions)."""
     if per_epoch is None:
-        return np.arange(n_steps, dtype=float)
+        return np.arange(n_steps + 1, dtype=float)
     if np.ndim(per_epoch) == 0:
-        return np.arange(n_steps, dtype=float) / per_epoch
+        return np.arange(n_steps + 1, dtype=float) / per_epoch
     counts = np.asarray(per_epoch).ravel()
     if counts.sum() != n_steps or not (counts > 0).all():
         raise ValueError(
@@ -41,7 +42,7 @@ def _step_clock(n_steps, per_epoch):
         )
     epoch = np.repeat(np.arange(len(counts)), counts)
     start = np.repeat(np.cumsum(counts) - counts, counts)
-    return epoch + (np.arange(n_steps) - start) / counts[epoch]
+    return np.append(epoch + (np.arange(n_steps) - start) / counts[epoch], len(counts))
 
 
 class LearningRateDisplay:
@@ -49,8 +50,9 @@ class LearningRateDisplay:
 
     α is drawn on ``ax_`` as a step function against the epoch clock (step k
     of an epoch of B steps at ``k / B``), one point per step, each value held
-    until the next step; a run of a single step, which such a line would not
-    show, is drawn as a marker. The training loss and validation score of
+    until the next step, and the last one until the end of its epoch (the
+    line ends with one more point, there, at the last α); a run of a single
+    step is also marked. The training loss and validation score of
     epoch e are drawn at its end, e + 1, on twin axes.
 
     Parameters
@@ -100,9 +102,9 @@ class LearningRateDisplay:
     ...     StepDecay(alpha=0.1, drop=0.5, every=2), n_epochs=4, steps_per_epoch=2
     ... )
     >>> display.line_.get_xdata()
-    array([0. , 0.5, 1. , 1.5, 2. , 2.5, 3. , 3.5])
+    array([0. , 0.5, 1. , 1.5, 2. , 2.5, 3. , 3.5, 4. ])
     >>> display.line_.get_ydata()
-    array([0.1 , 0.1 , 0.1 , 0.1 , 0.05, 0.05, 0.05, 0.05])
+    array([0.1 , 0.1 , 0.1 , 0.1 , 0.05, 0.05, 0.05, 0.05, 0.05])
     """
 
     __module__ = "sklearn_lr.plotting"  # documented and shown there
@@ -161,12 +163,15 @@ class LearningRateDisplay:
             per_epoch = len(lrs) / len(losses)
         name = self.name if name is None else name
 
+        # the last step's α is held until the end of its step: one closing
+        # point, else a steps-post line ends where that step starts
         x = _step_clock(len(lrs), per_epoch)
+        y = np.append(lrs, lrs[-1:])
         style = {"label": name or "learning rate", "drawstyle": "steps-post"}
-        if len(lrs) == 1:  # a step function of one point draws nothing
+        if len(lrs) == 1:
             style["marker"] = "o"
         style = _colored(style, _axes_group(ax))
-        self.line_ = ax.plot(x, lrs, **(style | kwargs))[0]
+        self.line_ = ax.plot(x, y, **(style | kwargs))[0]
         ax.set_xlabel("step" if per_epoch is None else "epoch")
         ax.set_ylabel("learning rate α")
 
@@ -279,7 +284,7 @@ class LearningRateDisplay:
         ...     clf = clf.partial_fit(X, y, classes=[0, 1, 2])
         >>> display = LearningRateDisplay.from_estimator(clf)
         >>> len(display.line_.get_ydata()), len(display.loss_line_.get_ydata())
-        (12, 4)
+        (13, 4)
         """
         _pyplot(f"{cls.__name__}.from_estimator")
         estimator = _final_estimator(estimator, fitted=True)
@@ -360,7 +365,7 @@ class LearningRateDisplay:
         ...     n_epochs=3, steps_per_epoch=1, losses=[1.0, 1.0, 1.0],
         ... )
         >>> display.line_.get_ydata(), display.loss_line_.get_ydata()
-        (array([0.1 , 0.1 , 0.05]), array([1., 1., 1.]))
+        (array([0.1 , 0.1 , 0.05, 0.05]), array([1., 1., 1.]))
         """
         _pyplot(f"{cls.__name__}.from_policy")
         rates = trace(policy, n_epochs, steps_per_epoch, losses=losses, scores=scores)
