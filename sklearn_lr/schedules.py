@@ -41,7 +41,7 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 
-from ._policies.base import _POLICY, _epoch_rates
+from ._policies.base import _POLICY, _epoch_rates, _Horizon
 from ._policies.base import _check_nested_targets as _check_nested_targets
 from ._policies.base import _one_line as _one_line
 from ._policies.base import _Policy as _Policy
@@ -151,7 +151,12 @@ def trace(
     )
     epoch_losses = _per_epoch(losses, "losses", n_epochs)
     epoch_scores = _per_epoch(scores, "scores", n_epochs)
-    schedule = _start_schedule(policy, n_epochs, name="policy")
+    schedule = _start_schedule(
+        policy,
+        n_epochs,
+        name="policy",
+        horizon=_Horizon(f"n_epochs={n_epochs!r}, the length of the trace"),
+    )
     rates = np.empty(n_epochs * steps_per_epoch, dtype=np.float64)
     for epoch in range(n_epochs):
         rates[epoch * steps_per_epoch : (epoch + 1) * steps_per_epoch] = _epoch_rates(

@@ -872,6 +872,9 @@ def test_too_long_a_warmup_or_sequence_names_max_iter():
     for policy in [Warmup(StepDecay(), epochs=10), Sequential([0.1, 0.2], [10])]:
         with pytest.raises(ValueError, match=r"< max_epochs=10.0, .* max_iter\)"):
             policy.start(max_epochs=10)
+        # in trace, the horizon is trace's own n_epochs
+        with pytest.raises(ValueError, match=r"< n_epochs=10, the length of the trace"):
+            trace(policy, 10, 2)
 
 
 @pytest.mark.parametrize(
@@ -1078,6 +1081,10 @@ def test_as_policy():
             _as_policy(value)
     with pytest.raises(TypeError, match=r"did you mean StepDecay\(\)"):
         _as_policy(StepDecay)
+    # a wrong type is also a ValueError, as every bad hyperparameter is
+    for value in (StepDecay, "adaptive", None):
+        with pytest.raises(ValueError, match="learning_rate must be a float"):
+            _as_policy(value)
 
 
 def test_docstring_examples_run():

@@ -7,6 +7,7 @@ from numbers import Real
 
 from sklearn.utils._param_validation import (
     Interval,
+    InvalidParameterError,
 )
 
 from .base import (
@@ -402,7 +403,9 @@ def _as_policy(value, *, name="learning_rate"):
             )
         return Constant(alpha=float(value))
     hint = f"; did you mean {value.__name__}()?" if isinstance(value, type) else ""
-    raise TypeError(
+    # scikit-learn's error for a parameter of a wrong type: a ValueError and
+    # a TypeError, as every other bad hyperparameter
+    raise InvalidParameterError(
         f"{name} must be a float > 0 or a learning-rate policy from "
         f"sklearn_lr.schedules (e.g. StepDecay()); got {type(value).__name__} "
         f"{value!r}{hint}"

@@ -51,9 +51,11 @@ class ReduceOnPlateau(_Policy):
     :math:`v > b\,(1 + \mathrm{threshold})` ("score"), b the best value so far,
     which starts as +inf ("loss") or -inf ("score"), as in PyTorch: the first
     finite value improves, and a NaN never does. After each epoch end, the number of
-    reductions k grows by one when the bad-epoch count exceeds `patience`
-    (unless the drop is below 1e-8, i.e. α already sits at `min_alpha`); then
-    the count resets and `cooldown` epochs are ignored. The rate is
+    reductions k grows by one when the bad-epoch count exceeds `patience`,
+    unless the drop would be 1e-8 or less (PyTorch's absolute ``eps``): at
+    `min_alpha`, and also once α (1 - factor) <= 1e-8, so that α never falls
+    much below 1e-8 / (1 - factor) (about 1e-7 for factor 0.9); then the
+    count resets and `cooldown` epochs are ignored. The rate is
 
     .. math:: \alpha_t = \max(\alpha \cdot \mathrm{factor}^{k}, \alpha_{min})
 
