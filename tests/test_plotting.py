@@ -473,6 +473,24 @@ def test_range_test_display_draws_the_result_with_markers(iris):
     assert result.losses[: low + 1].max() < top < result.losses[-1]
 
 
+def test_a_cut_range_test_plot_keeps_its_bottom_near_the_curve():
+    # the top cuts off the explosion; the bottom must not keep the margin
+    # that matplotlib gave the explosion
+    losses = np.array([2.0, 1.9, 1.0, 0.3, 0.05, 30.0])
+    display = RangeTestDisplay(np.geomspace(1e-4, 1, 6), losses).plot()
+    bottom, top = display.ax_.get_ylim()
+    assert top == pytest.approx(2.0 + 0.05 * (2.0 - 0.05))
+    assert bottom == pytest.approx(0.05 - 0.05 * (top - 0.05))
+    # on a log axis, a positive bottom, 5% of the range below in log scale
+    _, ax = plt.subplots()
+    ax.set_yscale("log")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "non-positive ylim on a log-scaled axis"
+        RangeTestDisplay(np.geomspace(1e-4, 1, 6), losses).plot(ax=ax)
+    bottom, top = ax.get_ylim()
+    assert bottom == pytest.approx(0.05 / (top / 0.05) ** 0.05)
+
+
 def test_range_tests_drawn_on_the_same_axes_get_their_own_colors(iris):
     X, y = iris
     _, ax = plt.subplots()

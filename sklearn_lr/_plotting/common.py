@@ -81,7 +81,9 @@ def _loss_ylim(ax):
     cut at `_top_before_minimum`; another one is kept whole, with a margin of
     5% of its range. Curves are the lines in data coordinates (not the
     vertical marks of the suggestions), so a range test drawn on axes that
-    already hold others is cut no lower than any of them needs.
+    already hold others is cut no lower than any of them needs. The bottom
+    lies 5% of the shown range below the lowest curve (on a log axis, 5% of
+    it in log scale).
     """
     tops, lows = [], []
     cut = False
@@ -100,9 +102,12 @@ def _loss_ylim(ax):
         lows.append(finite.min())
     if not cut:
         return None
+    # the bottom from the curves alone: the axes' own limits were scaled to
+    # the explosion that the top cuts off
     top, low = max(tops), min(lows)
-    bottom = min(ax.get_ylim()[0], low - 0.05 * (top - low))
-    return bottom, top
+    if ax.get_yscale() == "log" and low > 0:
+        return low / (top / low) ** 0.05, top
+    return low - 0.05 * (top - low), top
 
 
 # longest repr a legend shows; longer ones are shortened to the policy's family
