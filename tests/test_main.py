@@ -457,6 +457,22 @@ def test_plot_writes_a_png(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.png"]
 
 
+def test_plot_in_a_format_that_cannot_be_made_here_fails_before_the_run(
+    monkeypatch, capsys, tmp_path
+):
+    # pgf needs LaTeX for text: a probe figure finds out before the run
+    matplotlib_figure = pytest.importorskip("matplotlib.figure")
+
+    def needs_latex(self, *args, **kwargs):
+        raise RuntimeError("'xelatex' not found")
+
+    monkeypatch.setattr(matplotlib_figure.Figure, "savefig", needs_latex)
+    status = main(["--dataset", "iris", "--plot", str(tmp_path / "f.pgf"), *FAST])
+    err = _assert_one_line_error(status, capsys)  # no table: before the run
+    assert "--plot: cannot make 'pgf' files here: 'xelatex' not found" in err
+    assert not list(tmp_path.iterdir())
+
+
 # ------------------------------------------------------------ as a process
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from collections.abc import Sequence
@@ -89,6 +90,7 @@ def check_plot_file(path: str) -> str:
     try:
         import matplotlib  # noqa: F401  (the top-level package: plot extra installed?)
         from matplotlib.backend_bases import FigureCanvasBase
+        from matplotlib.figure import Figure
     except ImportError:
         raise DemoError(
             "--plot needs matplotlib: pip install 'sklearn_lr[plot]'"
@@ -115,6 +117,16 @@ def check_plot_file(path: str) -> str:
         raise DemoError(f"--plot: cannot write {path!r}: {error.strerror}") from None
     if not existed:
         os.remove(path)
+    # a format may need more than matplotlib (pgf needs LaTeX for its text):
+    # a tiny figure with a text, in memory, tells before the run
+    probe = Figure(figsize=(1, 1))
+    probe.text(0.5, 0.5, "α")
+    try:
+        probe.savefig(io.BytesIO(), format=suffix or "png")
+    except Exception as error:  # noqa: BLE001  (whatever the backend raises)
+        raise DemoError(
+            f"--plot: cannot make {suffix or 'png'!r} files here: {error}"
+        ) from None
     return suffix or "png"
 
 
@@ -176,5 +188,5 @@ def plot(
     zoom.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
     try:
         figure.savefig(path, format=fmt, dpi=110)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:
         raise DemoError(f"--plot: cannot write {path!r}: {exc}") from None
