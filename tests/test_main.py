@@ -334,6 +334,33 @@ def _bad_csvs(tmp_path):
             "--target",
             "y",
         ],
+        "feature too large to standardize": [
+            "--csv",
+            make(
+                "n.csv",
+                "a,y\n0,0\n1,1\n2,0\n1e+200,1\n4,0\n5,1\n6,0\n7,1\n8,0\n9,1\n10,0\n11,1\n",
+            ),
+            "--target",
+            "y",
+        ],
+        "target too large to standardize": [
+            "--csv",
+            make(
+                "o.csv",
+                "a,y\n0,0.0\n1,0.5\n2,1.0\n3,1e+300\n4,2.0\n5,2.5\n6,3.0\n7,3.5\n8,4.0\n9,4.5\n10,5.0\n11,5.5\n",
+            ),
+            "--target",
+            "y",
+        ],
+        "non-finite numeric target": [
+            "--csv",
+            make(
+                "p.csv",
+                "a,y\n0,0.0\n1,0.5\n2,1.0\n3,nan\n4,2.0\n5,2.5\n6,3.0\n7,3.5\n8,4.0\n9,4.5\n10,5.0\n11,5.5\n",
+            ),
+            "--target",
+            "y",
+        ],
         "text regression target": [
             "--csv",
             make("m.csv", "a,y\n1,u\n2,v\n"),
@@ -405,6 +432,9 @@ def test_bad_option_is_a_one_line_error(case, capsys):
         "too few regression rows",
         "text regression target",
         "not UTF-8",
+        "feature too large to standardize",
+        "target too large to standardize",
+        "non-finite numeric target",
     ],
 )
 def test_bad_csv_is_a_one_line_error(case, tmp_path, capsys):
@@ -419,6 +449,10 @@ def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
         "missing column": "'y' not found",
         "non-numeric feature": "non-numeric value 'x' in feature column 'b' (line 3)",
         "too few rows": "class 0 has 2 sample(s)",
+        "feature too large to standardize": "column 'a' holds values too large",
+        "target too large to standardize": "column 'y' holds values too large",
+        "non-finite numeric target": "non-finite target value 'nan' in column 'y' "
+        "(line 5)",
     }
     for case, text in expected.items():
         err = _assert_one_line_error(main(cases[case]), capsys)

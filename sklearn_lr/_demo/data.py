@@ -190,10 +190,30 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
         label = row[t].strip()
         if not label:
             raise DemoError(f"missing target value in column {target!r} (line {line})")
+        number = _parse_float(label)
+        if task != CLASSIFICATION and number is not None and not math.isfinite(number):
+            # "nan" or "inf" among numbers: a missing or broken value, not a
+            # class of its own
+            raise DemoError(
+                f"non-finite target value {label!r} in column {target!r} "
+                f"(line {line}); a numeric target must be finite"
+            )
         labels.append(label)
     if not labels:
         raise DemoError(f"{str(path)!r} has a header but no data rows")
     y, task = _target(labels, task, target)
+    # finite values whose squares overflow cannot be standardized
+    columns = [header[i] for i in features]
+    for name, values in [*zip(columns, X.T, strict=True), (target, y)]:
+        if name == target and task != REGRESSION:
+            continue
+        with np.errstate(over="ignore", invalid="ignore"):
+            spread = np.std(values)
+        if not np.isfinite(spread):
+            raise DemoError(
+                f"column {name!r} holds values too large to standardize "
+                f"(largest magnitude {np.abs(values).max():.3g}); rescale it"
+            )
     return Data(X, y, task, path.name)
 
 
