@@ -171,14 +171,23 @@ valley_lr=0.1, stopped_early=True)
         )
 
 
-def _descent(losses):
-    """Index of the lowest loss among the leading finite points, or None."""
+def _descent(losses, n_steps):
+    """``(skip, low)``: the points the rules search from, and the index of
+    the lowest loss among the leading finite points; None without a descent.
+
+    The first `_SKIP_START` of the `n_steps` are not searched when later
+    points remain: a dip of their few-batch average is noise, not the bottom
+    (nor the way down) of the descent.
+    """
     finite = np.isfinite(losses)
     n = len(losses) if finite.all() else int(np.argmin(finite))
     if n < 3:
         return None
-    low = int(np.argmin(losses[:n]))
-    return low if low > 0 else None
+    skip = max(1, round(_SKIP_START * n_steps))
+    if skip >= n - 1:
+        skip = 0  # too few points to spare any
+    low = skip + int(np.argmin(losses[skip:n]))
+    return (skip, low) if low > 0 else None
 
 
 def _steepest_lr(lrs, losses, n_steps):
@@ -188,9 +197,10 @@ def _steepest_lr(lrs, losses, n_steps):
     the descent), h = 5% of `n_steps`: a plain central difference of a noisy
     curve picks noise, a wider secant averages it out.
     """
-    low = _descent(losses)
-    if low is None:
+    descent = _descent(losses, n_steps)
+    if descent is None:
         return None
+    low = descent[1]
     h = max(1, round(_SLOPE_SPAN * n_steps))
     skip = max(h, round(_SKIP_START * n_steps))
     if skip >= low:
@@ -204,12 +214,13 @@ def _steepest_lr(lrs, losses, n_steps):
     return float(lrs[points[index]]) if slopes[index] < 0 else None
 
 
-def _valley_lr(lrs, losses):
+def _valley_lr(lrs, losses, n_steps):
     """First α at which the loss has gone two thirds down its descent."""
-    low = _descent(losses)
-    if low is None:
+    descent = _descent(losses, n_steps)
+    if descent is None:
         return None
-    peak = int(np.argmax(losses[: low + 1]))
+    skip, low = descent
+    peak = skip + int(np.argmax(losses[skip : low + 1]))
     drop = losses[peak] - losses[low]
     if not drop > 0:
         return None
@@ -563,6 +574,6 @@ def lr_range_test(
         losses=losses,
         raw_losses=np.asarray(raw, dtype=np.float64),
         suggested_lr=_steepest_lr(lrs, losses, n_steps),
-        valley_lr=_valley_lr(lrs, losses),
+        valley_lr=_valley_lr(lrs, losses, n_steps),
         stopped_early=stopped,
     )

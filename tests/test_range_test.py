@@ -460,21 +460,39 @@ def test_suggestion_rules_on_known_curves():
     # two thirds down from 3.0 (the start) to the end: tanh(u) = 1/3 and more
     depth = 2.0 - (losses[0] - 2 / 3 * (losses[0] - losses[-1]))
     first = lrs[np.tanh(2.0 * (np.log10(lrs) + 2.0)) >= depth][0]
-    assert _valley_lr(lrs, losses) == first
+    assert _valley_lr(lrs, losses, 101) == first
     assert 1e-2 < first < 1e-1
     # a rise after the minimum is ignored; a bump before the descent starts it
     rising = np.concatenate([losses[:80], losses[79] + np.arange(21.0)])
     assert _steepest_lr(lrs, rising, 101) == pytest.approx(1e-2)
     bump = losses.copy()
-    bump[5] = 10.0  # the descent now runs from 10 down
-    assert _valley_lr(lrs, bump) < _valley_lr(lrs, losses)
+    bump[15] = 10.0  # the descent now runs from 10 down
+    assert _valley_lr(lrs, bump, 101) < _valley_lr(lrs, losses, 101)
+    # but not from a spike among the first tenth of the steps, whose
+    # few-batch average is noise
+    early = losses.copy()
+    early[5] = 10.0
+    assert _valley_lr(lrs, early, 101) == _valley_lr(lrs, losses, 101)
     # a loss that never falls gives no suggestion; nor do too few points
-    assert _steepest_lr(lrs, lrs, 101) is None and _valley_lr(lrs, lrs) is None
+    assert _steepest_lr(lrs, lrs, 101) is None and _valley_lr(lrs, lrs, 101) is None
     assert _steepest_lr(lrs[:2], losses[:2], 2) is None
     # non-finite points at the end are not part of the curve
     broken = losses.copy()
     broken[-3:] = np.nan
-    assert _valley_lr(lrs, broken) == _valley_lr(lrs[:-3], losses[:-3])
+    assert _valley_lr(lrs, broken, 101) == _valley_lr(lrs[:-3], losses[:-3], 101)
+
+
+def test_a_noise_dip_among_the_first_steps_is_not_the_bottom():
+    # 60 steps: flat with noise, a dip at step 1 below the real descent's
+    # bottom (the first steps' average rests on a few batches), then a
+    # descent from 0.5 to 0.39 between α = 1e-3 and 1e-2
+    lrs = np.geomspace(1e-6, 1.0, 60)
+    losses = 0.5 - 0.11 * (1 + np.tanh(2.0 * (np.log10(lrs) + 2.5))) / 2
+    losses[1] = 0.38
+    steepest = _steepest_lr(lrs, losses, 60)
+    valley = _valley_lr(lrs, losses, 60)
+    assert 1e-3 < steepest < 1e-2
+    assert 1e-3 < valley < 1e-1
 
 
 def test_ramp_policy_is_a_policy():
