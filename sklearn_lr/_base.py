@@ -832,9 +832,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         )
         if exploded_start:
             restored += (
-                ", but they had already exploded (no older state is known: a "
-                "loaded or copied model keeps no restore point from before "
-                "its last call). Refit"
+                ", but they had already exploded and no older state is known "
+                "(there is none before a run's first epoch, and a loaded or "
+                "copied model keeps none from before its last call). Check the "
+                "data and the learning rate, and refit"
             )
         else:
             restored += ". Lower the learning rate"
