@@ -198,9 +198,10 @@ class _Optimizer:
 
     @staticmethod
     def _writeable(array):
+        """A plain, writeable, contiguous array: not a memory map, even a
+        writeable one, which training would write through to its file."""
         return (
-            isinstance(array, np.ndarray)
-            and type(array) is np.ndarray
+            type(array) is np.ndarray
             and array.flags.writeable
             and array.flags.c_contiguous
         )
