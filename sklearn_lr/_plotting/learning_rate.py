@@ -50,7 +50,7 @@ class LearningRateDisplay:
 
     α is drawn on ``ax_`` as a step function against the epoch clock (step k
     of an epoch of B steps at ``k / B``), one point per step, each value held
-    until the next step, and the last one until the end of its epoch (the
+    until the next step, and the last one until the end of its step (the
     line ends with one more point, there, at the last α); a run of a single
     step is also marked. The training loss and validation score of
     epoch e are drawn at its end, e + 1, on twin axes.
