@@ -405,17 +405,20 @@ def test_long_stream_of_partial_fit_keeps_memory_flat(cls):
             est.partial_fit(X, y, **kwargs)
         gc.collect()
         n_rates, n_losses = len(est.lr_history_), len(est.loss_curve_)
+        n_epochs = len(est._epoch_steps)
         start = tracemalloc.get_traced_memory()[0]
         for _ in range(N_STREAM - N_WARM_UP):
             est.partial_fit(X, y, **kwargs)
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - start
-        # lr_history_ and loss_curve_ grow by design: dropping what they gained
-        # during the stream gives back exactly the bytes of that growth (the
-        # history lives in a buffer with spare room, which goes with it)
+        # lr_history_, loss_curve_ and the steps of every epoch (for plots)
+        # grow by design: dropping what they gained during the stream gives
+        # back exactly the bytes of that growth (the history lives in a
+        # buffer with spare room, which goes with it)
         est.lr_history_ = est.lr_history_[:n_rates].copy()
         vars(est).pop("_lr_buffer", None)
         est.loss_curve_ = est.loss_curve_[:n_losses]
+        est._epoch_steps = est._epoch_steps[:n_epochs]
         gc.collect()
         rest = tracemalloc.get_traced_memory()[0] - start
     finally:
