@@ -32,6 +32,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network
 from ._checks import (
+    check_epsilon,
     check_weight_shapes,
     hidden_sizes,
     sklearn_schedule_hint,
@@ -71,18 +72,6 @@ _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
 
 #: Rows of the last batch a call evaluates again after its last step.
 _END_CHECK_ROWS = 32
-
-
-def _check_epsilon(epsilon, dtype):
-    """Refuse an adaptive optimizer's `epsilon` that is 0 in `dtype`: the
-    rules would divide 0 by 0 for a gradient that has always been 0 (a dead
-    unit's weights)."""
-    dtype = np.dtype(dtype)
-    if dtype.type(epsilon) == 0:
-        raise ValueError(
-            f"epsilon={epsilon!r} is 0 in {dtype}, the data's precision; use at "
-            f"least {np.finfo(dtype).smallest_subnormal:.3g}."
-        )
 
 
 class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
@@ -359,7 +348,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # follows them (a rule of one precision updating arrays of
                 # the other would update a converted copy); state that is
                 # read-only (a memory map) is copied, as the rules write into it
-                _check_epsilon(getattr(self.optimizer_, "epsilon", 1.0), dtype)
+                check_epsilon(getattr(self.optimizer_, "epsilon", 1.0), dtype)
                 optimizer = self.optimizer_._astype(dtype)
             else:
                 optimizer = None
@@ -448,7 +437,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _make_optimizer(self, shapes, dtype):
         if self.optimizer != "sgd":
-            _check_epsilon(self.epsilon, dtype)
+            check_epsilon(self.epsilon, dtype)
         return make_optimizer(
             self.optimizer,
             _network.n_params(shapes),

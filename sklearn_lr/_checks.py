@@ -1,6 +1,7 @@
 """Checks of a training call's setup that need no estimator: the hidden layer
-sizes, the sample weights, the shapes of weights to continue from, the
-early-stopping split, and a pointer for scikit-learn's schedule names given
+sizes, the sample weights, the shapes of weights to continue from, an
+adaptive optimizer's epsilon in the training precision, the early-stopping
+split, and a pointer for scikit-learn's schedule names given
 as the learning rate.
 """
 
@@ -73,6 +74,18 @@ def check_weight_shapes(coefs, intercepts, shapes, *, incremental=False):
                 if incremental
                 else "Set warm_start=False to train a new network."
             )
+        )
+
+
+def check_epsilon(epsilon, dtype):
+    """Refuse an adaptive optimizer's `epsilon` that is 0 in `dtype`: the
+    rules would divide 0 by 0 for a gradient that has always been 0 (a dead
+    unit's weights)."""
+    dtype = np.dtype(dtype)
+    if dtype.type(epsilon) == 0:
+        raise ValueError(
+            f"epsilon={epsilon!r} is 0 in {dtype}, the data's precision; use at "
+            f"least {np.finfo(dtype).smallest_subnormal:.3g}."
         )
 
 

@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 from sklearn_lr._checks import (
+    check_epsilon,
     check_weight_shapes,
     hidden_sizes,
     sklearn_schedule_hint,
@@ -141,3 +142,11 @@ def test_sklearn_schedule_names_point_to_their_policy(name, replacement):
 @pytest.mark.parametrize("value", [0.1, "Adaptive", "0.1", None, ("adaptive",)])
 def test_other_learning_rates_get_no_hint(value):
     assert sklearn_schedule_hint(value) == ""
+
+
+def test_check_epsilon_refuses_only_a_value_that_is_0_in_the_precision():
+    check_epsilon(1e-8, np.float32)
+    check_epsilon(1.4e-45, np.float32)  # float32's smallest subnormal
+    check_epsilon(1e-46, np.float64)
+    with pytest.raises(ValueError, match="epsilon=1e-46 is 0 in float32"):
+        check_epsilon(1e-46, np.float32)
