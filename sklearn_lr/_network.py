@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg.blas import get_blas_funcs
+from scipy.optimize import minimize_scalar
 from scipy.special import expit
 
 LEAKY_SLOPE = 0.01
@@ -537,6 +538,68 @@ def zero_output_loss(Y, sample_weight, loss, huber_delta=1.0):
         return 0.5 * float(np.einsum("i,ik,ik->", w, Y, Y)) / n_outputs
     clipped = np.minimum(np.abs(Y), huber_delta)
     return float(w @ ((np.abs(Y) - 0.5 * clipped) * clipped).sum(axis=1)) / n_outputs
+
+
+def constant_output_loss(Y, sample_weight, loss, huber_delta=1.0):
+    """Weighted mean loss of the best constant prediction.
+
+    What a network that ignores its input can reach: predicting the
+    weighted class frequencies (log-losses), the weighted mean (squared
+    error) or the weighted Huber location (Huber) of every output. A
+    training loss that does not fall below it has learned nothing from X.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n, n_outputs)
+        Encoded targets.
+    sample_weight : ndarray of shape (n,)
+        Non-negative weights with a positive sum.
+    loss : str
+        A key of ``LOSSES``.
+    huber_delta : float, default=1.0
+        Threshold of the Huber loss.
+
+    Returns
+    -------
+    loss : float
+    """
+    Y = np.asarray(Y, dtype=np.float64)
+    w = np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight)
+    mean = w @ Y
+    if loss == "softmax_log_loss":
+        # log p for p the class frequencies; an absent class gets a finite
+        # floor, so that its zero-weight terms stay 0 * finite
+        logits = np.log(np.maximum(mean / mean.sum(), np.finfo(np.float64).tiny))
+    elif loss == "logistic_log_loss":
+        p = np.clip(mean, np.finfo(np.float64).tiny, 1.0 - np.finfo(np.float64).epsneg)
+        logits = np.log(p) - np.log1p(-p)
+    elif loss == "squared_error":
+        logits = mean
+    else:
+        logits = np.array([_huber_location(y, w, huber_delta) for y in Y.T])
+    z = np.repeat(logits[np.newaxis], Y.shape[0], axis=0)
+    return LOSSES[loss].function(z, Y, w, np.empty_like(z), huber_delta)
+
+
+def _huber_location(y, w, delta):
+    """The constant c minimising the weighted Huber loss of y - c."""
+    if y.min() == y.max():
+        return float(y[0])
+
+    def objective(c):
+        r = np.abs(y - c)
+        clipped = np.minimum(r, delta)
+        return float(w @ ((r - 0.5 * clipped) * clipped))
+
+    # convex in c, and its minimum lies within the range of y
+    span = float(y.max() - y.min())
+    found = minimize_scalar(
+        objective,
+        bounds=(float(y.min()), float(y.max())),
+        method="bounded",
+        options={"xatol": 1e-9 * span},
+    )
+    return float(found.x)
 
 
 def penalty(theta, shapes, l2):

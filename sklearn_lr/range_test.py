@@ -38,6 +38,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
+from . import _network
 from ._base import BaseSGDNet
 from ._checks import training_weights
 from ._training import DivergenceWarning
@@ -65,6 +66,9 @@ _SKIP_START = 0.1
 _SLOPE_SPAN = 0.05
 # The valley rule picks the point this far down the descent, in loss.
 _VALLEY_DEPTH = 2.0 / 3.0
+# batch losses averaged to judge whether the loss fell below the constant
+# prediction's (see _learned)
+_WINDOW = 5
 
 
 # --------------------------------------------------------------------------
@@ -139,6 +143,10 @@ class RangeTestResult:
         True if the test stopped because the loss diverged (see
         :func:`lr_range_test`); the step that triggered the stop is the last
         one recorded.
+    constant_loss : float or None
+        Loss of the best constant prediction (the targets' weighted mean or
+        class frequencies, whatever X): the level a network that learns
+        nothing from X reaches. None when not computed.
 
     Examples
     --------
@@ -159,6 +167,7 @@ valley_lr=0.1, stopped_early=True)
     suggested_lr: float | None
     valley_lr: float | None
     stopped_early: bool
+    constant_loss: float | None = None
 
     def __repr__(self):
         span = (
@@ -227,6 +236,51 @@ def _valley_lr(lrs, losses, n_steps):
     target = losses[peak] - _VALLEY_DEPTH * drop
     index = peak + int(np.argmax(losses[peak : low + 1] <= target))
     return float(lrs[index])
+
+
+def _constant_loss(net, y, weights):
+    """The loss of the best constant prediction, for targets `y` as the
+    fitted `net` encodes them."""
+    Y, target_state = net._encode_targets(y, reset=False)
+    if weights is None:
+        weights = np.ones(Y.shape[0])
+    return _network.constant_output_loss(
+        Y, weights, net._loss_name(target_state), net._huber_delta()
+    )
+
+
+def _learned(losses, raw_losses, constant_loss, smoothing):
+    """Whether the loss fell below `constant_loss` by more than its noise.
+
+    Either the smoothed loss, or the mean of `_WINDOW` successive batch
+    losses (the smoothed loss trails a steep descent, and a test can end a
+    few steps past its bottom), must fall four standard deviations below.
+    The batch losses' deviation is estimated robustly from their second
+    differences, which a steady trend does not affect; the exponential
+    average shrinks their variance by ``smoothing / (2 - smoothing)``, the
+    window mean by its length.
+    """
+    finite = np.isfinite(raw_losses)
+    raw = raw_losses[: len(raw_losses) if finite.all() else int(np.argmin(finite))]
+    if raw.size == 0:
+        return False
+    second = np.diff(raw, 2)
+    deviation = (
+        1.4826 * float(np.median(np.abs(second - np.median(second)))) / math.sqrt(6)
+        if second.size
+        else 0.0
+    )
+    k = min(_WINDOW, raw.size)
+    window = float(np.min(np.convolve(raw, np.full(k, 1.0 / k), mode="valid")))
+    smoothed_sd = deviation * math.sqrt(smoothing / (2.0 - smoothing))
+    return bool(
+        window < constant_loss - 4.0 * deviation / math.sqrt(k)
+        or _lowest(losses) < constant_loss - 4.0 * smoothed_sd
+    )
+
+
+def _lowest(losses):
+    return float(np.min(losses, initial=np.inf, where=np.isfinite(losses)))
 
 
 # --------------------------------------------------------------------------
@@ -410,7 +464,7 @@ def lr_range_test(
     -------
     result : RangeTestResult
         ``lrs``, smoothed ``losses``, ``raw_losses``, ``suggested_lr``,
-        ``valley_lr`` and ``stopped_early``.
+        ``valley_lr``, ``stopped_early`` and ``constant_loss``.
 
     Raises
     ------
@@ -419,6 +473,12 @@ def lr_range_test(
         or :class:`~sklearn_lr.SGDNetRegressor`.
     ValueError
         If an argument is out of range, naming it.
+
+    Warns
+    -----
+    UserWarning
+        If the loss never falls clearly below that of the best constant
+        prediction: the suggestions then follow noise (see Notes).
 
     See Also
     --------
@@ -461,6 +521,14 @@ def lr_range_test(
 
     A good constant α, or the peak of a cyclical or one-cycle policy, is
     usually near these values; the α of the minimum is too large.
+
+    The suggestions mean something only if the network learned: a
+    ``UserWarning`` says so when the loss never falls clearly below
+    ``constant_loss``, the loss of the best constant prediction (the targets'
+    weighted mean, or the class frequencies), by more than four standard
+    deviations of its noise, either smoothed or as the mean of five successive
+    batch losses. The standard deviation of a batch loss is estimated robustly
+    from the second differences of the raw losses.
 
     References
     ----------
@@ -569,11 +637,29 @@ def lr_range_test(
 
     lrs = np.asarray(net.lr_history_, dtype=np.float64)
     losses = np.asarray(smoothed, dtype=np.float64)
-    return RangeTestResult(
+    raw_losses = np.asarray(raw, dtype=np.float64)
+    result = RangeTestResult(
         lrs=lrs,
         losses=losses,
-        raw_losses=np.asarray(raw, dtype=np.float64),
+        raw_losses=raw_losses,
         suggested_lr=_steepest_lr(lrs, losses, n_steps),
         valley_lr=_valley_lr(lrs, losses, n_steps),
         stopped_early=stopped,
+        constant_loss=_constant_loss(net, y, weights),
     )
+    lowest = _lowest(losses)
+    if (
+        result.suggested_lr is not None or result.valley_lr is not None
+    ) and not _learned(losses, raw_losses, result.constant_loss, smoothing):
+        warnings.warn(
+            f"The smoothed loss (lowest {lowest:.4g}) never fell clearly below "
+            f"{result.constant_loss:.4g}, the loss of the best constant "
+            "prediction (the targets' weighted mean or class frequencies). Over "
+            "this range of α the network learned nothing from X that shows "
+            "above the noise, so suggested_lr and valley_lr are not meaningful. "
+            "Check that the features (and a regressor's targets) are scaled and "
+            "bear on y, or widen the range of α or run more steps.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return result

@@ -704,6 +704,61 @@ def test_zero_output_loss_is_the_loss_of_zero_logits(loss):
     assert_allclose(net.zero_output_loss(Y, w, loss, 1.5), expected, rtol=1e-12)
 
 
+def _targets(loss, rng, n=60):
+    if loss == "softmax_log_loss":
+        return np.eye(4)[rng.choice(4, n, p=[0.1, 0.2, 0.3, 0.4])]
+    if loss == "logistic_log_loss":
+        return (rng.random((n, 3)) < [0.1, 0.5, 0.8]).astype(float)
+    return rng.standard_t(2.0, (n, 2)) * 3.0 + [5.0, -1.0]
+
+
+@pytest.mark.parametrize(
+    "loss", ["softmax_log_loss", "logistic_log_loss", "squared_error", "huber"]
+)
+def test_constant_output_loss_matches_closed_forms(loss):
+    rng = np.random.default_rng(1)
+    Y = _targets(loss, rng)
+    w = rng.uniform(0.0, 2.0, len(Y))
+    p = (w @ Y) / w.sum()
+    if loss == "softmax_log_loss":
+        expected = -np.sum(p * np.log(p))  # the entropy of the frequencies
+    elif loss == "logistic_log_loss":
+        expected = -np.sum(p * np.log(p) + (1 - p) * np.log1p(-p))
+    elif loss == "squared_error":
+        expected = 0.5 * np.mean(w @ (Y - p) ** 2 / w.sum())
+    else:  # the best constant of each output, by a fine grid search
+        grid = np.linspace(Y.min(), Y.max(), 20001)
+        r = np.abs(Y.T[:, :, None] - grid)
+        c = np.minimum(r, 1.5)
+        per_output = np.einsum("i,kig->kg", w / w.sum(), (r - 0.5 * c) * c)
+        expected = per_output.min(axis=1).mean()
+    assert_allclose(net.constant_output_loss(Y, w, loss, 1.5), expected, rtol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "loss", ["softmax_log_loss", "logistic_log_loss", "squared_error", "huber"]
+)
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_no_constant_output_beats_the_constant_output_loss(loss, seed):
+    rng = np.random.default_rng(seed)
+    Y = _targets(loss, rng, n=20)
+    w = rng.uniform(0.0, 2.0, len(Y))
+    best = net.constant_output_loss(Y, w, loss, 1.5)
+    z = np.repeat(rng.normal(0.0, 3.0, (1, Y.shape[1])), len(Y), axis=0)
+    other = net.LOSSES[loss].function(z, Y, w / w.sum(), np.empty_like(z), 1.5)
+    assert best <= other + 1e-9
+
+
+def test_constant_output_loss_of_a_target_without_spread_is_zero():
+    ones = np.ones(5)
+    onehot = np.zeros((5, 3))
+    onehot[:, 1] = 1.0
+    assert net.constant_output_loss(onehot, ones, "softmax_log_loss") == 0.0
+    assert net.constant_output_loss(np.ones((5, 1)), ones, "huber") == 0.0
+    assert net.constant_output_loss(np.ones((5, 2)), ones, "logistic_log_loss") < 1e-15
+
+
 def test_penalty_is_half_l2_squared_weight_norm():
     shapes, theta, *_ = _problem("squared_error")
     coefs, intercepts = _ref_split(theta, shapes)

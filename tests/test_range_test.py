@@ -22,7 +22,7 @@ import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import DataConversionWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.neural_network import MLPClassifier
@@ -34,6 +34,7 @@ from sklearn_lr import SGDNetClassifier, SGDNetRegressor
 from sklearn_lr.range_test import (
     RangeTestResult,
     _ExponentialRamp,
+    _learned,
     _steepest_lr,
     _valley_lr,
     lr_range_test,
@@ -352,7 +353,11 @@ def test_a_column_vector_y_warns_once_and_verbose_is_off(iris, capsys):
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         result = lr_range_test(net, X, y[:, None], **kwargs)
-    assert [type(w.message) for w in record] == [DataConversionWarning]
+    # (twenty steps on unscaled iris also learn too little to trust)
+    learned_nothing = [w for w in record if "best constant" in str(w.message)]
+    assert len(learned_nothing) == 1
+    others = [w for w in record if w not in learned_nothing]
+    assert [type(w.message) for w in others] == [DataConversionWarning]
     assert capsys.readouterr().out == ""
     assert_array_equal(result.raw_losses, lr_range_test(net, X, y, **kwargs).raw_losses)
 
@@ -493,6 +498,65 @@ def test_a_noise_dip_among_the_first_steps_is_not_the_bottom():
     valley = _valley_lr(lrs, losses, 60)
     assert 1e-3 < steepest < 1e-2
     assert 1e-3 < valley < 1e-1
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def test_a_loss_that_never_beats_a_constant_prediction_warns(digits):
+    X, y = digits
+    frequencies = np.bincount(y) / len(y)
+    entropy = -np.sum(frequencies * np.log(frequencies))
+    net = SGDNetClassifier(random_state=0)
+    # labels shuffled: the network can only learn their frequencies
+    shuffled = np.random.default_rng(0).permutation(y)
+    with pytest.warns(UserWarning, match="best constant prediction"):
+        result = lr_range_test(net, X, shuffled, random_state=0)
+    assert_allclose(result.constant_loss, entropy, rtol=1e-12)
+    assert result.suggested_lr is not None  # kept; the warning qualifies it
+    # unscaled features: the loss climbs above the constant level at once
+    with pytest.warns(UserWarning, match="best constant prediction"):
+        lr_range_test(net, 100.0 * X + 1000.0, y, random_state=0)
+    # the real labels: the loss falls far below it, and nothing warns
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = lr_range_test(net, X, y, random_state=0)
+    assert_allclose(result.constant_loss, entropy, rtol=1e-12)
+    assert result.losses.min() < 0.5 * result.constant_loss
+
+
+def test_constant_loss_is_that_of_the_weighted_targets_the_net_sees(linear):
+    X, y = linear
+    w = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    mean = np.average(y, weights=w)
+    result = lr_range_test(_linear_net(), X, y, sample_weight=w, random_state=0)
+    assert_allclose(
+        result.constant_loss, 0.5 * np.average((y - mean) ** 2, weights=w), rtol=1e-10
+    )
+    # through a target transform, the transformed targets': 1/2 their variance
+    tt = TransformedTargetRegressor(_linear_net(), transformer=StandardScaler())
+    result = lr_range_test(tt, X, y, random_state=0)
+    assert_allclose(result.constant_loss, 0.5, rtol=1e-10)
+
+
+def test_learning_is_judged_against_the_noise_of_the_batch_losses():
+    rng = np.random.default_rng(0)
+    raw = 1.0 + 0.2 * rng.standard_normal(100)
+    smoothed = np.full(100, 0.99)
+    # 0.01 below the constant level, within the noise (3 sd of a smoothed
+    # batch loss: 3 * 0.2 * sqrt(0.05 / 1.95) = 0.096)
+    assert not _learned(smoothed, raw, 1.0, 0.05)
+    assert _learned(smoothed - 0.1, raw, 1.0, 0.05)
+    # no noise: any fall counts; no fall never does
+    assert _learned(smoothed, np.full(100, 1.0), 1.0, 0.05)
+    assert not _learned(np.full(100, 1.0), np.full(100, 1.0), 1.0, 0.05)
+    # points after the loss explodes are not part of the curve
+    raw[50:] = np.inf
+    smoothed[50:] = np.nan
+    assert _learned(smoothed - 0.1, raw, 1.0, 0.05)
 
 
 def test_ramp_policy_is_a_policy():
