@@ -299,7 +299,17 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         "more samples a positive weight."
                     )
                 if reset:
-                    self._check_weighted_targets(Y, sample_weight, target_state)
+                    try:
+                        self._check_weighted_targets(Y, sample_weight, target_state)
+                    except ValueError as error:  # the whole data passed it
+                        raise ValueError(
+                            "early_stopping's validation split left a single "
+                            "class (with positive sample_weight) to train on. "
+                            "The split is not stratified when a class has fewer "
+                            "than two samples or too few fit on a side: lower "
+                            "validation_fraction, give every class more samples, "
+                            "or turn early_stopping off."
+                        ) from error
 
             # the first epoch's α, so that a user's policy that gives a bad
             # one fails before anything changes

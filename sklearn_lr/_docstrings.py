@@ -66,7 +66,8 @@ n_iter_no_change : int, default=10
 
 early_stopping : bool, default=False
     Hold out ``validation_fraction`` of the training data (stratified for
-    single-label classification), stop when its score stops improving and
+    single-label classification when every class has two samples or more
+    and enough fit on both sides), stop when its score stops improving and
     restore the weights of the best validation score. ``partial_fit``
     neither holds out data nor stops.
 
@@ -75,9 +76,11 @@ validation_fraction : float in (0, 1), default=0.1
 
 warm_start : bool, default=False
     ``fit`` starts from the existing ``coefs_``/``intercepts_`` (which may
-    have been set by hand) instead of new random weights. Everything else
-    starts anew: the schedule's clock, the optimizer's state and the
-    histories. Use ``partial_fit`` to continue all of it.
+    have been set by hand) instead of new random weights, and a classifier
+    keeps its ``classes_`` (y may hold only some of them). The shuffling
+    continues its random stream. Everything else starts anew: the
+    schedule's clock, the optimizer's state and the histories. Use
+    ``partial_fit`` to continue all of it.
 
 random_state : int, RandomState instance or None, default=None
     Seeds the initial weights, the shuffling and the validation split.

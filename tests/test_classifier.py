@@ -408,6 +408,15 @@ def test_warm_start_rejects_new_classes():
         assert_array_equal(a, b)
 
 
+def test_warm_start_keeps_the_classes_when_y_holds_some_of_them():
+    X, y = _iris()
+    clf = SGDNetClassifier(**SMALL, max_iter=2, warm_start=True).fit(X, y)
+    some = y < 2
+    clf.fit(X[some], y[some])
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.predict_proba(X).shape == (len(X), 3)
+
+
 def test_fit_without_warm_start_accepts_new_classes():
     X, y = _iris()
     clf = SGDNetClassifier(**SMALL, max_iter=2).fit(X, y)
@@ -435,6 +444,22 @@ def test_early_stopping_validation_is_stratified_accuracy():
     scores = np.array(clf.validation_scores_) * 30
     assert_allclose(scores, np.round(scores), atol=1e-9)
     assert clf.score(X_val, y_val) == clf.best_validation_score_
+
+
+def test_a_split_that_holds_out_a_whole_class_names_early_stopping():
+    # the lone sample of class 1 cannot be stratified, and this seed holds it
+    # out: the message must blame the split, not the (absent) sample weights
+    X = np.arange(10.0).reshape(5, 2)
+    y = np.array([0, 0, 0, 0, 1])
+    clf = SGDNetClassifier(
+        (3,), early_stopping=True, validation_fraction=0.4, random_state=2
+    )
+    with pytest.raises(ValueError, match="early_stopping's validation split"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "coefs_")
+    # without early stopping the same data trains
+    clf.set_params(early_stopping=False, max_iter=2).fit(X, y)
+    assert clf.n_iter_ == 2
 
 
 def test_sample_weight_shifts_the_decision():
