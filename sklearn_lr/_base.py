@@ -508,6 +508,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         )
         optimizer = self.optimizer_
         best_theta = None
+        best_epoch = None  # the epoch best_theta ends (early stopping)
         mid_epoch = False  # weights changed by an epoch not yet recorded
         rng_state = None
         stopped = False
@@ -574,11 +575,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     restored_epoch = restore_points.restore(
                         theta, optimizer, previous_epoch=previous
                     )
-                    self._warn_divergence(
-                        epoch + 1,
-                        rates,
-                        f"loss {epoch_loss:.4g}",
-                        restored_epoch,
+                    divergence = dict(
+                        loss=f"loss {epoch_loss:.4g}",
+                        restored_epoch=restored_epoch,
                         exploded_start=exploded_start,
                     )
                 elif epoch + 1 == last_epoch and (
@@ -590,7 +589,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     restored_epoch = restore_points.restore(
                         theta, optimizer, previous_epoch=False
                     )
-                    self._warn_divergence(epoch + 1, rates, message, restored_epoch)
+                    divergence = dict(loss=message, restored_epoch=restored_epoch)
                 else:
                     restore_points.advance(theta, optimizer, epoch + 1)
                 # the epoch's record, complete before callbacks see the model
@@ -614,9 +613,16 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         message += f", validation score {score:.6f}"
                     elapsed = format_seconds(time.perf_counter() - epoch_start)
                     print(f"{message}, alpha {rates[-1]:.6g}, {elapsed}")
+                if diverged:
+                    # warned once the epoch is on the record, which then
+                    # holds even when the warning is raised as an error
+                    self._warn_divergence(
+                        epoch + 1, rates, **divergence, best_epoch=best_epoch
+                    )
                 # a diverged epoch's loss is no improvement
-                if not diverged and self._track_improvement(epoch_loss, score):
+                elif self._track_improvement(epoch_loss, score):
                     best_theta = theta.copy()
+                    best_epoch = self.n_iter_
                 stop_requested = (
                     callbacks is not None
                     and epoch_context.call_on_fit_task_end(
@@ -820,11 +826,19 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return f"loss {end_loss:.4g} after its last step"
 
     def _warn_divergence(
-        self, epoch, rates, loss, restored_epoch, *, exploded_start=False
+        self,
+        epoch,
+        rates,
+        loss,
+        restored_epoch,
+        *,
+        exploded_start=False,
+        best_epoch=None,
     ):
         """Record the diverged epoch and warn (after its state is restored);
         `exploded_start`: the restored state is itself the one that exploded
-        (no older one is known)."""
+        (no older one is known); `best_epoch`: the epoch whose weights early
+        stopping returns instead."""
         self.divergence_epoch_ = epoch
         restored = (
             f"the weights from the start of epoch {restored_epoch + 1} were restored"
@@ -838,6 +852,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
         else:
             restored += ". Lower the learning rate"
+        if best_epoch is not None:
+            restored += (
+                ". With early_stopping, the weights returned are those of the "
+                f"best validation score, from the end of epoch {best_epoch}"
+            )
         warnings.warn(
             f"Training diverged in epoch {epoch} at learning rate "
             f"{max(rates):.4g} ({loss}); {restored}.",

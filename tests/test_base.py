@@ -18,7 +18,7 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.datasets import load_iris, make_regression
+from sklearn.datasets import load_digits, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -1199,6 +1199,44 @@ def test_divergence_seen_only_by_the_next_epoch_restores_the_epoch_before(cls):
     for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
         assert_array_equal(got, want)
     assert np.all(np.isfinite(_predictions(est, X)))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_raised_as_an_error_leaves_a_complete_record(cls):
+    # divergence.rst recommends simplefilter("error", DivergenceWarning): the
+    # diverged epoch must be on the record, as when it only warns
+    X, y = _data(cls)
+    params = dict(learning_rate=1e3, batch_size=X.shape[0], momentum=0.0, max_iter=20)
+    warned, start = _hand_set(cls, **params)
+    with pytest.warns(DivergenceWarning):
+        warned.fit(X, y)
+    raised, _ = _hand_set(cls, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        with pytest.raises(DivergenceWarning):
+            raised.fit(X, y)
+    assert raised.divergence_epoch_ == raised.n_iter_ == warned.n_iter_ == 2
+    assert raised.loss_curve_ == warned.loss_curve_
+    assert_array_equal(raised.lr_history_, warned.lr_history_)
+    for got, want in zip(raised.coefs_ + raised.intercepts_, start, strict=True):
+        assert_array_equal(got, want)
+
+
+def test_divergence_under_early_stopping_names_the_weights_it_returns():
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    clf = SGDNetClassifier(
+        (32,), learning_rate=5.0, max_iter=10, random_state=0, early_stopping=True
+    )
+    with pytest.warns(DivergenceWarning) as record:
+        clf.fit(X, y)
+    # epoch 2 saw epoch 1's end exploded and went back to its start, but the
+    # end of epoch 1 scored best on validation: early stopping returns it
+    assert clf.divergence_epoch_ == 2
+    assert clf.best_validation_score_ == clf.validation_scores_[0]
+    message = str(record[0].message)
+    assert "start of epoch 1 were restored" in message
+    assert "best validation score, from the end of epoch 1" in message
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
