@@ -85,7 +85,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "activation": [StrOptions(set(_network.ACTIVATIONS))],
         "learning_rate": [
             Interval(Real, 0, None, closed="neither"),
-            HasMethods(["start", "get_params"]),
+            HasMethods(["start"]),
         ],
         "optimizer": [StrOptions({"sgd", "adagrad", "rmsprop", "adam"})],
         "momentum": [Interval(Real, 0, 1, closed="left")],

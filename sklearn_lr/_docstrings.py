@@ -15,8 +15,9 @@ default="relu"
 learning_rate : float or policy, default=0.01
     The learning rate α. A positive float is a constant rate; any policy
     from :mod:`sklearn_lr.schedules` (for example
-    ``CosineAnnealing(alpha=0.1)``) gives α as a function of the epoch
-    clock. The estimator never changes the policy: it asks it for a fresh
+    ``CosineAnnealing(alpha=0.1)``), or a user's own object that follows the
+    policy protocol (see :mod:`sklearn_lr.schedules`), gives α as a function
+    of the epoch clock. The estimator never changes the policy: it asks it for a fresh
     run-time state (``schedule_``) whenever training starts anew. Nested
     policy parameters are searchable, e.g. ``learning_rate__alpha``.
 

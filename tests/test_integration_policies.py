@@ -321,6 +321,28 @@ def test_grid_search_over_an_own_policys_parameters(data):
     assert expected[-1] == pytest.approx(policy.floor)
 
 
+class _ProtocolOnly:
+    """A policy by the protocol alone: no get_params, no BaseEstimator."""
+
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def start(self, max_epochs):
+        return _LinearToFloorSchedule(self.alpha, self.alpha / 10, max_epochs)
+
+
+def test_a_policy_that_only_follows_the_protocol_is_taken(data):
+    # the estimators take what trace, Warmup and Sequential take: an object
+    # with start(); clone deep-copies it, so fits never share it
+    X, y = data
+    policy = _ProtocolOnly(0.05)
+    est = _fit(_net(policy), X, y)
+    np.testing.assert_array_equal(est.lr_history_, trace(policy, N_EPOCHS, 5))
+    copy = clone(est)
+    assert copy.learning_rate is not policy
+    assert copy.learning_rate.alpha == policy.alpha
+
+
 class _TurnsNegative(BaseEstimator):
     """α = 0.05 - 0.02 t: a bug that shows from epoch 3 on."""
 
