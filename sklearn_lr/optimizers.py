@@ -402,6 +402,11 @@ class RMSProp(_Optimizer):
     :math:`\frac{\alpha_k}{c} \frac{g_k}{\sqrt{S_k} + \epsilon / c}` with
     :math:`c = \sqrt{1 - \beta_2}`, the same value up to rounding.
 
+    There is no bias correction (as in the lecture and in PyTorch): from
+    :math:`s_0 = 0`, the first steps are about
+    :math:`\alpha_k / \sqrt{1 - \beta_2^k}` per weight, some 30 α at the
+    first step with :math:`\beta_2 = 0.999` and 3 α at the hundredth.
+
     References
     ----------
     .. [1] T. Tieleman and G. Hinton, "Lecture 6.5 - RMSProp: divide the

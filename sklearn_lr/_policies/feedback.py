@@ -50,7 +50,13 @@ class ReduceOnPlateau(_Policy):
     An epoch improves when :math:`v < b\,(1 - \mathrm{threshold})` ("loss") or
     :math:`v > b\,(1 + \mathrm{threshold})` ("score"), b the best value so far,
     which starts as +inf ("loss") or -inf ("score"), as in PyTorch: the first
-    finite value improves, and a NaN never does. After each epoch end, the number of
+    finite value improves, and a NaN never does. (PyTorch compares the first
+    loss with inf (1 - threshold), NaN or -inf for a threshold of 1 or more,
+    so that there no loss ever improves; here the first finite one still
+    does.) As in PyTorch, a negative best score (an R² below 0) makes
+    b (1 + threshold) smaller than b, so that a slightly worse score counts as
+    an improvement: use ``threshold=0`` when the score can be negative.
+    After each epoch end, the number of
     reductions k grows by one when the bad-epoch count exceeds `patience`,
     unless the drop would be 1e-8 or less (PyTorch's absolute ``eps``): at
     `min_alpha`, and also once α (1 - factor) <= 1e-8, so that α never falls
