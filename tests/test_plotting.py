@@ -338,6 +338,81 @@ def test_policies_drawn_on_the_same_axes_get_their_own_colors():
     assert [t.get_text() for t in legend.get_texts()] == ["0", "1", "2"]
 
 
+def test_runs_keep_cycling_colors_once_the_cycle_is_used_up():
+    # 2 colors per run (α and loss): 5 runs use the 10 of the cycle; later
+    # runs take the least used again, in cycle order, not C0 every time
+    _, ax = plt.subplots()
+    displays = [
+        LearningRateDisplay([0.1, 0.1], loss_curve=[1.0, 0.5], name=str(i)).plot(ax=ax)
+        for i in range(7)
+    ]
+    colors = [_colors(d.line_, d.loss_line_) for d in displays]
+    assert colors == [_colors(f"C{2 * i}", f"C{2 * i + 1}") for i in range(5)] + [
+        _colors("C0", "C1"),
+        _colors("C2", "C3"),
+    ]
+
+
+def test_a_diverged_epoch_leaves_the_loss_axis_through_the_top():
+    # a diverged epoch's loss stays in loss_curve_: it must not flatten the
+    # other epochs at the bottom of the loss axis
+    losses = [1.0, 0.8, 1e50, 0.6, 0.5]
+    display = LearningRateDisplay([0.1] * 5, loss_curve=losses).plot()
+    bottom, top = display.ax_loss_.get_ylim()
+    assert top == pytest.approx(1.0 + 0.05 * 0.5)
+    assert bottom == pytest.approx(0.5 - 0.05 * (top - 0.5))
+    # the exploded point is still drawn, above the top
+    assert_array_equal(display.loss_line_.get_ydata(), losses)
+    # a run drawn on the same axes afterwards is not cut by the earlier limits
+    later = LearningRateDisplay([0.1] * 2, loss_curve=[3.0, 2.0]).plot(ax=display.ax_)
+    assert later.ax_loss_.get_ylim()[1] == pytest.approx(3.0 + 0.05 * 2.5)
+    # losses climbing there step by step fill the gap: the axis scales itself
+    climbing = np.geomspace(1.0, 1e50, 30)
+    LearningRateDisplay([0.1] * 30, loss_curve=climbing).plot(ax=display.ax_)
+    assert later.ax_loss_.get_ylim()[1] >= 1e50
+    # a loss that falls steeply without exploding keeps its whole axis
+    falling = LearningRateDisplay([0.1] * 3, loss_curve=[2.0, 1e-4, 1e-6]).plot()
+    assert falling.ax_loss_.get_ylim()[1] > 2.0
+
+
+def test_a_twin_line_names_its_run_when_several_runs_share_the_axes():
+    # one run with validation scores among two: its score line, alone on its
+    # twin, must still tell which run it belongs to
+    _, ax = plt.subplots()
+    first = LearningRateDisplay([0.1, 0.1], loss_curve=[1.0, 0.5], name="a")
+    first.plot(ax=ax)
+    legend = ax.figure.axes[-1].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "training loss"]
+    LearningRateDisplay(
+        [0.2, 0.2], loss_curve=[1.0, 0.5], validation_scores=[0.5, 0.6], name="b"
+    ).plot(ax=ax)
+    legend = ax.figure.axes[-1].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "a",
+        "b",
+        "training loss (a)",
+        "training loss (b)",
+        "validation score (b)",
+    ]
+
+
+def test_a_new_figure_with_a_layout_engine_is_not_adjusted():
+    # subplots_adjust would warn that the layout engine ignores it; the
+    # engine makes room for the second right axis itself
+    with matplotlib.rc_context({"figure.constrained_layout.use": True}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            display = LearningRateDisplay(
+                [0.1, 0.2, 0.3, 0.4],
+                loss_curve=[1.0, 0.5],
+                validation_scores=[0.6, 0.8],
+            ).plot()
+            figure = display.figure_
+            figure.canvas.draw()
+    outer = display.ax_score_.get_tightbbox(figure.canvas.get_renderer())
+    assert outer.x1 <= figure.bbox.x1
+
+
 def test_display_without_steps_per_epoch_counts_steps_or_infers_them():
     display = LearningRateDisplay([0.1, 0.2, 0.3]).plot()
     assert display.ax_.get_xlabel() == "step"
@@ -458,13 +533,16 @@ def test_range_test_display_draws_the_result_with_markers(iris):
     assert display.ax_.get_xlabel() == "learning rate α"
     assert display.ax_.get_ylabel() == "smoothed training loss"
     assert list(display.suggested_line_.get_xdata()) == [result.suggested_lr] * 2
-    assert _colors(display.line_, display.suggested_line_) == _colors("C0", "C1")
     assert list(display.valley_line_.get_xdata()) == [result.valley_lr] * 2
+    # the marks take the curve's color; their line style tells them apart
+    marks = (display.suggested_line_, display.valley_line_)
+    assert _colors(display.line_, *marks) == _colors("C0", "C0", "C0")
+    assert [mark.get_linestyle() for mark in marks] == ["--", ":"]
     labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
     assert labels == [
         "SGDNetClassifier",
-        f"steepest: α = {result.suggested_lr:.3g}",
-        f"valley: α = {result.valley_lr:.3g}",
+        f"steepest (SGDNetClassifier): α = {result.suggested_lr:.3g}",
+        f"valley (SGDNetClassifier): α = {result.valley_lr:.3g}",
     ]
     # the diverging end is cut off: the top is near the highest loss before
     # the minimum, far below the last loss
@@ -504,10 +582,10 @@ def test_range_tests_drawn_on_the_same_axes_get_their_own_colors(iris):
         )
         for hidden in [(4,), (8,)]
     ]
-    lines = [
-        line for d in displays for line in (d.line_, d.suggested_line_, d.valley_line_)
-    ]
-    assert len(set(_colors(*lines))) == 6
+    # one color per test, shared by its marks
+    for display, color in zip(displays, ["C0", "C1"], strict=True):
+        marks = (display.suggested_line_, display.valley_line_)
+        assert _colors(display.line_, *marks) == _colors(color, color, color)
     assert len(ax.get_legend().get_texts()) == 6
 
 
@@ -527,6 +605,54 @@ def test_range_test_display_from_result_on_axes_and_without_suggestions():
     assert len(ax.lines) == 1 and display.line_.get_label() == "rising"
     # no descent: the y axis is not cut
     assert ax.get_ylim()[1] >= 1.3
+
+
+def test_range_tests_keep_cycling_colors_and_name_their_marks():
+    # one color per test, its marks included: twelve tests use up the cycle
+    # of ten and start it over
+    lrs = np.geomspace(1e-4, 1, 6)
+    losses = [2.0, 1.9, 1.0, 0.5, 0.4, 9.0]
+    _, ax = plt.subplots()
+    displays = [
+        RangeTestDisplay(
+            lrs, losses, suggested_lr=1e-2, valley_lr=0.1, name=str(i)
+        ).plot(ax=ax)
+        for i in range(12)
+    ]
+    for display, i in zip(displays, [*range(10), 0, 1], strict=True):
+        marks = (display.suggested_line_, display.valley_line_)
+        assert _colors(display.line_, *marks) == _colors(f"C{i}", f"C{i}", f"C{i}")
+    # the marks name their test, or only the suggestion when it has no name
+    assert displays[3].suggested_line_.get_label() == "steepest (3): α = 0.01"
+    assert displays[3].valley_line_.get_label() == "valley (3): α = 0.1"
+    unnamed = RangeTestDisplay(lrs, losses, suggested_lr=1e-2, valley_lr=0.1).plot()
+    assert unnamed.suggested_line_.get_label() == "steepest: α = 0.01"
+    assert unnamed.valley_line_.get_label() == "valley: α = 0.1"
+
+
+def test_range_tests_on_axes_sharing_y_keep_every_curve_visible():
+    # limits set on one axes apply to those sharing its y axis: the second
+    # test must not cut the first one's curve
+    lrs = np.geomspace(1e-4, 1, 6)
+    _, (left, right) = plt.subplots(ncols=2, sharey=True)
+    RangeTestDisplay(lrs, [3.0, 2.9, 2.0, 1.0, 0.5, 9.0]).plot(ax=left)
+    RangeTestDisplay(lrs, [0.3, 0.29, 0.2, 0.1, 0.05, 0.9]).plot(ax=right)
+    for ax in (left, right):
+        bottom, top = ax.get_ylim()
+        assert top == pytest.approx(3.0 + 0.05 * 2.5)
+        assert bottom < 0.05
+
+
+def test_a_range_test_of_one_point_is_drawn_as_a_marker():
+    # a line of one point draws nothing: a test that exploded at its first
+    # step would leave an empty plot
+    display = RangeTestDisplay([1e3], [2.3e4]).plot()
+    assert display.line_.get_marker() == "o"
+    assert RangeTestDisplay([1e-3, 1e-2], [2.0, 1.0]).plot().line_.get_marker() == (
+        "None"
+    )
+    own = RangeTestDisplay([1e3], [2.3e4]).plot(marker="x")
+    assert own.line_.get_marker() == "x"
 
 
 @pytest.mark.parametrize("order", ["high first", "low first"])
@@ -654,6 +780,21 @@ def test_search_display_a_nan_score_is_drawn_only_if_all_failed(means, drawn):
     search = _Results([0.1] * len(means), means)
     (line,) = LearningRateSearchDisplay.from_search(search).lines_
     assert_array_equal(line.get_ydata(), [drawn])
+
+
+def test_search_display_takes_arrays():
+    # arrays have no truth value: std_scores and labels are tested for None
+    alphas = np.array([[0.01, 0.1, 1.0], [0.01, 0.1, 1.0]])
+    means = np.array([[0.8, 0.9, 0.5], [0.85, 0.92, 0.6]])
+    stds = np.full_like(means, 0.01)
+    display = LearningRateSearchDisplay(
+        alphas, means, std_scores=stds, labels=np.array(["Constant", "StepDecay"])
+    ).plot()
+    assert [line.get_label() for line in display.lines_] == ["Constant", "StepDecay"]
+    assert all(band is not None for band in display.bands_)
+    assert_array_equal(display.lines_[1].get_ydata(), means[1])
+    legend = display.ax_.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Constant", "StepDecay"]
 
 
 def test_search_display_explicit_parameters_and_axes(search):

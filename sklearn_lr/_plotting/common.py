@@ -1,4 +1,4 @@
-"""Helpers the Displays share: importing pyplot lazily, axes, y limits."""
+"""Helpers the Displays share: importing pyplot lazily, axes, colors, y limits."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from numbers import Real
 
 import numpy as np
 
+from .._training import EXPLOSION_FACTOR
 from ..schedules import Sequential, Warmup, _as_policy, _one_line
 
 
@@ -40,21 +41,46 @@ def _axes_group(ax):
     ]
 
 
-def _unused_color(axes):
-    """The first color of the property cycle that no line on `axes` has yet,
-    so that Displays drawn on the same axes tell their lines apart; None when
-    all are taken (matplotlib's cycle then chooses)."""
+def _next_color(axes):
+    """The color of the property cycle that the fewest lines on `axes` have,
+    the first in cycle order among those, so that Displays drawn on the same
+    axes tell their lines apart: a color no line has yet while one is left,
+    then the cycle over again (not always its first color). None when the
+    cycle has no colors (matplotlib then chooses)."""
     from matplotlib import colors, rcParams
 
-    used = {colors.to_hex(line.get_color()) for ax in axes for line in ax.get_lines()}
+    used = [colors.to_hex(line.get_color()) for ax in axes for line in ax.get_lines()]
     cycle = rcParams["axes.prop_cycle"].by_key().get("color", [])
-    return next((c for c in cycle if colors.to_hex(c) not in used), None)
+    if not cycle:
+        return None
+    # min keeps the first of the least used, in cycle order
+    return min((colors.to_hex(c) for c in cycle), key=used.count)
 
 
 def _colored(style, axes):
-    """`style` with the first unused color of `axes` (see `_unused_color`)."""
-    color = _unused_color(axes)
+    """`style` with the next color of `axes` (see `_next_color`)."""
+    color = _next_color(axes)
     return style if color is None else style | {"color": color}
+
+
+def _curves(ax):
+    """The lines in data coordinates (not the vertical marks of an axvline,
+    whose y is in axes coordinates) on `ax` and on the axes sharing its y
+    axis, since limits set on one of them apply to all."""
+    return [
+        line
+        for axes in ax.get_shared_y_axes().get_siblings(ax)
+        for line in axes.get_lines()
+        if line.get_transform() is axes.transData
+    ]
+
+
+def _with_bottom(ax, low, top):
+    """(bottom, top) with the bottom 5% of the shown range below `low`, the
+    lowest value shown (on a log axis, 5% of it in log scale)."""
+    if ax.get_yscale() == "log" and low > 0:
+        return low / (top / low) ** 0.05, top
+    return low - 0.05 * (top - low), top
 
 
 def _top_before_minimum(losses):
@@ -79,17 +105,15 @@ def _loss_ylim(ax):
 
     A curve whose loss rises after its minimum past everything before it is
     cut at `_top_before_minimum`; another one is kept whole, with a margin of
-    5% of its range. Curves are the lines in data coordinates (not the
-    vertical marks of the suggestions), so a range test drawn on axes that
-    already hold others is cut no lower than any of them needs. The bottom
-    lies 5% of the shown range below the lowest curve (on a log axis, 5% of
-    it in log scale).
+    5% of its range. Curves are the lines in data coordinates (see
+    `_curves`), also those of the axes sharing the y axis of `ax`, so a range
+    test drawn on axes that already hold others, or next to them with
+    ``sharey``, is cut no lower than any of them needs. The bottom lies 5% of
+    the shown range below the lowest curve (see `_with_bottom`).
     """
     tops, lows = [], []
     cut = False
-    for line in ax.get_lines():
-        if line.get_transform() is not ax.transData:
-            continue  # axvline: x in data, y in axes coordinates
+    for line in _curves(ax):
         losses = np.asarray(line.get_ydata(), dtype=float)
         finite = losses[np.isfinite(losses)]
         if not len(finite):
@@ -104,10 +128,32 @@ def _loss_ylim(ax):
         return None
     # the bottom from the curves alone: the axes' own limits were scaled to
     # the explosion that the top cuts off
-    top, low = max(tops), min(lows)
-    if ax.get_yscale() == "log" and low > 0:
-        return low / (top / low) ** 0.05, top
-    return low - 0.05 * (top - low), top
+    return _with_bottom(ax, min(lows), max(tops))
+
+
+def _exploded_ylim(ax):
+    """Y limits that leave exploded values off the top: (bottom, top), or
+    None when no value exploded (the y axis then scales itself).
+
+    Among the finite values of the curves on `ax` (see `_curves`), sorted,
+    the first one that exceeds ``EXPLOSION_FACTOR`` (10^4) times the largest
+    of 1 and the value below it has exploded, and so have all above it: the
+    estimator's test of a diverged epoch, with the lower losses as the
+    reference. Such a loss (a diverged epoch kept in ``loss_curve_``) would
+    flatten every other one at the bottom; its line now leaves through the
+    top. The top lies 5% of their range above the highest value kept, the
+    bottom as in `_with_bottom`.
+    """
+    values = [np.asarray(line.get_ydata(), dtype=float) for line in _curves(ax)]
+    values = np.sort(np.concatenate(values)) if values else np.array([])
+    values = values[np.isfinite(values)]
+    jumps = values[1:] > EXPLOSION_FACTOR * np.maximum(values[:-1], 1.0)
+    if not jumps.any():
+        return None
+    kept = values[: int(np.argmax(jumps)) + 1]
+    low, high = kept[0], kept[-1]
+    span = high - low or abs(high) or 1.0  # one value kept: a margin around it
+    return _with_bottom(ax, low, high + 0.05 * span)
 
 
 # longest repr a legend shows; longer ones are shortened to the policy's family

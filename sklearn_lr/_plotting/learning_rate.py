@@ -10,7 +10,14 @@ from sklearn.utils.validation import check_is_fitted
 from .._base import BaseSGDNet
 from ..range_test import _final_estimator
 from ..schedules import trace
-from .common import _axes_group, _colored, _new_axes, _policy_name, _pyplot
+from .common import (
+    _axes_group,
+    _colored,
+    _exploded_ylim,
+    _new_axes,
+    _policy_name,
+    _pyplot,
+)
 
 if TYPE_CHECKING:  # matplotlib is optional
     from matplotlib.axes import Axes
@@ -45,6 +52,11 @@ def _step_clock(n_steps, per_epoch):
     return np.append(epoch + (np.arange(n_steps) - start) / counts[epoch], len(counts))
 
 
+def _shown(axes):
+    """The lines of `axes` that a legend lists (labels not starting with "_")."""
+    return [x for x in axes.get_lines() if not x.get_label().startswith("_")]
+
+
 class LearningRateDisplay:
     """Learning rate α per step of a training run, with its loss per epoch.
 
@@ -53,7 +65,10 @@ class LearningRateDisplay:
     until the next step, and the last one until the end of its step (the
     line ends with one more point, there, at the last α); a run of a single
     step is also marked. The training loss and validation score of
-    epoch e are drawn at its end, e + 1, on twin axes.
+    epoch e are drawn at its end, e + 1, on twin axes. A loss that exploded
+    (a diverged epoch kept in ``loss_curve_``, 10^4 times above the others)
+    leaves the loss axis through the top, so that the other epochs keep
+    their scale.
 
     Parameters
     ----------
@@ -139,8 +154,10 @@ class LearningRateDisplay:
         ax : matplotlib Axes, default=None
             Axes to draw α on; None makes a new figure. Displays drawn on the
             same axes compare runs: they share the twin loss and score axes,
-            each line takes a color not yet used there, and one legend lists
-            them all (once a twin is shared, its lines name their runs).
+            each line takes a color not yet used there (once the property
+            cycle is used up, the one used least), and one legend lists them
+            all (once several runs are drawn, the lines of the twins name
+            their runs).
         name : str, default=None
             Label of the α line; None uses the Display's `name`.
         loss_kw, score_kw : dict, default=None
@@ -185,15 +202,23 @@ class LearningRateDisplay:
             self.ax_score_, self.score_line_ = self._twin(
                 ax, scores, _TWINS[1], name, score_kw
             )
-            if new_figure and losses is not None:
-                # room for the second right axis, which sits further out
+            # room for the second right axis, which sits further out; a
+            # layout engine (constrained or tight) makes its own room, and
+            # would warn that it ignores subplots_adjust
+            if (
+                new_figure
+                and losses is not None
+                and ax.figure.get_layout_engine() is None
+            ):
                 ax.figure.subplots_adjust(right=0.75)
         # one legend for every Display drawn on these axes, on the top twin
-        # so that no line hides it; a twin's only line needs no run name
+        # so that no line hides it; the lines of the twins need no run name
+        # while a single run (α line) is drawn
         group, lines, texts = _axes_group(ax), [], []
+        single_run = len(_shown(ax)) == 1
         for axes in group:
-            shown = [x for x in axes.get_lines() if not x.get_label().startswith("_")]
-            alone = axes.get_label() in _TWINS and len(shown) == 1
+            shown = _shown(axes)
+            alone = axes.get_label() in _TWINS and single_run
             lines += shown
             texts += [axes.get_label() if alone else x.get_label() for x in shown]
             if axes.get_legend() is not None:
@@ -226,6 +251,14 @@ class LearningRateDisplay:
         line_label = f"{label} ({name})" if name else label
         style = _colored({"label": line_label, "marker": "."}, group)
         (line,) = twin.plot(epochs, values, **(style | (kw or {})))
+        if label == _TWINS[0]:
+            # an exploded loss, of this run or of one drawn before, leaves
+            # through the top; without one, the axis scales itself again
+            limits = _exploded_ylim(twin)
+            if limits is None:
+                twin.autoscale(axis="y")
+            else:
+                twin.set_ylim(*limits)
         return twin, line
 
     @classmethod

@@ -19,12 +19,14 @@ if TYPE_CHECKING:  # matplotlib is optional
 class RangeTestDisplay:
     """Smoothed loss against α of a learning-rate range test.
 
-    The x axis is logarithmic; dashed and dotted vertical lines mark the
-    steepest-descent and valley suggestions. The y axis is cut a little above
-    the highest loss before the minimum, so the diverging end of the test
-    does not flatten the curve. Several tests drawn on the same axes share
-    the limits: the top is the highest any of their curves needs, so a curve
-    that starts lower does not cut off one drawn before it.
+    The x axis is logarithmic; dashed and dotted vertical lines in the
+    curve's color mark the steepest-descent and valley suggestions (a test
+    that recorded a single point is marked "o"). The y axis is cut a little
+    above the highest loss before the minimum, so the diverging end of the
+    test does not flatten the curve. Several tests drawn on the same axes, or
+    on axes that share their y axis, share the limits: the top is the highest
+    any of their curves needs, so a curve that starts lower does not cut off
+    one drawn before it.
 
     Parameters
     ----------
@@ -37,7 +39,8 @@ class RangeTestDisplay:
     valley_lr : float, default=None
         The valley suggestion, marked if not None.
     name : str, default=None
-        Label of the loss line in the legend.
+        Label of the loss line in the legend, also named in the labels of the
+        suggestion marks.
 
     Attributes
     ----------
@@ -86,10 +89,13 @@ class RangeTestDisplay:
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure. On axes that already
-            hold a range test, every line takes a color not yet used there,
-            and the y limits cover the curves already drawn as well.
+            hold a range test, each test takes a color not yet used there
+            (once the property cycle is used up, the one used least), and
+            the y limits cover the curves already drawn as well.
         name : str, default=None
-            Label of the loss line; None uses the Display's `name`.
+            Label of the loss line, also named in the labels of the
+            suggestion marks (``"steepest (adam): α = 0.00115"``); None uses
+            the Display's `name`.
         **kwargs : dict
             Keyword arguments of the loss line (``matplotlib.axes.Axes.plot``).
 
@@ -102,34 +108,36 @@ class RangeTestDisplay:
         lrs = np.asarray(self.lrs, dtype=float)
         losses = np.asarray(self.losses, dtype=float)
         name = self.name if name is None else name
-        # colors no earlier Display on these axes has used
-        group = _axes_group(ax)
-        style = _colored({"label": name or "loss"}, group)
+        # a color no earlier Display on these axes has used, while one is left
+        style = _colored({"label": name or "loss"}, _axes_group(ax))
+        if len(lrs) == 1:
+            # a line of one point draws nothing: a test that exploded at its
+            # first step would leave an empty plot
+            style["marker"] = "o"
         self.line_ = ax.plot(lrs, losses, **(style | kwargs))[0]
         ax.set_xscale("log")
         ax.set_xlabel("learning rate α")
         ax.set_ylabel("smoothed training loss")
+        # the marks take the curve's color, told apart by their line style,
+        # and name the test, so that several tests on one axes stay apart
+        run, color = (f" ({name})" if name else ""), self.line_.get_color()
         self.suggested_line_ = self.valley_line_ = None
         if self.suggested_lr is not None:
             self.suggested_line_ = ax.axvline(
                 self.suggested_lr,
-                **_colored(
-                    {
-                        "linestyle": "--",
-                        "label": f"steepest: α = {self.suggested_lr:.3g}",
-                    },
-                    group,
-                ),
+                linestyle="--",
+                label=f"steepest{run}: α = {self.suggested_lr:.3g}",
+                color=color,
             )
         if self.valley_lr is not None:
             self.valley_line_ = ax.axvline(
                 self.valley_lr,
-                **_colored(
-                    {"linestyle": ":", "label": f"valley: α = {self.valley_lr:.3g}"},
-                    group,
-                ),
+                linestyle=":",
+                label=f"valley{run}: α = {self.valley_lr:.3g}",
+                color=color,
             )
-        limits = _loss_ylim(ax)  # also for the curves drawn there before
+        # also for the curves drawn there before, or on axes sharing y
+        limits = _loss_ylim(ax)
         if limits is not None:
             ax.set_ylim(*limits)
         ax.legend(loc="best")

@@ -92,13 +92,13 @@ class LearningRateSearchDisplay:
 
     Parameters
     ----------
-    alphas : list of array-like
+    alphas : list of array-like or 2-D array
         Learning rate α of the points of each line.
-    mean_scores : list of array-like
+    mean_scores : list of array-like or 2-D array
         Mean test score of each point.
-    std_scores : list of array-like, default=None
+    std_scores : list of array-like or 2-D array, default=None
         Standard deviation of the test scores of each point, drawn as a band.
-    labels : list of str, default=None
+    labels : list of str or array of str, default=None
         Name of each line (the policy's class name).
     score_name : str, default=None
         Label of the y axis; None means "mean CV score".
@@ -170,8 +170,9 @@ class LearningRateSearchDisplay:
         """
         ax = _new_axes(ax, "LearningRateSearchDisplay.plot")
         n_lines = len(self.alphas)
-        labels = self.labels or [None] * n_lines
-        stds = self.std_scores or [None] * n_lines
+        # lists or arrays (whose truth value is ambiguous): test for None
+        labels: list = [None] * n_lines if self.labels is None else list(self.labels)
+        stds = [None] * n_lines if self.std_scores is None else list(self.std_scores)
         self.lines_, self.bands_ = [], []
         for alphas, means, std, label in zip(
             self.alphas, self.mean_scores, stds, labels, strict=True
