@@ -17,7 +17,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lr import SGDNetClassifier, SGDNetRegressor
@@ -893,6 +893,29 @@ def test_search_display_nested_alpha_needs_alpha_param(iris):
     assert_allclose(
         display.lines_[0].get_ydata(), search.cv_results_["mean_test_score"]
     )
+
+
+def test_search_display_reads_the_learning_rate_each_candidate_trained_with(iris):
+    # the learning rate set through another searched parameter: a whole
+    # pipeline step, or the policy inside a Warmup (before, every candidate
+    # was drawn with the base estimator's α, on one point)
+    X, y = iris
+    alphas = [0.001, 0.01, 0.1]
+    steps = [SGDNetClassifier((4,), learning_rate=a, max_iter=2) for a in alphas]
+    pipe = Pipeline([("scale", StandardScaler()), ("net", steps[1])])
+    search = GridSearchCV(pipe, {"net": steps}, cv=2).fit(X, y)
+    (line,) = LearningRateSearchDisplay.from_search(search).lines_
+    assert_array_equal(line.get_xdata(), alphas)
+    assert_allclose(line.get_ydata(), search.cv_results_["mean_test_score"])
+
+    net = SGDNetClassifier((4,), learning_rate=Warmup(StepDecay(0.01)), max_iter=2)
+    inner = [StepDecay(0.05), CosineAnnealing(0.1), CosineAnnealing(0.3)]
+    search = GridSearchCV(net, {"learning_rate__policy": inner}, cv=2).fit(X, y)
+    display = LearningRateSearchDisplay.from_search(
+        search, alpha_param="learning_rate__policy__alpha"
+    )
+    drawn = {line.get_label(): line.get_xdata().tolist() for line in display.lines_}
+    assert drawn == {"Warmup(StepDecay)": [0.05], "Warmup(CosineAnnealing)": [0.1, 0.3]}
 
 
 def test_search_display_multimetric_uses_the_refit_metric(iris):

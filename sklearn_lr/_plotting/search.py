@@ -6,6 +6,7 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from .common import _new_axes, _policy_family, _pyplot
@@ -65,25 +66,19 @@ def _find_policy_param(keys):
     return found[0]
 
 
-def _alpha_of(params, policy, policy_param, alpha_param):
-    """The α of one candidate (see LearningRateSearchDisplay.from_search)."""
-    if alpha_param is not None and alpha_param in params:
-        return params[alpha_param]
+def _alpha_of(effective, policy, policy_param, alpha_param):
+    """The α of one candidate, from its `effective` parameters (see
+    LearningRateSearchDisplay.from_search)."""
+    if alpha_param is not None and alpha_param in effective:
+        return effective[alpha_param]
     if _is_float(policy):
         return policy
     for suffix in ("alpha", "max_alpha"):
-        if f"{policy_param}__{suffix}" in params:
-            return params[f"{policy_param}__{suffix}"]
-    nested = policy.get_params() if hasattr(policy, "get_params") else {}
-    names = ["alpha", "max_alpha"]
-    if alpha_param is not None and alpha_param.startswith(policy_param + "__"):
-        names = [alpha_param[len(policy_param) + 2 :]]
-    for key in names:
-        if key in nested:
-            return nested[key]
+        if f"{policy_param}__{suffix}" in effective:
+            return effective[f"{policy_param}__{suffix}"]
     raise ValueError(
-        f"Could not find the α of the candidate {params!r}: pass alpha_param, "
-        f"the name of the searched parameter that holds it."
+        f"Could not find the α of the candidate with learning rate {policy!r}: "
+        "pass alpha_param, the name of the parameter that holds it."
     )
 
 
@@ -254,12 +249,13 @@ class LearningRateSearchDisplay:
 
         Notes
         -----
-        The learning rate of a candidate is its value of `policy_param`, or the
-        search estimator's when it was not searched. Its α is the first found
-        of: the candidate's `alpha_param`; the learning rate itself if it is a
-        float; the candidate's ``<policy_param>__alpha`` or
-        ``<policy_param>__max_alpha``; the policy's own `alpha_param` (the part
-        after ``<policy_param>__``), ``alpha`` or ``max_alpha``.
+        A candidate's parameters are those of a clone of the search's
+        estimator with the candidate's values set, so a learning rate set
+        through another searched parameter (a whole pipeline step, the inner
+        policy of a Warmup) is the one it trained with. Its learning rate is
+        its value of `policy_param`; its α the first found of: its value of
+        `alpha_param`; the learning rate itself if it is a float; its
+        ``<policy_param>__alpha`` or ``<policy_param>__max_alpha``.
 
         The test score is ``mean_test_score``, or ``mean_test_<refit>`` for a
         multi-metric search refitted on a named metric. For a
@@ -299,7 +295,12 @@ class LearningRateSearchDisplay:
 
         best: dict[tuple, int] = {}  # (label, alpha) -> the best candidate
         for i, params in enumerate(candidates):
-            policy = params.get(policy_param, base.get(policy_param))
+            # what the candidate trained with: a searched parameter may set
+            # the learning rate without being named after it (a whole
+            # pipeline step, a Warmup's inner policy)
+            effective = clone(search.estimator).set_params(**params)
+            effective = effective.get_params(deep=True)
+            policy = effective.get(policy_param, params.get(policy_param))
             if not (_is_float(policy) or hasattr(policy, "start")):
                 raise ValueError(
                     f"{policy_param}={policy!r} is neither a float nor a "
@@ -308,7 +309,7 @@ class LearningRateSearchDisplay:
             # the family, so that Warmup(CosineAnnealing) and Warmup(StepDecay)
             # stay two lines
             label = _policy_family(policy)
-            alpha = float(_alpha_of(params, policy, policy_param, alpha_param))
+            alpha = float(_alpha_of(effective, policy, policy_param, alpha_param))
             key = (label, alpha)
             # a failed candidate (NaN score, error_score=np.nan) loses to any
             # other, and is drawn only when all of its key failed
