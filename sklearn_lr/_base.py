@@ -262,7 +262,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             and (not incremental or not hasattr(self, "optimizer_"))
         )
         # validates the policy (and a user's own policy's schedule)
-        new_schedule = _start_schedule(self.learning_rate, self.max_iter)
+        new_schedule = _start_schedule(self.learning_rate, int(self.max_iter))
         hidden = hidden_sizes(self.hidden_layer_sizes)
 
         with self._restored_on_failure():
@@ -389,7 +389,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         ].out_activation
 
         loss = self._loss_name(target_state)
-        max_epochs = 1 if incremental else self.max_iter
+        max_epochs = 1 if incremental else int(self.max_iter)
         callbacks = self._begin_callbacks(X, y, sample_weight, max_epochs)
         with (
             blas_threads(),
@@ -953,7 +953,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _effective_batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(200, n_samples)
-        return min(self.batch_size, n_samples)
+        # a plain int: a numpy unsigned one would overflow in the batch count
+        return min(int(self.batch_size), n_samples)
 
     def _huber_delta(self):
         return 1.0

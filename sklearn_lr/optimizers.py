@@ -24,13 +24,30 @@ such gradients has diverged long before.
 
 from __future__ import annotations
 
-from numbers import Integral
+import math
+from numbers import Integral, Real
 
 import numpy as np
 from numpy.typing import DTypeLike
 from scipy.linalg.blas import get_blas_funcs
+from sklearn.utils._param_validation import (
+    Interval,
+    validate_parameter_constraints,
+)
 
 __all__ = ["OPTIMIZERS", "SGD", "AdaGrad", "Adam", "RMSProp", "make_optimizer"]
+
+
+# The ranges the estimators enforce for the same parameters, but for epsilon,
+# which may be 0 here: the textbook values exactly (the examples use it), and
+# NaN for a weight whose gradients have all been 0
+_CONSTRAINTS = {
+    "momentum": [Interval(Real, 0, 1, closed="left")],
+    "nesterov": ["boolean"],
+    "beta_1": [Interval(Real, 0, 1, closed="left")],
+    "beta_2": [Interval(Real, 0, 1, closed="left")],
+    "epsilon": [Interval(Real, 0, None, closed="left")],
+}
 
 
 class _Optimizer:
@@ -46,10 +63,19 @@ class _Optimizer:
     _state_arrays: tuple[str, ...] = ()
     _uses_scratch = False
 
-    def __init__(self, n_params, dtype):
+    def __init__(self, n_params, dtype, **hyperparameters):
         dtype = np.dtype(dtype)
-        if not np.issubdtype(dtype, np.floating):
-            raise TypeError(f"dtype must be a floating-point dtype; got {dtype}.")
+        # the BLAS routines of the rules exist in these two precisions only
+        if dtype not in (np.float32, np.float64):
+            raise TypeError(f"dtype must be float32 or float64; got {dtype}.")
+        validate_parameter_constraints(
+            {"n_params": [Interval(Integral, 0, None, closed="left")]}
+            | {name: _CONSTRAINTS[name] for name in hyperparameters},
+            {"n_params": n_params} | hyperparameters,
+            caller_name=type(self).__name__,
+        )
+        for name, value in hyperparameters.items():
+            setattr(self, name, bool(value) if name == "nesterov" else float(value))
         self.n_params = int(n_params)
         self.n_steps = 0
         for name in self._state_arrays:
@@ -75,8 +101,16 @@ class _Optimizer:
             Gradient, same dtype as ``params``. Used as scratch space: its
             content is undefined afterwards.
         lr : float
-            The learning rate for this step.
+            The learning rate for this step, finite and >= 0 (else a
+            ValueError, before anything changes).
         """
+        if not (
+            isinstance(lr, Real)
+            and not isinstance(lr, bool)
+            and math.isfinite(lr)
+            and lr >= 0
+        ):
+            raise ValueError(f"lr must be a finite number >= 0; got {lr!r}.")
         for name, array in (("params", params), ("grads", grads)):
             if (
                 not isinstance(array, np.ndarray)
@@ -224,7 +258,8 @@ class SGD(_Optimizer):
     n_params : int
         Length of the parameter vector.
     dtype : numpy dtype
-        Floating dtype of the parameters; the velocity has the same dtype.
+        float32 or float64 (else a TypeError): the dtype of the parameters
+        and of the velocity.
     momentum : float, default=0.9
         Momentum :math:`\mu \in [0, 1)`. ``0`` gives plain gradient descent.
     nesterov : bool, default=False
@@ -279,9 +314,7 @@ class SGD(_Optimizer):
     velocity: np.ndarray
 
     def __init__(self, n_params, dtype, *, momentum=0.9, nesterov=False):
-        self.momentum = float(momentum)
-        self.nesterov = bool(nesterov)
-        super().__init__(n_params, dtype)
+        super().__init__(n_params, dtype, momentum=momentum, nesterov=nesterov)
 
     def _update(self, params, grads, lr):
         mu = self.momentum
@@ -307,9 +340,10 @@ class AdaGrad(_Optimizer):
     n_params : int
         Length of the parameter vector.
     dtype : numpy dtype
-        Floating dtype of the parameters and of the state.
+        float32 or float64 (else a TypeError): the dtype of the parameters
+        and of the state.
     epsilon : float, default=1e-8
-        Added to the root in the denominator.
+        Added to the root in the denominator, >= 0.
 
     Attributes
     ----------
@@ -351,8 +385,7 @@ class AdaGrad(_Optimizer):
     _uses_scratch = True
 
     def __init__(self, n_params, dtype, *, epsilon=1e-8):
-        self.epsilon = float(epsilon)
-        super().__init__(n_params, dtype)
+        super().__init__(n_params, dtype, epsilon=epsilon)
 
     def _update(self, params, grads, lr):
         acc, buf = self.sq_grad_sum, self._scratch
@@ -372,11 +405,12 @@ class RMSProp(_Optimizer):
     n_params : int
         Length of the parameter vector.
     dtype : numpy dtype
-        Floating dtype of the parameters and of the state.
+        float32 or float64 (else a TypeError): the dtype of the parameters
+        and of the state.
     beta_2 : float, default=0.999
         Decay :math:`\beta_2 \in [0, 1)` of the squared-gradient average.
     epsilon : float, default=1e-8
-        Added to the root in the denominator.
+        Added to the root in the denominator, >= 0.
 
     Attributes
     ----------
@@ -432,9 +466,7 @@ class RMSProp(_Optimizer):
     _uses_scratch = True
 
     def __init__(self, n_params, dtype, *, beta_2=0.999, epsilon=1e-8):
-        self.beta_2 = float(beta_2)
-        self.epsilon = float(epsilon)
-        super().__init__(n_params, dtype)
+        super().__init__(n_params, dtype, beta_2=beta_2, epsilon=epsilon)
 
     @property
     def mean_square(self) -> np.ndarray:
@@ -461,13 +493,14 @@ class Adam(_Optimizer):
     n_params : int
         Length of the parameter vector.
     dtype : numpy dtype
-        Floating dtype of the parameters and of the state.
+        float32 or float64 (else a TypeError): the dtype of the parameters
+        and of the state.
     beta_1 : float, default=0.9
         Decay :math:`\beta_1 \in [0, 1)` of the gradient average.
     beta_2 : float, default=0.999
         Decay :math:`\beta_2 \in [0, 1)` of the squared-gradient average.
     epsilon : float, default=1e-8
-        Added to the root of the corrected second moment.
+        Added to the root of the corrected second moment, >= 0.
 
     Attributes
     ----------
@@ -527,10 +560,7 @@ class Adam(_Optimizer):
     sq_grad_sum: np.ndarray
 
     def __init__(self, n_params, dtype, *, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
-        self.beta_1 = float(beta_1)
-        self.beta_2 = float(beta_2)
-        self.epsilon = float(epsilon)
-        super().__init__(n_params, dtype)
+        super().__init__(n_params, dtype, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
 
     @property
     def first_moment(self) -> np.ndarray:
@@ -589,7 +619,8 @@ def make_optimizer(
     n_params : int
         Length of the parameter vector.
     dtype : numpy dtype
-        Floating dtype of the parameters and of the state.
+        float32 or float64 (else a TypeError): the dtype of the parameters
+        and of the state.
     momentum : float, default=0.9
         Used by "sgd".
     nesterov : bool, default=False

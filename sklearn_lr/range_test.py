@@ -31,6 +31,7 @@ from sklearn.utils._param_validation import (
     Interval,
     validate_parameter_constraints,
 )
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -585,9 +586,16 @@ def lr_range_test(
 
     X, y = _transformed(estimator, X, y)
     X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
-    y = np.asarray(y)
-    if is_classifier(final) and y.ndim == 2 and y.shape[1] == 1:
-        y = np.asarray(column_or_1d(y, warn=True))  # once here, not every step
+    if is_classifier(final):
+        if sp.issparse(y):  # a multilabel indicator matrix, as fit takes it
+            y = y.toarray()
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = np.asarray(column_or_1d(y, warn=True))  # once, not every step
+        # NaN labels are a problem of y (not of the classes found in it)
+        check_classification_targets(y)
+    else:
+        y = np.asarray(y)
     check_consistent_length(X, y)
     weights = None
     if sample_weight is not None:
@@ -599,7 +607,7 @@ def lr_range_test(
 
     n_samples = X.shape[0]
     batch_size = final.batch_size
-    batch_size = min(200 if batch_size == "auto" else batch_size, n_samples)
+    batch_size = min(200 if batch_size == "auto" else int(batch_size), n_samples)
     batches = _batches(
         n_samples,
         batch_size,

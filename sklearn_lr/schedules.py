@@ -149,6 +149,8 @@ def trace(
         },
         caller_name="trace",
     )
+    # plain ints: numpy's mixed signed and unsigned products are floats
+    n_epochs, steps_per_epoch = int(n_epochs), int(steps_per_epoch)
     epoch_losses = _per_epoch(losses, "losses", n_epochs)
     epoch_scores = _per_epoch(scores, "scores", n_epochs)
     schedule = _start_schedule(

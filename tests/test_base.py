@@ -1202,6 +1202,24 @@ def test_divergence_seen_only_by_the_next_epoch_restores_the_epoch_before(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_numpy_unsigned_and_bool_integers_are_the_ints_they_equal(cls):
+    # they pass the Integral constraints, as in scikit-learn's MLP; an
+    # unsigned batch size once overflowed in the batch count, a bool
+    # max_iter was refused under the name of a policy's parameter
+    X, y = _data(cls)
+    expected = cls((4,), batch_size=16, max_iter=1, random_state=0).fit(X, y)
+    for params in [
+        dict(batch_size=np.uint64(16), max_iter=np.uint8(1)),
+        dict(batch_size=np.uint32(16), max_iter=True),
+    ]:
+        est = cls((4,), random_state=0, **params).fit(X, y)
+        assert est.n_iter_ == 1
+        assert_array_equal(est.lr_history_, expected.lr_history_)
+        for got, want in zip(est.coefs_, expected.coefs_, strict=True):
+            assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_divergence_raised_as_an_error_leaves_a_complete_record(cls):
     # divergence.rst recommends simplefilter("error", DivergenceWarning): the
     # diverged epoch must be on the record, as when it only warns

@@ -704,7 +704,7 @@ def test_zero_output_loss_is_the_loss_of_zero_logits(loss):
     assert_allclose(net.zero_output_loss(Y, w, loss, 1.5), expected, rtol=1e-12)
 
 
-def _targets(loss, rng, n=60):
+def _constant_targets(loss, rng, n=60):
     if loss == "softmax_log_loss":
         return np.eye(4)[rng.choice(4, n, p=[0.1, 0.2, 0.3, 0.4])]
     if loss == "logistic_log_loss":
@@ -717,7 +717,7 @@ def _targets(loss, rng, n=60):
 )
 def test_constant_output_loss_matches_closed_forms(loss):
     rng = np.random.default_rng(1)
-    Y = _targets(loss, rng)
+    Y = _constant_targets(loss, rng)
     w = rng.uniform(0.0, 2.0, len(Y))
     p = (w @ Y) / w.sum()
     if loss == "softmax_log_loss":
@@ -742,7 +742,7 @@ def test_constant_output_loss_matches_closed_forms(loss):
 @given(seed=st.integers(0, 2**32 - 1))
 def test_no_constant_output_beats_the_constant_output_loss(loss, seed):
     rng = np.random.default_rng(seed)
-    Y = _targets(loss, rng, n=20)
+    Y = _constant_targets(loss, rng, n=20)
     w = rng.uniform(0.0, 2.0, len(Y))
     best = net.constant_output_loss(Y, w, loss, 1.5)
     z = np.repeat(rng.normal(0.0, 3.0, (1, Y.shape[1])), len(Y), axis=0)

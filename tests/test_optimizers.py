@@ -406,9 +406,52 @@ def test_step_refuses_arrays_it_cannot_update_in_place(name, which, array):
         opt.step(frozen, grads, 0.1)
 
 
-def test_integer_dtype_is_rejected():
-    with pytest.raises(TypeError, match="dtype"):
-        SGD(3, np.int64)
+@pytest.mark.parametrize("dtype", [np.int64, np.float16, np.longdouble])
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_dtypes_without_blas_routines_are_rejected(name, dtype):
+    # float16 and longdouble once built optimizers whose BLAS updates landed
+    # on converted copies: params never moved
+    with pytest.raises(TypeError, match="float32 or float64"):
+        make_optimizer(name, 3, dtype)
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "value"),
+    [
+        ("sgd", "momentum", 1.0),
+        ("sgd", "momentum", -0.1),
+        ("sgd", "momentum", np.nan),
+        ("sgd", "nesterov", "no"),
+        ("adagrad", "epsilon", -1.0),
+        ("rmsprop", "beta_2", 1.0),
+        ("rmsprop", "epsilon", np.nan),
+        ("adam", "beta_1", 1.0),
+        ("adam", "beta_2", 2.0),
+        ("adam", "epsilon", "1e-8"),
+    ],
+)
+def test_invalid_hyperparameters_name_the_parameter(name, param, value):
+    with pytest.raises(ValueError, match=f"'{param}' parameter of"):
+        make_optimizer(name, 3, np.float64, **{param: value})
+
+
+@pytest.mark.parametrize("n_params", [-1, 2.5, "3"])
+def test_invalid_n_params_is_refused(n_params):
+    with pytest.raises(ValueError, match="'n_params' parameter of"):
+        SGD(n_params, np.float64)
+
+
+@pytest.mark.parametrize("lr", [-0.1, np.nan, np.inf, "0.1", True])
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_step_refuses_a_bad_rate_before_anything_changes(name, lr):
+    opt = make_optimizer(name, 2, np.float64)
+    params, grads = np.ones(2), np.ones(2)
+    with pytest.raises(ValueError, match="lr must be a finite number >= 0"):
+        opt.step(params, grads, lr)
+    assert opt.n_steps == 0
+    assert_array_equal(params, 1.0)
+    opt.step(params, grads, np.float32(0.0))  # numpy scalars and 0 are rates
+    assert opt.n_steps == 1
 
 
 def test_repr():

@@ -413,6 +413,22 @@ def test_a_new_figure_with_a_layout_engine_is_not_adjusted():
     assert outer.x1 <= figure.bbox.x1
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(lr_history=[]), "lr_history is empty"),
+        (dict(lr_history=[0.1, 0.1], steps_per_epoch=0), "positive number"),
+        (dict(lr_history=[0.1, 0.1], steps_per_epoch=-2.0), "positive number"),
+        (dict(lr_history=[0.1, 0.1], steps_per_epoch=[1, 0, 1]), "positive and sum"),
+    ],
+)
+def test_display_refuses_input_it_cannot_draw_before_making_a_figure(kwargs, match):
+    n_figures = len(plt.get_fignums())
+    with pytest.raises(ValueError, match=match):
+        LearningRateDisplay(**kwargs).plot()
+    assert len(plt.get_fignums()) == n_figures
+
+
 def test_display_without_steps_per_epoch_counts_steps_or_infers_them():
     display = LearningRateDisplay([0.1, 0.2, 0.3]).plot()
     assert display.ax_.get_xlabel() == "step"

@@ -210,9 +210,22 @@ def test_multilabel_classifier_runs():
     X = rng.standard_normal((200, 5))
     Y = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0]).astype(int)
     net = SGDNetClassifier((8,), batch_size=20, random_state=0)
-    result = lr_range_test(net, X, Y, n_steps=30, max_lr=1.0)
+    result = lr_range_test(net, X, Y, n_steps=30, max_lr=1.0, random_state=0)
     assert len(result.lrs) == 30
     assert np.isfinite(result.losses).all()
+    # a sparse indicator matrix, which fit takes too, gives the same test
+    sparse = lr_range_test(
+        net, X, sp.csr_matrix(Y), n_steps=30, max_lr=1.0, random_state=0
+    )
+    assert_array_equal(sparse.raw_losses, result.raw_losses)
+
+
+def test_nan_labels_are_reported_as_a_problem_of_y(iris):
+    X, y = iris
+    y = y.astype(float)
+    y[3] = np.nan
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        lr_range_test(SGDNetClassifier((4,)), X, y)
 
 
 def test_sparse_input_gives_the_dense_result(linear):

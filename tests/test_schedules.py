@@ -1064,6 +1064,9 @@ def test_trace_validates_its_arguments(kwargs, match):
 
 def test_trace_accepts_a_float_and_numpy_integers():
     assert_array_equal(trace(0.5, np.int64(2), np.int32(2)), np.full(4, 0.5))
+    # signed times unsigned is a float in NumPy; a bool is the int it equals
+    assert_array_equal(trace(0.5, np.int64(3), np.uint64(2)), np.full(6, 0.5))
+    assert_array_equal(trace(StepDecay(), True, 2), trace(StepDecay(), 1, 2))
 
 
 def test_as_policy():

@@ -39,6 +39,10 @@ def _step_clock(n_steps, per_epoch):
     if per_epoch is None:
         return np.arange(n_steps + 1, dtype=float)
     if np.ndim(per_epoch) == 0:
+        if not (np.isfinite(per_epoch) and per_epoch > 0):
+            raise ValueError(
+                f"steps_per_epoch must be a positive number; got {per_epoch!r}."
+            )
         return np.arange(n_steps + 1, dtype=float) / per_epoch
     counts = np.asarray(per_epoch).ravel()
     if counts.sum() != n_steps or not (counts > 0).all():
@@ -171,8 +175,9 @@ class LearningRateDisplay:
             The Display, with the artists stored.
         """
         new_figure = ax is None
-        ax = _new_axes(ax, "LearningRateDisplay.plot")
         lrs = np.asarray(self.lr_history, dtype=float).ravel()
+        if not len(lrs):
+            raise ValueError("lr_history is empty: there is no step to draw.")
         losses = self._optional(self.loss_curve)
         scores = self._optional(self.validation_scores)
         per_epoch = self.steps_per_epoch
@@ -184,6 +189,7 @@ class LearningRateDisplay:
         # point, else a steps-post line ends where that step starts
         x = _step_clock(len(lrs), per_epoch)
         y = np.append(lrs, lrs[-1:])
+        ax = _new_axes(ax, "LearningRateDisplay.plot")  # once the input is valid
         style = {"label": name or "learning rate", "drawstyle": "steps-post"}
         if len(lrs) == 1:
             style["marker"] = "o"
