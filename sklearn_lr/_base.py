@@ -252,6 +252,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     # -------------------------------------------------------------- training
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        weighted = sample_weight is not None  # given by the user
         fitted = hasattr(self, "coefs_")
         # reset: new weights and new training state; warm: a warm-started fit,
         # which keeps the weights but starts a new run (schedule, optimizer)
@@ -373,6 +374,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 ),
             )
 
+        loss = self._loss_name(target_state)
+        max_epochs = 1 if incremental else int(self.max_iter)
+        # as scikit-learn's estimators do, metadata holds the sample weights
+        # only when the user gave some
+        metadata = {"sample_weight": sample_weight} if weighted else None
+        # callbacks are set up (which may fail: say, an unknown scoring of a
+        # ScoringMonitor) before anything changes
+        callbacks = self._begin_callbacks(X, y, metadata, max_epochs)
+
         # every check passed: from here on state is mutated
         for name, value in target_state.items():
             setattr(self, name, value)
@@ -388,9 +398,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self._loss_name(target_state)
         ].out_activation
 
-        loss = self._loss_name(target_state)
-        max_epochs = 1 if incremental else int(self.max_iter)
-        callbacks = self._begin_callbacks(X, y, sample_weight, max_epochs)
         with (
             blas_threads(),
             np.errstate(
@@ -410,6 +417,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 validation=validation,
                 incremental=incremental,
                 callbacks=callbacks,
+                metadata=metadata,
                 y=y,
                 **run,
             )
@@ -418,12 +426,12 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 estimator=self,
                 X=X,
                 y=y,
-                metadata=self._callback_metadata(sample_weight),
+                metadata=metadata,
                 reconstruction_attributes={},
             )
         return self
 
-    def _begin_callbacks(self, X, y, sample_weight, max_epochs):
+    def _begin_callbacks(self, X, y, metadata, max_epochs):
         """Root callback context of this call (one subtask per epoch), or None.
 
         None on scikit-learn < 1.9, which has no callbacks.
@@ -431,14 +439,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if not hasattr(self, "_init_callback_context"):
             return None
         context = self._init_callback_context(max_subtasks=max_epochs)
-        context.call_on_fit_task_begin(
-            estimator=self, X=X, y=y, metadata=self._callback_metadata(sample_weight)
-        )
+        context.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
         return context
-
-    @staticmethod
-    def _callback_metadata(sample_weight):
-        return {"sample_weight": sample_weight}
 
     def _epoch_state(self, theta, shapes):
         """Attributes of a model that stopped at this point (copied weights)."""
@@ -498,6 +500,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         buffers,
         restore_points,
         callbacks=None,
+        metadata=None,
         y=None,
     ):
         n_samples = X.shape[0]
@@ -514,8 +517,13 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         stopped = False
         first_epoch = self.n_iter_
         last_epoch = first_epoch + max_epochs
+        # a callback may ask to stop after any epoch: only registered ones
+        # (scikit-learn >= 1.9 makes a context without any; should its list
+        # of them move, every epoch is judged, at some cost only)
+        stoppable = callbacks is not None and bool(
+            getattr(callbacks, "_callbacks", True)
+        )
 
-        metadata = self._callback_metadata(sample_weight)
         try:
             for _ in range(max_epochs):
                 epoch_start = time.perf_counter()
@@ -580,7 +588,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         restored_epoch=restored_epoch,
                         exploded_start=exploded_start,
                     )
-                elif epoch + 1 == last_epoch and (
+                elif (
+                    epoch + 1 == last_epoch
+                    or self._may_stop_after(stoppable, incremental)
+                ) and (
                     message := self._last_step_diverged(
                         theta, shapes, batch, loss, baseline
                     )
@@ -590,7 +601,13 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         theta, optimizer, previous_epoch=False
                     )
                     divergence = dict(loss=message, restored_epoch=restored_epoch)
-                else:
+                if diverged:
+                    mid_epoch = False  # restored: nothing of it left to undo
+
+                # the score too, before the record: an interrupt while scoring
+                # the held-out data undoes the epoch like one in its steps
+                score = None if validation is None else self._score(*validation)
+                if not diverged:
                     restore_points.advance(theta, optimizer, epoch + 1)
                 # the epoch's record, complete before callbacks see the model
                 self._append_rates(np.asarray(rates, dtype=float))
@@ -598,12 +615,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_curve_.append(epoch_loss)
-                mid_epoch = False
-
-                score = None
-                if validation is not None:
-                    score = self._score(*validation)
+                if score is not None:
                     self.validation_scores_.append(score)
+                mid_epoch = False
+                # a diverged epoch's loss is no improvement
+                if not diverged and self._track_improvement(epoch_loss, score):
+                    best_theta = theta.copy()
+                    best_epoch = self.n_iter_
+
                 self.schedule_.observe(
                     self.n_iter_, loss=np.inf if diverged else epoch_loss, score=score
                 )
@@ -619,10 +638,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     self._warn_divergence(
                         epoch + 1, rates, **divergence, best_epoch=best_epoch
                     )
-                # a diverged epoch's loss is no improvement
-                elif self._track_improvement(epoch_loss, score):
-                    best_theta = theta.copy()
-                    best_epoch = self.n_iter_
                 stop_requested = (
                     callbacks is not None
                     and epoch_context.call_on_fit_task_end(
@@ -791,6 +806,17 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self._epoch_steps = [
                 n_steps // n_epochs + (e < n_steps % n_epochs) for e in range(n_epochs)
             ]
+
+    def _may_stop_after(self, stoppable, incremental):
+        """Whether the call may end after this epoch before its last by count:
+        a callback may ask to stop (`stoppable`), or one more epoch without
+        improvement stops ``fit``. No next epoch would then judge its last
+        step, so it is judged at once (see `_last_step_diverged`), before
+        anything sees the epoch.
+        """
+        return stoppable or (
+            not incremental and self._no_improvement_count >= self.n_iter_no_change
+        )
 
     def _diverged(self, epoch_loss, theta, baseline):
         return not np.isfinite(theta).all() or self._exploded(epoch_loss, baseline)

@@ -541,6 +541,65 @@ def test_an_interrupt_within_an_epoch_undoes_its_steps(cls, monkeypatch):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_an_interrupt_while_scoring_the_held_out_data_undoes_the_epoch(
+    cls, monkeypatch
+):
+    # scoring the validation part is a real share of an epoch: a Ctrl-C
+    # there must leave the records and the weights of the epochs done
+    X, y = _data(cls)
+    params = dict(**SMALL, early_stopping=True, n_iter_no_change=100)
+    real = base_module.BaseSGDNet._score
+    calls = []
+
+    def interrupted_at_epoch_3(self, *args):
+        calls.append(None)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, *args)
+
+    est = cls(**params, max_iter=5)
+    monkeypatch.setattr(base_module.BaseSGDNet, "_score", interrupted_at_epoch_3)
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X, y)
+    monkeypatch.undo()
+    assert est.n_iter_ == len(est.loss_curve_) == len(est.validation_scores_) == 2
+    two = cls(**params, max_iter=2).fit(X, y)
+    assert est.validation_scores_ == two.validation_scores_
+    assert_array_equal(est.lr_history_, two.lr_history_)
+    _assert_same_weights(est, two)
+
+
+def test_a_stop_for_no_improvement_at_a_diverged_epoch_judges_it_first():
+    # no next epoch judges the last step of the epoch fit stops at: it is
+    # judged before the record and the policy see the epoch, as at max_iter
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    # α = 1e-3 for 4.8 epochs, then 1e4: epoch 5's last step explodes
+    policy = Sequential(
+        [Constant(0.001), BoldDriver(alpha=1e4, max_alpha=1e5)], milestones=(4.8,)
+    )
+    reg = SGDNetRegressor(
+        (16,),
+        max_iter=30,
+        batch_size=30,
+        shuffle=False,
+        momentum=0.0,
+        l2=0.0,
+        tol=1e9,  # only the first epoch improves: fit stops after epoch 5
+        n_iter_no_change=3,
+        learning_rate=policy,
+        random_state=0,
+    )
+    with pytest.warns(DivergenceWarning, match="in epoch 5 "):
+        reg.fit(X, 10.0 * y)
+    assert reg.n_iter_ == reg.divergence_epoch_ == 5
+    # BoldDriver observed the diverged epoch as an infinite loss: α halved
+    assert reg.schedule_.children[1].current_alpha == 5000.0
+    # and its loss, though the lowest, is no best loss
+    assert reg.loss_curve_[4] < reg.best_loss_ == min(reg.loss_curve_[:4])
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_a_shallow_copy_trains_without_changing_its_original(cls):
     # copy.copy (scikit-learn's callbacks keep one as a snapshot) must not
     # share the optimizer, the schedule, the random stream or the records

@@ -8,7 +8,8 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
-from sklearn_lr import SGDNetClassifier, SGDNetRegressor
+from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
+from sklearn_lr.schedules import BoldDriver, Constant, Sequential
 
 callback = pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
 pytest.importorskip("rich", reason="ProgressBar needs rich (the test extra)")
@@ -156,3 +157,97 @@ def test_a_callback_sees_the_record_of_every_epoch_so_far(iris):
     _fit(clf.set_callbacks(recorder), X, y)
     # 3 batches an epoch: lr_history_ grows with loss_curve_, best_loss_ too
     assert recorder.rows == [(k, k, 3 * k, True) for k in (1, 2, 3, 4)]
+
+
+class _StopAt:
+    """Asks to stop after epoch `stop_at`; records what each epoch task saw."""
+
+    def __init__(self, stop_at):
+        self.stop_at, self.seen = stop_at, []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(
+        self, estimator, context, *, X=None, y=None, fitted_estimator=None
+    ):
+        if context.task_name != "epoch":
+            return False
+        model = fitted_estimator
+        self.seen.append((model.n_iter_, model.divergence_epoch_))
+        return model.n_iter_ >= self.stop_at
+
+
+def _exploding_at_epoch_5():
+    # α = 1e-3 for 4.8 epochs, then BoldDriver's 1e4: epoch 5's last step
+    # explodes the weights, which only that step's loss shows
+    policy = Sequential(
+        [Constant(0.001), BoldDriver(alpha=1e4, max_alpha=1e5)], milestones=(4.8,)
+    )
+    return SGDNetRegressor(
+        (16,),
+        max_iter=30,
+        batch_size=30,
+        shuffle=False,
+        momentum=0.0,
+        l2=0.0,
+        learning_rate=policy,
+        random_state=0,
+    )
+
+
+def test_a_callback_stopping_at_a_diverged_epoch_sees_it_restored(iris):
+    # the epoch's last step is judged before the record, the policy and the
+    # callbacks see the epoch, as when it is the last one by max_iter
+    X, y = iris
+    y = 10.0 * y
+    stopper = _StopAt(5)
+    reg = _exploding_at_epoch_5().set_callbacks(stopper)
+    with pytest.warns(DivergenceWarning, match="in epoch 5"):
+        reg.fit(X, y)
+    assert stopper.seen[-1] == (5, 5)
+    assert reg.schedule_.children[1].current_alpha == 5000.0  # halved
+    assert reg.best_loss_ == min(reg.loss_curve_[:4])
+    by_count = _exploding_at_epoch_5().set_params(max_iter=5)
+    with pytest.warns(DivergenceWarning):
+        by_count.fit(X, y)
+    for got, want in zip(reg.coefs_, by_count.coefs_, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_a_callback_whose_setup_fails_leaves_the_model_as_it_was(iris):
+    X, y = iris
+    clf = _fit(SGDNetClassifier((8,), max_iter=5, random_state=0), X, y)
+    coefs = [c.copy() for c in clf.coefs_]
+    with pytest.raises(ValueError, match="acuracy"):
+        clf.set_callbacks(ScoringMonitor(scoring="acuracy")).fit(X, y)
+    assert clf.n_iter_ == 5 and len(clf.loss_curve_) == 5
+    for got, want in zip(clf.coefs_, coefs, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_callable_scorings_get_no_sample_weight_unless_given(iris):
+    # metadata holds sample_weight only when the user gave it, as in
+    # scikit-learn's own estimators: scorers without that argument work
+    X, y = iris
+
+    def accuracy(estimator, X, y):
+        return {"acc": estimator.score(X, y)}
+
+    monitor = ScoringMonitor(scoring=accuracy)
+    clf = SGDNetClassifier((8,), max_iter=3, random_state=0).set_callbacks(monitor)
+    _fit(clf, X, y)
+    assert len(_epoch_rows(monitor)) == 3
+    weighted = ScoringMonitor(scoring="accuracy")
+    clf.set_callbacks(weighted)
+    _fit(clf, X, y, sample_weight=np.where(y == 0, 5.0, 1.0))
+    rows = _epoch_rows(weighted)
+    assert rows["accuracy"].iloc[-1] == pytest.approx(
+        clf.score(X, y, sample_weight=np.where(y == 0, 5.0, 1.0))
+    )
