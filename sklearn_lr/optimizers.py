@@ -309,6 +309,8 @@ class SGD(_Optimizer):
     array([-0.25,  3.  ])
     """
 
+    momentum: float
+    nesterov: bool
     _hyperparameters = ("momentum", "nesterov")
     _state_arrays = ("velocity",)
     velocity: np.ndarray
@@ -379,6 +381,7 @@ class AdaGrad(_Optimizer):
     array([ 9., 16.])
     """
 
+    epsilon: float
     _hyperparameters = ("epsilon",)
     _state_arrays = ("sq_grad_sum",)
     sq_grad_sum: np.ndarray
@@ -460,6 +463,8 @@ class RMSProp(_Optimizer):
     array([2.25, 4.  ])
     """
 
+    beta_2: float
+    epsilon: float
     _hyperparameters = ("beta_2", "epsilon")
     _state_arrays = ("sq_grad_sum",)
     sq_grad_sum: np.ndarray
@@ -554,6 +559,9 @@ class Adam(_Optimizer):
     1
     """
 
+    beta_1: float
+    beta_2: float
+    epsilon: float
     _hyperparameters = ("beta_1", "beta_2", "epsilon")
     _state_arrays = ("grad_sum", "sq_grad_sum")
     grad_sum: np.ndarray

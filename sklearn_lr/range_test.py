@@ -588,7 +588,7 @@ def lr_range_test(
     X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
     if is_classifier(final):
         if sp.issparse(y):  # a multilabel indicator matrix, as fit takes it
-            y = y.toarray()
+            y = sp.csr_array(y).toarray()
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = np.asarray(column_or_1d(y, warn=True))  # once, not every step
