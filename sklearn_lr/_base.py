@@ -306,10 +306,12 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         raise ValueError(
                             "early_stopping's validation split left a single "
                             "class (with positive sample_weight) to train on. "
-                            "The split is not stratified when a class has fewer "
-                            "than two samples or too few fit on a side: lower "
-                            "validation_fraction, give every class more samples, "
-                            "or turn early_stopping off."
+                            "The split is stratified by label, not by weight, "
+                            "and not at all when a class has fewer than two "
+                            "samples or too few fit on a side: lower "
+                            "validation_fraction, give the rare classes more "
+                            "samples (of positive weight), or turn "
+                            "early_stopping off."
                         ) from error
 
             # the first epoch's α, so that a user's policy that gives a bad

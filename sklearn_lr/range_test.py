@@ -42,7 +42,7 @@ from sklearn.utils.validation import (
 from . import _network
 from ._base import BaseSGDNet
 from ._checks import training_weights
-from ._training import DivergenceWarning
+from ._training import DivergenceWarning, caller_stacklevel
 from .schedules import _Policy, _Schedule
 
 __all__ = ["RangeTestResult", "lr_range_test"]
@@ -70,6 +70,9 @@ _VALLEY_DEPTH = 2.0 / 3.0
 # batch losses averaged to judge whether the loss fell below the constant
 # prediction's (see _learned)
 _WINDOW = 5
+# standard deviations of its noise the loss must fall below the constant
+# prediction's (see _learned)
+_SIGMAS = 4.0
 
 
 # --------------------------------------------------------------------------
@@ -145,9 +148,10 @@ class RangeTestResult:
         :func:`lr_range_test`); the step that triggered the stop is the last
         one recorded.
     constant_loss : float or None
-        Loss of the best constant prediction (the targets' weighted mean or
-        class frequencies, whatever X): the level a network that learns
-        nothing from X reaches. None when not computed.
+        Loss of the best constant prediction, whatever X: the targets'
+        class frequencies (log-losses), weighted mean (squared error) or
+        Huber location (Huber). The level a network that learns nothing from
+        X reaches. None when not computed.
 
     Examples
     --------
@@ -253,31 +257,40 @@ def _constant_loss(net, y, weights):
 def _learned(losses, raw_losses, constant_loss, smoothing):
     """Whether the loss fell below `constant_loss` by more than its noise.
 
-    Either the smoothed loss, or the mean of `_WINDOW` successive batch
-    losses (the smoothed loss trails a steep descent, and a test can end a
-    few steps past its bottom), must fall four standard deviations below.
-    The batch losses' deviation is estimated robustly from their second
-    differences, which a steady trend does not affect; the exponential
-    average shrinks their variance by ``smoothing / (2 - smoothing)``, the
-    window mean by its length.
+    The smoothed loss at some step, or the mean of `_WINDOW` or
+    ``1 / smoothing`` successive batch losses (the smoothed loss trails a
+    steep descent, and a test can end a few steps past its bottom), must
+    fall four of its standard deviations below. The batch losses' deviation
+    sigma is estimated robustly from their second differences, which a
+    steady trend does not affect; a window mean has variance sigma^2 / w, the
+    bias-corrected average of step k (k + 1 batches)
+    sigma^2 (1 - beta) (1 - beta^(2k+2)) / ((1 + beta) (1 - beta^(k+1))^2):
+    its first steps are as noisy as single batches.
     """
     finite = np.isfinite(raw_losses)
-    raw = raw_losses[: len(raw_losses) if finite.all() else int(np.argmin(finite))]
-    if raw.size == 0:
+    n = len(raw_losses) if finite.all() else int(np.argmin(finite))
+    if n == 0:
         return False
+    raw = raw_losses[:n]
     second = np.diff(raw, 2)
     deviation = (
         1.4826 * float(np.median(np.abs(second - np.median(second)))) / math.sqrt(6)
         if second.size
         else 0.0
     )
-    k = min(_WINDOW, raw.size)
-    window = float(np.min(np.convolve(raw, np.full(k, 1.0 / k), mode="valid")))
-    smoothed_sd = deviation * math.sqrt(smoothing / (2.0 - smoothing))
-    return bool(
-        window < constant_loss - 4.0 * deviation / math.sqrt(k)
-        or _lowest(losses) < constant_loss - 4.0 * smoothed_sd
+    beta = 1.0 - smoothing
+    terms = np.arange(1, n + 1)  # batches in the average of each step
+    variance = (
+        (1 - beta) * (1 - beta ** (2 * terms)) / ((1 + beta) * (1 - beta**terms) ** 2)
     )
+    if np.any(losses[:n] < constant_loss - _SIGMAS * deviation * np.sqrt(variance)):
+        return True
+    for width in {_WINDOW, max(1, round(1 / smoothing))}:
+        w = min(width, n)
+        means = np.convolve(raw, np.full(w, 1.0 / w), mode="valid")
+        if np.any(means < constant_loss - _SIGMAS * deviation / math.sqrt(w)):
+            return True
+    return False
 
 
 def _lowest(losses):
@@ -524,12 +537,15 @@ def lr_range_test(
     usually near these values; the α of the minimum is too large.
 
     The suggestions mean something only if the network learned: a
-    ``UserWarning`` says so when the loss never falls clearly below
-    ``constant_loss``, the loss of the best constant prediction (the targets'
-    weighted mean, or the class frequencies), by more than four standard
-    deviations of its noise, either smoothed or as the mean of five successive
-    batch losses. The standard deviation of a batch loss is estimated robustly
-    from the second differences of the raw losses.
+    ``UserWarning`` says that the test cannot tell when the loss never falls
+    clearly below ``constant_loss``, the loss of the best constant prediction,
+    that is by more than four standard deviations of its noise: the smoothed
+    loss at some step (whose first steps average few batches, so are as
+    noisy), or the mean of 5 or of ``1 / smoothing`` successive batch losses.
+    The standard deviation of a batch loss is estimated robustly from the
+    second differences of the raw losses. On pure noise it warns in about 99%
+    of tests; a weak signal (a held-out R² below about 0.2, rare classes) can
+    need more than 100 steps to show.
 
     References
     ----------
@@ -660,14 +676,14 @@ def lr_range_test(
         result.suggested_lr is not None or result.valley_lr is not None
     ) and not _learned(losses, raw_losses, result.constant_loss, smoothing):
         warnings.warn(
-            f"The smoothed loss (lowest {lowest:.4g}) never fell clearly below "
+            f"The loss (smoothed: lowest {lowest:.4g}) never fell clearly below "
             f"{result.constant_loss:.4g}, the loss of the best constant "
-            "prediction (the targets' weighted mean or class frequencies). Over "
-            "this range of α the network learned nothing from X that shows "
-            "above the noise, so suggested_lr and valley_lr are not meaningful. "
-            "Check that the features (and a regressor's targets) are scaled and "
-            "bear on y, or widen the range of α or run more steps.",
+            "prediction (the targets' class frequencies, weighted mean or Huber "
+            "location). This test cannot tell whether the network learns from "
+            "X, so suggested_lr and valley_lr may follow noise. Check that the "
+            "features (and a regressor's targets) are scaled and bear on y, or "
+            "run more steps (n_steps) or over a wider range of α.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=caller_stacklevel(),
         )
     return result

@@ -933,6 +933,21 @@ def test_search_display_reads_the_learning_rate_each_candidate_trained_with(iris
     drawn = {line.get_label(): line.get_xdata().tolist() for line in display.lines_}
     assert drawn == {"Warmup(StepDecay)": [0.05], "Warmup(CosineAnnealing)": [0.1, 0.3]}
 
+    # another model searched in the same step has no learning rate: left out
+    mixed = GridSearchCV(
+        pipe,
+        [{"net": steps[:2]}, {"net": [LogisticRegression()]}],
+        cv=2,
+    ).fit(X, y)
+    (line,) = LearningRateSearchDisplay.from_search(mixed).lines_
+    assert_array_equal(line.get_xdata(), alphas[:2])
+    assert_allclose(line.get_ydata(), mixed.cv_results_["mean_test_score"][:2])
+    only_other = GridSearchCV(pipe, {"net": [LogisticRegression()]}, cv=2).fit(X, y)
+    with pytest.raises(ValueError, match="No candidate of the search has"):
+        LearningRateSearchDisplay.from_search(
+            only_other, policy_param="net__learning_rate"
+        )
+
 
 def test_search_display_multimetric_uses_the_refit_metric(iris):
     X, y = iris

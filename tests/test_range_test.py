@@ -572,6 +572,38 @@ def test_learning_is_judged_against_the_noise_of_the_batch_losses():
     assert _learned(smoothed - 0.1, raw, 1.0, 0.05)
 
 
+def _smoothed(raw, smoothing):
+    average, out = 0.0, []
+    for k, loss in enumerate(raw):
+        average = (1 - smoothing) * average + smoothing * loss
+        out.append(average / (1 - (1 - smoothing) ** (k + 1)))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("smoothing", [0.05, 0.02, 0.3])
+def test_pure_noise_is_seldom_judged_learned(smoothing):
+    # batch losses that only scatter around the constant level: the first
+    # smoothed values average a batch or two, as noisy as single batches,
+    # and once made a third to a half of such tests count as learned
+    rng = np.random.default_rng(0)
+    judged = [
+        _learned(_smoothed(raw, smoothing), raw, 1.0, smoothing)
+        for raw in 1.0 + 0.2 * rng.standard_normal((400, 100))
+    ]
+    assert np.mean(judged) < 0.05
+    # a first batch 2.5 standard deviations low is no learning, but a steep
+    # fall in the last batches is, though the smoothed loss trails it
+    if smoothing == 0.05:
+        raw = 1.0 + 0.05 * np.tile([1.0, -1.0], 50)
+        raw[-3:] = 0.5
+        smoothed = _smoothed(raw, smoothing)
+        assert smoothed[-1] > 0.92 and _learned(smoothed, raw, 1.0, smoothing)
+    # a first batch 2.5 standard deviations low is no learning
+    raw = np.full(100, 1.0) + 0.2 * np.tile([1.0, -1.0], 50)
+    raw[0] = 0.5
+    assert not _learned(_smoothed(raw, smoothing), raw, 1.0, smoothing)
+
+
 def test_ramp_policy_is_a_policy():
     ramp = _ExponentialRamp(min_lr=1e-3, max_lr=1.0, n_steps=4)
     schedule = ramp.start(max_epochs=1)

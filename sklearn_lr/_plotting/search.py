@@ -252,10 +252,11 @@ class LearningRateSearchDisplay:
         A candidate's parameters are those of a clone of the search's
         estimator with the candidate's values set, so a learning rate set
         through another searched parameter (a whole pipeline step, the inner
-        policy of a Warmup) is the one it trained with. Its learning rate is
-        its value of `policy_param`; its α the first found of: its value of
-        `alpha_param`; the learning rate itself if it is a float; its
-        ``<policy_param>__alpha`` or ``<policy_param>__max_alpha``.
+        policy of a Warmup) is the one it trained with. A candidate without
+        `policy_param` (another model searched in the same step) is left out.
+        Its learning rate is its value of `policy_param`; its α the first found
+        of: its value of `alpha_param`; the learning rate itself if it is a
+        float; its ``<policy_param>__alpha`` or ``<policy_param>__max_alpha``.
 
         The test score is ``mean_test_score``, or ``mean_test_<refit>`` for a
         multi-metric search refitted on a named metric. For a
@@ -300,7 +301,10 @@ class LearningRateSearchDisplay:
             # pipeline step, a Warmup's inner policy)
             effective = clone(search.estimator).set_params(**params)
             effective = effective.get_params(deep=True)
-            policy = effective.get(policy_param, params.get(policy_param))
+            if policy_param not in effective:
+                continue  # another model, without a learning rate (say, a
+                # LogisticRegression searched as the same pipeline step)
+            policy = effective[policy_param]
             if not (_is_float(policy) or hasattr(policy, "start")):
                 raise ValueError(
                     f"{policy_param}={policy!r} is neither a float nor a "
@@ -315,6 +319,10 @@ class LearningRateSearchDisplay:
             # other, and is drawn only when all of its key failed
             if key not in best or _ranks_above(means[i], means[best[key]]):
                 best[key] = i
+        if not best:
+            raise ValueError(
+                f"No candidate of the search has the parameter {policy_param!r}."
+            )
         labels = list(dict.fromkeys(label for label, _ in best))
         alphas, mean_scores, std_scores = [], [], []
         for label in labels:
