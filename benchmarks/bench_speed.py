@@ -355,6 +355,9 @@ def run_speed(args):
     if torch is None and any(c.startswith("torch") for c in args.contenders):
         print("NOTE: torch is not installed; the torch column is skipped.\n")
     names = list(runners)
+    if not names:
+        print("No contender is left to measure.")
+        return
 
     # warm-up: imports, first-call caches, BLAS thread start-up
     small = slice(0, min(2000, args.n_samples))
@@ -612,6 +615,17 @@ def run_profile(args):
 # command line
 
 
+def _positive(text):
+    """An argparse type: an int of at least 1 (else a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -621,10 +635,10 @@ def parse_args(argv=None):
     )
     parser.add_argument("--memory", action="store_true", help="peak memory mode")
     parser.add_argument("--profile", action="store_true", help="cProfile mode")
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--n-samples", type=int, default=20000)
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 256])
+    parser.add_argument("--repeats", type=_positive, default=5)
+    parser.add_argument("--epochs", type=_positive, default=3)
+    parser.add_argument("--n-samples", type=_positive, default=20000)
+    parser.add_argument("--batch-sizes", type=_positive, nargs="+", default=[32, 256])
     parser.add_argument(
         "--dtypes", nargs="+", choices=list(DTYPES), default=["float64", "float32"]
     )
@@ -640,8 +654,8 @@ def parse_args(argv=None):
         action="store_true",
         help="add scikit-learn and torch rows limited to one thread",
     )
-    parser.add_argument("--memory-epochs", type=int, default=2)
-    parser.add_argument("--profile-batch", type=int, default=32)
+    parser.add_argument("--memory-epochs", type=_positive, default=2)
+    parser.add_argument("--profile-batch", type=_positive, default=32)
     parser.add_argument("--profile-dtype", choices=list(DTYPES), default="float64")
     parser.add_argument("--profile-lines", type=int, default=30)
     parser.add_argument("-v", "--verbose", action="store_true")

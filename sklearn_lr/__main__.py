@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -47,8 +48,10 @@ how it works:
   Every policy is tried at each peak alpha of --alphas; its durations scale
   with --epochs (e.g. StepDecay halves alpha every epochs/4, Warmup ramps
   over epochs/10, Sequential switches from Constant to CosineAnnealing at
-  epochs/2). Each setting is trained on each of the --cv folds
-  (stratified for classification) with one partial_fit call per epoch
+  epochs/2; ReduceOnPlateau halves alpha after more than epochs/10 epochs
+  in a row whose training loss fell by less than 10%). Each setting is
+  trained on each of the --cv folds (stratified for classification) with
+  one partial_fit call per epoch
   (max_iter = --epochs sets the horizon of CosineAnnealing, OneCycle, ...),
   and the held-out part is scored after every epoch. Features are
   standardized inside each fold (scaler fitted on the training part). The
@@ -74,7 +77,8 @@ CSV files:
   values are integers with at most {MAX_INTEGER_CLASSES} distinct values; otherwise it
   is a regression target.
 
-exit status: 0 on success, 2 on a bad option or unusable data.
+exit status: 0 on success, 2 on a bad option or unusable data, 1 when the
+  reader of the output leaves early (a closed pipe).
 """
 
 
@@ -320,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     status : int
-        0 on success; 2 on a bad option or unusable data, after a one-line
+        0 on success; 1 when the output's reader has left (a closed pipe);
+        2 on a bad option or unusable data, after a one-line
         message on stderr.
     """
     parser = make_parser()
@@ -346,6 +351,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader left (say, `| head`): quietly, as the Python docs
+        # advise; the output still buffered goes to devnull at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return 0
 
 

@@ -15,6 +15,8 @@ from sklearn.datasets import load_iris
 
 from sklearn_lr import _demo
 from sklearn_lr.__main__ import main
+from sklearn_lr._demo import runs
+from sklearn_lr.schedules import trace
 
 POLICIES = {
     "Constant",
@@ -171,11 +173,26 @@ def test_results_do_not_depend_on_n_jobs():
         np.testing.assert_array_equal(a.scores, b.scores)
 
 
-def test_parallel_only_when_it_pays():
+def test_parallel_only_when_it_pays(monkeypatch):
     settings = len(_demo.FAMILIES) * len(_demo.DEFAULT_ALPHAS)
+    monkeypatch.setattr(runs, "_usable_cpus", lambda: 2)
     # the default digits run is long; a tiny iris run is not
     assert _demo.auto_n_jobs(1797, cv=3, epochs=20, n_settings=settings) == 2
     assert _demo.auto_n_jobs(150, cv=2, epochs=2, n_settings=settings) == 1
+    # on one usable CPU two jobs take twice as long as one
+    monkeypatch.setattr(runs, "_usable_cpus", lambda: 1)
+    assert _demo.auto_n_jobs(1797, cv=3, epochs=20, n_settings=settings) == 1
+
+
+def test_reduce_on_plateau_of_the_grid_acts_on_a_steadily_falling_loss():
+    # partial_fit gives it the training loss, which keeps falling a little:
+    # the demo's setting must still cut α (it once equalled the constant)
+    family = next(f for f in _demo.FAMILIES if f.name == "ReduceOnPlateau")
+    losses = 0.5 * 0.97 ** np.arange(20)  # 3% an epoch
+    policy = family.build(0.03, 20)
+    assert trace(policy, 20, 1, losses=losses)[-1] < 0.03
+    default = policy.set_params(threshold=1e-4)
+    assert trace(default, 20, 1, losses=losses)[-1] == 0.03
 
 
 def test_help_exits_zero(capsys):
@@ -245,6 +262,17 @@ def test_csv_with_float_target_is_regression(regression_csv, capsys):
     rows = parse_table(out)
     assert {row["policy"] for row in rows} == POLICIES
     assert max(final_score(row)[0] for row in rows) > 0.5  # a linear target
+
+
+def test_csv_na_among_text_labels_is_a_class(tmp_path):
+    # among other text labels, "NA" (say, North America) is a class
+    path = tmp_path / "regions.csv"
+    path.write_text(
+        "a,y\n" + "".join(f"{i},{r}\n" for i in range(9) for r in "AB") + "9,NA\n"
+    )
+    data = _demo.load_csv(path, "y")
+    assert data.task == "classification"
+    assert sorted(set(data.y)) == ["A", "B", "NA"]
 
 
 def test_csv_task_rule(tmp_path):
@@ -370,6 +398,16 @@ def _bad_csvs(tmp_path):
             "regression",
         ],
         "not UTF-8": ["--csv", _latin1(tmp_path), "--target", "y"],
+        "NA in a numeric target": [
+            "--csv",
+            make(
+                "q.csv",
+                "a,y\n" + "".join(f"{i},{i / 2}\n" for i in range(30)) + "30,NA\n",
+            ),
+            "--target",
+            "y",
+        ],
+        "NA feature": ["--csv", make("r.csv", "a,y\n1,0\nN/A,1\n"), "--target", "y"],
     }
 
 
@@ -435,6 +473,8 @@ def test_bad_option_is_a_one_line_error(case, capsys):
         "feature too large to standardize",
         "target too large to standardize",
         "non-finite numeric target",
+        "NA in a numeric target",
+        "NA feature",
     ],
 )
 def test_bad_csv_is_a_one_line_error(case, tmp_path, capsys):
@@ -453,6 +493,9 @@ def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
         "target too large to standardize": "column 'y' holds values too large",
         "non-finite numeric target": "non-finite target value 'nan' in column 'y' "
         "(line 5)",
+        # a numeric target with holes once became 31 classes
+        "NA in a numeric target": "missing target value 'NA' in column 'y' (line 32)",
+        "NA feature": "missing value 'N/A' in feature column 'a' (line 3)",
     }
     for case, text in expected.items():
         err = _assert_one_line_error(main(cases[case]), capsys)
@@ -520,3 +563,18 @@ def test_runs_as_a_module():
     )
     assert result.returncode == 0, result.stderr
     assert {row["policy"] for row in parse_table(result.stdout)} == POLICIES
+
+
+def test_a_reader_that_leaves_early_ends_the_demo_quietly():
+    # `python -m sklearn_lr | head -1`: no traceback of a broken pipe
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sklearn_lr", "--dataset", "iris", *FAST],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline().startswith("iris:")
+    process.stdout.close()  # the reader leaves before the table
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert err == "", err

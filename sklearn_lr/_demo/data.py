@@ -30,6 +30,9 @@ DATASETS: dict[str, tuple[Callable, str]] = {
 # A CSV target whose values are all integers is read as class labels when it
 # has at most this many distinct values.
 MAX_INTEGER_CLASSES = 20
+# Spellings of a missing value (as pandas reads them), compared lowercased;
+# "nan" parses as a float and is refused as non-finite
+MISSING = frozenset({"na", "n/a", "#n/a", "null", "none", "nan", "-nan"})
 
 
 class DemoError(Exception):
@@ -165,7 +168,7 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
     t = header.index(target)
     features = [i for i in range(len(header)) if i != t]
     X = np.empty((len(rows) - 1, len(features)))
-    labels = []
+    labels, lines = [], []
     for r, (line, row) in enumerate(rows[1:]):
         if len(row) != len(header):
             raise DemoError(
@@ -178,6 +181,8 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
             if value is None or not math.isfinite(value):
                 if not text:
                     problem = "missing value"
+                elif text.lower() in MISSING:
+                    problem = f"missing value {text!r}"
                 elif value is None:
                     problem = f"non-numeric value {text!r}"
                 else:
@@ -199,8 +204,11 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
                 f"(line {line}); a numeric target must be finite"
             )
         labels.append(label)
+        lines.append(line)
     if not labels:
         raise DemoError(f"{str(path)!r} has a header but no data rows")
+    if task != CLASSIFICATION:
+        _check_numeric_holes(labels, lines, target)
     y, task = _target(labels, task, target)
     # finite values whose squares overflow cannot be standardized
     columns = [header[i] for i in features]
@@ -215,6 +223,23 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
                 f"(largest magnitude {np.abs(values).max():.3g}); rescale it"
             )
     return Data(X, y, task, path.name)
+
+
+def _check_numeric_holes(labels: list[str], lines: list[int], column: str) -> None:
+    """Refuse a numeric target with missing values spelled as text ("NA",
+    "null", ...), which would otherwise make it class labels. Among other
+    text labels, such a value is a class like any other."""
+    holes = [i for i, label in enumerate(labels) if label.lower() in MISSING]
+    if holes and all(
+        _parse_float(label) is not None
+        for i, label in enumerate(labels)
+        if label.lower() not in MISSING
+    ):
+        i = holes[0]
+        raise DemoError(
+            f"missing target value {labels[i]!r} in column {column!r} "
+            f"(line {lines[i]}); a numeric target must be complete"
+        )
 
 
 def _target(labels: list[str], task: str, column: str) -> tuple[np.ndarray, str]:

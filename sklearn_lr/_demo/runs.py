@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import warnings
 from collections.abc import Sequence
@@ -136,11 +137,19 @@ def auto_n_jobs(n_samples: int, *, cv: int, epochs: int, n_settings: int) -> int
     Returns
     -------
     n_jobs : int
-        1 or 2.
+        1 or 2 (1 on a single usable CPU).
     """
     n_train = n_samples * (cv - 1) // cv
     work = n_settings * cv * epochs * (n_train + EPOCH_OVERHEAD)
-    return 2 if work >= PARALLEL_MIN_WORK else 1
+    # on one usable CPU a second job only competes with the first
+    return 2 if work >= PARALLEL_MIN_WORK and _usable_cpus() > 1 else 1
+
+
+def _usable_cpus():
+    """CPUs this process may run on (its affinity, where the OS tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def run(
@@ -177,10 +186,10 @@ def run(
     folds = _fold_data(data, cv, random_state)
     classes = np.unique(data.y) if data.task == CLASSIFICATION else None
     candidates = make_grid(epochs, alphas)
-    # Batches of 32 and small held-out sets run fastest on one BLAS thread
-    # (the estimator's own rule below 512 samples per batch); limiting here,
-    # once, also spares every partial_fit call from switching thread counts.
-    # Worker processes already start with one thread per job.
+    # Batches of 32 and small held-out sets run fastest on one BLAS thread,
+    # and the jobs share the cores; limiting here, once, also spares every
+    # partial_fit call from switching thread counts. Worker processes
+    # already start with one thread per job.
     with threadpool_limits(limits=1, user_api="blas"):
         results = Parallel(n_jobs=n_jobs)(
             delayed(_train_fold)(
