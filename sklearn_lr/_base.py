@@ -532,8 +532,16 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 epoch = self.n_iter_
                 if callbacks is not None:
                     epoch_context = callbacks.subcontext(task_name="epoch")
+                    # the model as the epoch finds it, built only if a
+                    # callback asks for it
                     epoch_context.call_on_fit_task_begin(
-                        estimator=self, X=X, y=y, metadata=metadata
+                        estimator=self,
+                        X=X,
+                        y=y,
+                        metadata=metadata,
+                        reconstruction_attributes=lambda: self._epoch_state(
+                            theta, shapes
+                        ),
                     )
                 if epoch == first_epoch:
                     rates = first_rates

@@ -251,3 +251,36 @@ def test_callable_scorings_get_no_sample_weight_unless_given(iris):
     assert rows["accuracy"].iloc[-1] == pytest.approx(
         clf.score(X, y, sample_weight=np.where(y == 0, 5.0, 1.0))
     )
+
+
+class _BeginRecorder:
+    """Keeps the first weights matrix of the model each epoch begins with."""
+
+    def __init__(self):
+        self.begins = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, *, fitted_estimator=None):
+        if context.task_name == "epoch":
+            self.begins.append(fitted_estimator.coefs_[0].copy())
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        return False
+
+
+def test_each_epoch_task_begins_with_the_model_it_finds(iris):
+    # e.g. to score a warm-started model before its first epoch
+    X, y = iris
+    clf = _fit(SGDNetClassifier((8,), max_iter=2, random_state=0), X, y)
+    start = clf.coefs_[0].copy()
+    recorder = _BeginRecorder()
+    clf.set_params(warm_start=True).set_callbacks(recorder)
+    after_one = _fit(clf.set_params(max_iter=1), X, y).coefs_[0].copy()
+    np.testing.assert_array_equal(recorder.begins[0], start)
+    _fit(clf, X, y)
+    np.testing.assert_array_equal(recorder.begins[1], after_one)
