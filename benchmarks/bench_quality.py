@@ -121,9 +121,7 @@ def grids(epochs):
     return {
         # every α that a policy below starts from or peaks at, so that a
         # policy's edge over the constant is the schedule's, not its α's
-        CONSTANT: [
-            Constant(alpha=a) for a in (0.001, 0.01, 0.03, 0.05, 0.1, 0.2, 0.4)
-        ],
+        CONSTANT: [Constant(alpha=a) for a in (0.001, 0.01, 0.03, 0.05, 0.1, 0.2, 0.4)],
         "Cyclic": [
             Cyclic(min_alpha=0.001, max_alpha=hi, step_size=s, mode=mode)
             for mode in ("triangular", "triangular2")
