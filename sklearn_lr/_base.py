@@ -376,14 +376,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 ),
             )
 
-        loss = self._loss_name(target_state)
-        max_epochs = 1 if incremental else int(self.max_iter)
-        # as scikit-learn's estimators do, metadata holds the sample weights
-        # only when the user gave some
-        metadata = {"sample_weight": sample_weight} if weighted else None
-        # callbacks are set up (which may fail: say, an unknown scoring of a
-        # ScoringMonitor) before anything changes
-        callbacks = self._begin_callbacks(X, y, metadata, max_epochs)
+            loss = self._loss_name(target_state)
+            max_epochs = 1 if incremental else int(self.max_iter)
+            # metadata holds the sample weights only when the user gave some
+            # (as LogisticRegression does: callable scorers need not take them)
+            metadata = {"sample_weight": sample_weight} if weighted else None
+            # callbacks are set up (which may fail: say, an unknown scoring of
+            # a ScoringMonitor) before anything changes, and within the block
+            # that puts back what validation recorded
+            callbacks = self._begin_callbacks(X, y, metadata, max_epochs)
 
         # every check passed: from here on state is mutated
         for name, value in target_state.items():
@@ -518,13 +519,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         rng_state = None
         stopped = False
         first_epoch = self.n_iter_
-        last_epoch = first_epoch + max_epochs
-        # a callback may ask to stop after any epoch: only registered ones
-        # (scikit-learn >= 1.9 makes a context without any; should its list
-        # of them move, every epoch is judged, at some cost only)
-        stoppable = callbacks is not None and bool(
-            getattr(callbacks, "_callbacks", True)
-        )
 
         try:
             for _ in range(max_epochs):
@@ -580,8 +574,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
                 # A diverged epoch still happened: it is recorded and observed
                 # (as a non-finite loss, so that feedback policies back off),
-                # but its weights are undone. The call's last step is judged
-                # by no next epoch: its last batch is seen again.
+                # but its weights are undone. Its loss is measured before
+                # each step, so the last step is judged by its last batch,
+                # seen again, before anything sees the epoch: the same in fit
+                # as in a stream of partial_fit calls, whatever stops them.
                 batch = (X_batch, Y_batch, w_batch)
                 diverged = self._diverged(epoch_loss, theta, baseline)
                 if diverged:
@@ -598,13 +594,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         restored_epoch=restored_epoch,
                         exploded_start=exploded_start,
                     )
-                elif (
-                    epoch + 1 == last_epoch
-                    or self._may_stop_after(stoppable, incremental)
-                ) and (
-                    message := self._last_step_diverged(
-                        theta, shapes, batch, loss, baseline
-                    )
+                elif message := self._last_step_diverged(
+                    theta, shapes, batch, loss, baseline
                 ):
                     diverged = True
                     restored_epoch = restore_points.restore(
@@ -676,23 +667,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if stop_requested:  # a callback asked to stop
                     stopped = True
                     break
-
-            # an early stop (no improvement, a callback) ends the call before
-            # its last epoch by count: the epoch it stopped at is judged too
-            if (
-                stopped
-                and self.n_iter_ < last_epoch
-                and best_theta is None
-                and (
-                    message := self._last_step_diverged(
-                        theta, shapes, batch, loss, baseline
-                    )
-                )
-            ):
-                restored_epoch = restore_points.restore(
-                    theta, optimizer, previous_epoch=True
-                )
-                self._warn_divergence(self.n_iter_, rates, message, restored_epoch)
         except BaseException:
             # an interrupt (or an error) within an epoch: its steps are undone,
             # so that the weights and the optimizer match the record of the
@@ -817,17 +791,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 n_steps // n_epochs + (e < n_steps % n_epochs) for e in range(n_epochs)
             ]
 
-    def _may_stop_after(self, stoppable, incremental):
-        """Whether the call may end after this epoch before its last by count:
-        a callback may ask to stop (`stoppable`), or one more epoch without
-        improvement stops ``fit``. No next epoch would then judge its last
-        step, so it is judged at once (see `_last_step_diverged`), before
-        anything sees the epoch.
-        """
-        return stoppable or (
-            not incremental and self._no_improvement_count >= self.n_iter_no_change
-        )
-
     def _diverged(self, epoch_loss, theta, baseline):
         return not np.isfinite(theta).all() or self._exploded(epoch_loss, baseline)
 
@@ -839,9 +802,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         the first rows of its last batch, seen again; the loss for the
         message, or None.
 
-        A few rows show an explosion as well as many, and cost a partial_fit
-        call of one batch 5% instead of 25%; when those rows weigh nothing,
-        the whole batch is used.
+        Every epoch is judged so: a few rows show an explosion as well as
+        many, and cost an epoch of one batch (a partial_fit call of one
+        batch, a small data set) 5% instead of 25%; when those rows weigh
+        nothing, the whole batch is used.
         """
         X_batch, Y_batch, w_batch = batch
         rows = slice(0, _END_CHECK_ROWS)

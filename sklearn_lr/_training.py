@@ -185,11 +185,12 @@ def blas_threads():
 class RestorePoints:
     """The training states a diverged epoch can be undone to.
 
-    A batch's loss is measured before its step, so an epoch's last steps are
-    judged only by the next epoch's first batch. ``start`` is the state
-    (weights, optimizer snapshot, epochs done) the current epoch began with;
-    ``before`` the one the previous epoch began with, for when the current
-    epoch's first batch already sees exploded weights. An estimator keeps
+    A batch's loss is measured before its step; an epoch's last step is
+    judged by a few rows of its last batch, seen again, which may miss an
+    explosion that the next epoch's first batch then sees. ``start`` is the
+    state (weights, optimizer snapshot, epochs done) the current epoch began
+    with; ``before`` the one the previous epoch began with, for when the
+    current epoch's first batch already sees exploded weights. An estimator keeps
     ``before`` between ``partial_fit`` calls. Advancing reuses the arrays of
     the point it drops, so the two points cost two copies of the state.
     """

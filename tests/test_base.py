@@ -1241,11 +1241,34 @@ def test_divergence_restores_the_last_finite_weights(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
-def test_divergence_seen_only_by_the_next_epoch_restores_the_epoch_before(cls):
+def test_a_last_step_that_explodes_is_judged_in_its_own_epoch(cls):
     # one step per epoch (the whole data set is one batch): epoch 1's loss is
-    # measured before its step, so only epoch 2's batch sees the weights that
-    # step exploded; the weights epoch 1 started from must come back
+    # measured before its step, which explodes; its batch, seen again after
+    # it, shows that at once, so epoch 1 diverged and its start comes back
     X, y = _data(cls)
+    est, start = _hand_set(
+        cls, learning_rate=1e3, batch_size=X.shape[0], momentum=0.0, max_iter=20
+    )
+    with pytest.warns(DivergenceWarning) as record:
+        est.fit(X, y)
+    assert est.divergence_epoch_ == est.n_iter_ == 1
+    message = str(record[0].message)
+    assert "diverged in epoch 1" in message and "after its last step" in message
+    assert "start of epoch 1" in message
+    for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
+        assert_array_equal(got, want)
+    assert np.all(np.isfinite(_predictions(est, X)))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_divergence_seen_only_by_the_next_epoch_restores_the_epoch_before(
+    cls, monkeypatch
+):
+    # should the rows that judge an epoch's last step miss its explosion,
+    # epoch 2's first batch sees it: the weights epoch 1 started from must
+    # come back
+    X, y = _data(cls)
+    monkeypatch.setattr(cls, "_last_step_diverged", lambda self, *args: None)
     est, start = _hand_set(
         cls, learning_rate=1e3, batch_size=X.shape[0], momentum=0.0, max_iter=20
     )
@@ -1292,7 +1315,7 @@ def test_divergence_raised_as_an_error_leaves_a_complete_record(cls):
         warnings.simplefilter("error", DivergenceWarning)
         with pytest.raises(DivergenceWarning):
             raised.fit(X, y)
-    assert raised.divergence_epoch_ == raised.n_iter_ == warned.n_iter_ == 2
+    assert raised.divergence_epoch_ == raised.n_iter_ == warned.n_iter_ == 1
     assert raised.loss_curve_ == warned.loss_curve_
     assert_array_equal(raised.lr_history_, warned.lr_history_)
     for got, want in zip(raised.coefs_ + raised.intercepts_, start, strict=True):
@@ -1302,18 +1325,22 @@ def test_divergence_raised_as_an_error_leaves_a_complete_record(cls):
 def test_divergence_under_early_stopping_names_the_weights_it_returns():
     X, y = load_digits(return_X_y=True)
     X = StandardScaler().fit_transform(X)
+    # two good epochs, then α = 5 explodes the third
+    policy = Sequential([Constant(0.01), Constant(5.0)], milestones=(2,))
     clf = SGDNetClassifier(
-        (32,), learning_rate=5.0, max_iter=10, random_state=0, early_stopping=True
+        (32,), learning_rate=policy, max_iter=10, random_state=0, early_stopping=True
     )
     with pytest.warns(DivergenceWarning) as record:
         clf.fit(X, y)
-    # epoch 2 saw epoch 1's end exploded and went back to its start, but the
-    # end of epoch 1 scored best on validation: early stopping returns it
-    assert clf.divergence_epoch_ == 2
-    assert clf.best_validation_score_ == clf.validation_scores_[0]
+    assert clf.divergence_epoch_ == clf.n_iter_ == 3
+    best = int(np.argmax(clf.validation_scores_[:2])) + 1
     message = str(record[0].message)
-    assert "start of epoch 1 were restored" in message
-    assert "best validation score, from the end of epoch 1" in message
+    assert "start of epoch 3 were restored" in message
+    assert f"best validation score, from the end of epoch {best}" in message
+    two = SGDNetClassifier(  # the same first two epochs, at α = 0.01
+        (32,), learning_rate=0.01, max_iter=2, random_state=0, early_stopping=True
+    ).fit(X, y)
+    _assert_same_weights(clf, two)
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

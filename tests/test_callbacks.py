@@ -4,9 +4,10 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_diabetes, load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
+from sklearn.preprocessing import StandardScaler
 
 from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
 from sklearn_lr.schedules import BoldDriver, Constant, Sequential
@@ -228,6 +229,10 @@ def test_a_callback_whose_setup_fails_leaves_the_model_as_it_was(iris):
     with pytest.raises(ValueError, match="acuracy"):
         clf.set_callbacks(ScoringMonitor(scoring="acuracy")).fit(X, y)
     assert clf.n_iter_ == 5 and len(clf.loss_curve_) == 5
+    # nor what validating other data records (the number of features)
+    with pytest.raises(ValueError, match="acuracy"):
+        clf.fit(X[:, :3], y)
+    assert clf.n_features_in_ == 4
     for got, want in zip(clf.coefs_, coefs, strict=True):
         np.testing.assert_array_equal(got, want)
 
@@ -284,3 +289,32 @@ def test_each_epoch_task_begins_with_the_model_it_finds(iris):
     np.testing.assert_array_equal(recorder.begins[0], start)
     _fit(clf, X, y)
     np.testing.assert_array_equal(recorder.begins[1], after_one)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_watching_callback_does_not_change_a_diverging_fit(early_stopping):
+    # callbacks observe: a registered one once made every epoch's last step
+    # be judged at once, and so another epoch diverge, than without it
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    y = (y - y.mean()) / y.std()
+    params = dict(
+        hidden_layer_sizes=(8,),
+        learning_rate=30.0,
+        momentum=0.0,
+        batch_size=10**6,
+        n_iter_no_change=100,
+        max_iter=20,
+        random_state=0,
+        early_stopping=early_stopping,
+    )
+    plain = SGDNetRegressor(**params)
+    watched = SGDNetRegressor(**params).set_callbacks(_BeginRecorder())
+    for est in (plain, watched):
+        with pytest.warns(DivergenceWarning):
+            est.fit(X, y)
+    assert watched.divergence_epoch_ == plain.divergence_epoch_
+    assert watched.n_iter_ == plain.n_iter_
+    np.testing.assert_array_equal(watched.lr_history_, plain.lr_history_)
+    for got, want in zip(watched.coefs_, plain.coefs_, strict=True):
+        np.testing.assert_array_equal(got, want)

@@ -408,6 +408,15 @@ def _bad_csvs(tmp_path):
             "y",
         ],
         "NA feature": ["--csv", make("r.csv", "a,y\n1,0\nN/A,1\n"), "--target", "y"],
+        "<NA> in a numeric target": [
+            "--csv",
+            make(
+                "s.csv",
+                "a,y\n" + "".join(f"{i},{i / 2}\n" for i in range(30)) + "30,<NA>\n",
+            ),
+            "--target",
+            "y",
+        ],
     }
 
 
@@ -475,6 +484,7 @@ def test_bad_option_is_a_one_line_error(case, capsys):
         "non-finite numeric target",
         "NA in a numeric target",
         "NA feature",
+        "<NA> in a numeric target",
     ],
 )
 def test_bad_csv_is_a_one_line_error(case, tmp_path, capsys):
@@ -496,6 +506,7 @@ def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
         # a numeric target with holes once became 31 classes
         "NA in a numeric target": "missing target value 'NA' in column 'y' (line 32)",
         "NA feature": "missing value 'N/A' in feature column 'a' (line 3)",
+        "<NA> in a numeric target": "missing target value '<NA>' in column 'y'",
     }
     for case, text in expected.items():
         err = _assert_one_line_error(main(cases[case]), capsys)

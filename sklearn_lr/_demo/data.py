@@ -30,9 +30,12 @@ DATASETS: dict[str, tuple[Callable, str]] = {
 # A CSV target whose values are all integers is read as class labels when it
 # has at most this many distinct values.
 MAX_INTEGER_CLASSES = 20
-# Spellings of a missing value (as pandas reads them), compared lowercased;
+# Spellings of a missing value (pandas' default na_values), lowercased;
 # "nan" parses as a float and is refused as non-finite
-MISSING = frozenset({"na", "n/a", "#n/a", "null", "none", "nan", "-nan"})
+MISSING = frozenset(
+    {"#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "1.#ind", "1.#qnan"}
+    | {"<na>", "n/a", "na", "nan", "null", "none"}
+)
 
 
 class DemoError(Exception):
