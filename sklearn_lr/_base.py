@@ -70,7 +70,7 @@ except ImportError:  # older scikit-learn: the feature is simply absent
 
 _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
 
-#: Rows of the last batch a call evaluates again after its last step.
+#: Rows of an epoch's last batch evaluated again after its last step.
 _END_CHECK_ROWS = 32
 
 
@@ -680,6 +680,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self._previous_start = restore_points.before
             if best_theta is not None:
                 theta[...] = best_theta
+                # the best weights were never the start of an epoch that the
+                # restore points know: none is older than them
+                self._previous_start = None
         if (
             not incremental
             and not stopped
@@ -803,25 +806,35 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         message, or None.
 
         Every epoch is judged so: a few rows show an explosion as well as
-        many, and cost an epoch of one batch (a partial_fit call of one
-        batch, a small data set) 5% instead of 25%; when those rows weigh
-        nothing, the whole batch is used.
+        many, and cost less than the whole batch seen again; when those rows
+        weigh nothing, the whole batch is used.
         """
         X_batch, Y_batch, w_batch = batch
         rows = slice(0, _END_CHECK_ROWS)
         if not w_batch[rows].sum() > 0:
             rows = slice(None)
+        Y_rows, w_rows = Y_batch[rows], w_batch[rows]
         end_loss = _network.data_loss(
             theta,
             shapes,
             X_batch[rows],
-            Y_batch[rows],
-            w_batch[rows],
+            Y_rows,
+            w_rows,
             self.activation,
             loss,
             self._huber_delta(),
         )
-        if not self._diverged(end_loss, theta, baseline):
+        # a regression's rows are measured against their own targets too: a
+        # few rows holding an outlier the model has not fitted yet make a
+        # large loss that is no explosion (a log-loss's zero-output loss is
+        # the same for every row); the weights were found finite with the
+        # epoch's loss
+        if loss in ("squared_error", "huber"):
+            rows_baseline = _network.zero_output_loss(
+                Y_rows, w_rows, loss, self._huber_delta()
+            )
+            baseline = max(baseline, rows_baseline)
+        if not self._exploded(end_loss, baseline):
             return None
         return f"loss {end_loss:.4g} after its last step"
 
@@ -845,10 +858,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         )
         if exploded_start:
             restored += (
-                ", but they had already exploded and no older state is known "
-                "(there is none before a run's first epoch, and a loaded or "
-                "copied model keeps none from before its last call). Check the "
-                "data and the learning rate, and refit"
+                ", but they had already exploded, or this call's data is on "
+                "another scale, and no older state is known (there is none "
+                "before a run's first epoch or the best weights early stopping "
+                "returned, and a loaded or copied model keeps none from before "
+                "its last call). Check the data and the learning rate, and refit"
             )
         else:
             restored += ". Lower the learning rate"

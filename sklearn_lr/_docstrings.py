@@ -148,8 +148,9 @@ optimizer_ : object
 
 divergence_epoch_ : int or None
     The epoch (counted like ``n_iter_``) in which training last diverged,
-    or None. That epoch stays on the record (``n_iter_``, its non-finite or
-    exploded loss in ``loss_curve_``, its steps in ``lr_history_``) and
+    or None. That epoch stays on the record (``n_iter_``, its loss in
+    ``loss_curve_``, which is finite, and can be low, when only its last
+    step exploded; its steps in ``lr_history_``) and
     feedback policies observe it (as an infinite loss), but its weight and
     optimizer updates are undone. See :class:`~sklearn_lr.DivergenceWarning`.
 """

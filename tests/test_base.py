@@ -1260,6 +1260,31 @@ def test_a_last_step_that_explodes_is_judged_in_its_own_epoch(cls):
     assert np.all(np.isfinite(_predictions(est, X)))
 
 
+def test_an_outlier_among_the_rows_that_judge_a_last_step_is_no_divergence():
+    # the first 32 rows of the last batch weigh almost nothing but hold one
+    # unfitted outlier: their loss is far above the whole data's scale, yet
+    # nothing exploded (judged at every epoch, this stopped a healthy fit)
+    rng = np.random.RandomState(0)
+    X = rng.randn(2000, 5)
+    y = X @ rng.randn(5) + 0.1 * rng.randn(2000)
+    w = np.ones(2000)
+    w[1800:1832] = 1e-8  # the last batch of 200 starts at row 1800
+    y[1800], w[1800] = 1000.0, 0.01
+    reg = SGDNetRegressor(
+        (16,),
+        learning_rate=0.001,
+        max_iter=30,
+        batch_size=200,
+        shuffle=False,
+        optimizer="adam",
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        reg.fit(X, y, sample_weight=w)
+    assert reg.divergence_epoch_ is None and reg.n_iter_ == 30
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_divergence_seen_only_by_the_next_epoch_restores_the_epoch_before(
     cls, monkeypatch
@@ -1419,6 +1444,28 @@ def test_divergence_seen_by_the_next_partial_fit_call_restores_the_call_before(
     assert not np.any(est.optimizer_.velocity)
     # the restore point is not kept in pickles
     assert "_previous_start" not in est.__getstate__()
+
+
+def test_after_early_stopping_a_diverging_call_keeps_the_weights_fit_returned():
+    # fit returned the best epoch's weights; the restore point of its last
+    # epoch's start was kept and "restored" weights the model never had
+    X, y = make_regression(400, 5, noise=20, random_state=0)
+    y = y / y.std()
+    reg = SGDNetRegressor(
+        (32,),
+        learning_rate=0.05,
+        max_iter=200,
+        early_stopping=True,
+        n_iter_no_change=5,
+        batch_size=50,
+        random_state=0,
+    ).fit(X, y)
+    assert reg.n_iter_ > int(np.argmax(reg.validation_scores_)) + 1
+    best = [c.copy() for c in reg.coefs_]
+    with pytest.warns(DivergenceWarning, match="no older state is known"):
+        reg.partial_fit(1e4 * X, y)  # explodes at this call's first batch
+    for got, want in zip(reg.coefs_, best, strict=True):
+        assert_array_equal(got, want)
 
 
 def test_a_loaded_model_says_when_the_state_it_restores_had_exploded():
