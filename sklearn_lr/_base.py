@@ -519,6 +519,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         rng_state = None
         stopped = False
         first_epoch = self.n_iter_
+        # what the epoch hooks of callbacks get; the model as it stands (as
+        # the epoch finds or leaves it) is built only if a callback asks
+        hook_arguments = dict(
+            estimator=self,
+            X=X,
+            y=y,
+            metadata=metadata,
+            reconstruction_attributes=lambda: self._epoch_state(theta, shapes),
+        )
 
         try:
             for _ in range(max_epochs):
@@ -526,17 +535,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 epoch = self.n_iter_
                 if callbacks is not None:
                     epoch_context = callbacks.subcontext(task_name="epoch")
-                    # the model as the epoch finds it, built only if a
-                    # callback asks for it
-                    epoch_context.call_on_fit_task_begin(
-                        estimator=self,
-                        X=X,
-                        y=y,
-                        metadata=metadata,
-                        reconstruction_attributes=lambda: self._epoch_state(
-                            theta, shapes
-                        ),
-                    )
+                    epoch_context.call_on_fit_task_begin(**hook_arguments)
                 if epoch == first_epoch:
                     rates = first_rates
                 else:
@@ -641,15 +640,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     )
                 stop_requested = (
                     callbacks is not None
-                    and epoch_context.call_on_fit_task_end(
-                        estimator=self,
-                        X=X,
-                        y=y,
-                        metadata=metadata,
-                        reconstruction_attributes=lambda: self._epoch_state(
-                            theta, shapes
-                        ),
-                    )
+                    and epoch_context.call_on_fit_task_end(**hook_arguments)
                 )
                 if diverged:
                     break

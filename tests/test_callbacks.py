@@ -95,21 +95,29 @@ def test_callbacks_through_grid_search(iris, capsys):
     assert (frame["task_name"] == "epoch").sum() == 5 * 3
 
 
+class _Callback:
+    """The protocol's hooks, doing nothing: the callbacks below override
+    what they watch."""
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        return False
+
+
 def test_callback_can_stop_training(iris):
     X, y = iris
 
-    class StopAfter:
+    class StopAfter(_Callback):
         def __init__(self, n):
             self.n, self.seen = n, 0
-
-        def setup(self, estimator, context):
-            pass
-
-        def teardown(self, estimator, context):
-            pass
-
-        def on_fit_task_begin(self, estimator, context):
-            pass
 
         def on_fit_task_end(self, estimator, context):
             if context.task_name == "epoch":
@@ -123,20 +131,11 @@ def test_callback_can_stop_training(iris):
     assert len(clf.lr_history_) == 3 * 1  # one batch of 150 per epoch
 
 
-class _Recorder:
+class _Recorder(_Callback):
     """A callback that records what the estimator holds at each epoch end."""
 
     def __init__(self):
         self.rows = []
-
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context, **kwargs):
-        pass
 
     def on_fit_task_end(self, estimator, context, **kwargs):
         if context.task_name == "epoch":
@@ -160,20 +159,11 @@ def test_a_callback_sees_the_record_of_every_epoch_so_far(iris):
     assert recorder.rows == [(k, k, 3 * k, True) for k in (1, 2, 3, 4)]
 
 
-class _StopAt:
+class _StopAt(_Callback):
     """Asks to stop after epoch `stop_at`; records what each epoch task saw."""
 
     def __init__(self, stop_at):
         self.stop_at, self.seen = stop_at, []
-
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context):
-        pass
 
     def on_fit_task_end(
         self, estimator, context, *, X=None, y=None, fitted_estimator=None
@@ -258,24 +248,15 @@ def test_callable_scorings_get_no_sample_weight_unless_given(iris):
     )
 
 
-class _BeginRecorder:
+class _BeginRecorder(_Callback):
     """Keeps the first weights matrix of the model each epoch begins with."""
 
     def __init__(self):
         self.begins = []
 
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
     def on_fit_task_begin(self, estimator, context, *, fitted_estimator=None):
         if context.task_name == "epoch":
             self.begins.append(fitted_estimator.coefs_[0].copy())
-
-    def on_fit_task_end(self, estimator, context, **kwargs):
-        return False
 
 
 def test_each_epoch_task_begins_with_the_model_it_finds(iris):
