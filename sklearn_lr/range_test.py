@@ -185,6 +185,12 @@ valley_lr=0.1, stopped_early=True)
         )
 
 
+def _finite_prefix(values):
+    """The number of leading finite values: a curve ends where it explodes."""
+    finite = np.isfinite(values)
+    return len(values) if finite.all() else int(np.argmin(finite))
+
+
 def _descent(losses, n_steps):
     """``(skip, low)``: the points the rules search from, and the index of
     the lowest loss among the leading finite points; None without a descent.
@@ -193,8 +199,7 @@ def _descent(losses, n_steps):
     points remain: a dip of their few-batch average is noise, not the bottom
     (nor the way down) of the descent.
     """
-    finite = np.isfinite(losses)
-    n = len(losses) if finite.all() else int(np.argmin(finite))
+    n = _finite_prefix(losses)
     if n < 3:
         return None
     skip = max(1, round(_SKIP_START * n_steps))
@@ -267,8 +272,7 @@ def _learned(losses, raw_losses, constant_loss, smoothing):
     sigma^2 (1 - beta) (1 - beta^(2k+2)) / ((1 + beta) (1 - beta^(k+1))^2):
     its first steps are as noisy as single batches.
     """
-    finite = np.isfinite(raw_losses)
-    n = len(raw_losses) if finite.all() else int(np.argmin(finite))
+    n = _finite_prefix(raw_losses)
     if n == 0:
         return False
     raw = raw_losses[:n]

@@ -7,6 +7,7 @@ from numbers import Real
 import numpy as np
 
 from .._training import EXPLOSION_FACTOR
+from ..range_test import _finite_prefix
 from ..schedules import Sequential, Warmup, _as_policy, _one_line
 
 
@@ -88,8 +89,7 @@ def _top_before_minimum(losses):
 
     None when there is no descent or nothing after the minimum rises higher.
     """
-    finite = np.isfinite(losses)
-    losses = losses[: len(losses) if finite.all() else int(np.argmin(finite))]
+    losses = losses[: _finite_prefix(losses)]
     if len(losses) < 2:
         return None
     low = int(np.argmin(losses))
