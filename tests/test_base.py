@@ -569,27 +569,15 @@ def test_an_interrupt_while_scoring_the_held_out_data_undoes_the_epoch(
     _assert_same_weights(est, two)
 
 
-def test_a_stop_for_no_improvement_at_a_diverged_epoch_judges_it_first():
-    # no next epoch judges the last step of the epoch fit stops at: it is
-    # judged before the record and the policy see the epoch, as at max_iter
+def test_a_stop_for_no_improvement_at_a_diverged_epoch_judges_it_first(
+    exploding_at_epoch_5,
+):
+    # fit stops at the epoch whose last step exploded: that step is judged
+    # before the record, the policy and the stop rule see the epoch
     X, y = load_iris(return_X_y=True)
     X = StandardScaler().fit_transform(X)
-    # α = 1e-3 for 4.8 epochs, then 1e4: epoch 5's last step explodes
-    policy = Sequential(
-        [Constant(0.001), BoldDriver(alpha=1e4, max_alpha=1e5)], milestones=(4.8,)
-    )
-    reg = SGDNetRegressor(
-        (16,),
-        max_iter=30,
-        batch_size=30,
-        shuffle=False,
-        momentum=0.0,
-        l2=0.0,
-        tol=1e9,  # only the first epoch improves: fit stops after epoch 5
-        n_iter_no_change=3,
-        learning_rate=policy,
-        random_state=0,
-    )
+    # only the first epoch improves: fit stops after epoch 5
+    reg = exploding_at_epoch_5(tol=1e9, n_iter_no_change=3)
     with pytest.warns(DivergenceWarning, match="in epoch 5 "):
         reg.fit(X, 10.0 * y)
     assert reg.n_iter_ == reg.divergence_epoch_ == 5

@@ -10,7 +10,6 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
-from sklearn_lr.schedules import BoldDriver, Constant, Sequential
 
 callback = pytest.importorskip("sklearn.callback", reason="scikit-learn < 1.9")
 pytest.importorskip("rich", reason="ProgressBar needs rich (the test extra)")
@@ -175,37 +174,21 @@ class _StopAt(_Callback):
         return model.n_iter_ >= self.stop_at
 
 
-def _exploding_at_epoch_5():
-    # α = 1e-3 for 4.8 epochs, then BoldDriver's 1e4: epoch 5's last step
-    # explodes the weights, which only that step's loss shows
-    policy = Sequential(
-        [Constant(0.001), BoldDriver(alpha=1e4, max_alpha=1e5)], milestones=(4.8,)
-    )
-    return SGDNetRegressor(
-        (16,),
-        max_iter=30,
-        batch_size=30,
-        shuffle=False,
-        momentum=0.0,
-        l2=0.0,
-        learning_rate=policy,
-        random_state=0,
-    )
-
-
-def test_a_callback_stopping_at_a_diverged_epoch_sees_it_restored(iris):
+def test_a_callback_stopping_at_a_diverged_epoch_sees_it_restored(
+    iris, exploding_at_epoch_5
+):
     # the epoch's last step is judged before the record, the policy and the
     # callbacks see the epoch, as when it is the last one by max_iter
     X, y = iris
     y = 10.0 * y
     stopper = _StopAt(5)
-    reg = _exploding_at_epoch_5().set_callbacks(stopper)
+    reg = exploding_at_epoch_5().set_callbacks(stopper)
     with pytest.warns(DivergenceWarning, match="in epoch 5"):
         reg.fit(X, y)
     assert stopper.seen[-1] == (5, 5)
     assert reg.schedule_.children[1].current_alpha == 5000.0  # halved
     assert reg.best_loss_ == min(reg.loss_curve_[:4])
-    by_count = _exploding_at_epoch_5().set_params(max_iter=5)
+    by_count = exploding_at_epoch_5(max_iter=5)
     with pytest.warns(DivergenceWarning):
         by_count.fit(X, y)
     for got, want in zip(reg.coefs_, by_count.coefs_, strict=True):
