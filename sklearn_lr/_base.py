@@ -607,6 +607,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # the score too, before the record: an interrupt while scoring
                 # the held-out data undoes the epoch like one in its steps
                 score = None if validation is None else self._score(*validation)
+                # and the policy's observation: a policy that raises there
+                # (a user's own) leaves no epoch it did not see on the record
+                self.schedule_.observe(
+                    epoch + 1, loss=np.inf if diverged else epoch_loss, score=score
+                )
                 if not diverged:
                     restore_points.advance(theta, optimizer, epoch + 1)
                 # the epoch's record, complete before callbacks see the model
@@ -623,9 +628,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     best_theta = theta.copy()
                     best_epoch = self.n_iter_
 
-                self.schedule_.observe(
-                    self.n_iter_, loss=np.inf if diverged else epoch_loss, score=score
-                )
                 if self.verbose:
                     message = f"Epoch {self.n_iter_}: loss {epoch_loss:.6f}"
                     if score is not None:

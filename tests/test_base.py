@@ -569,6 +569,42 @@ def test_an_interrupt_while_scoring_the_held_out_data_undoes_the_epoch(
     _assert_same_weights(est, two)
 
 
+class _ObserveFails:
+    """A policy of one's own whose schedule raises when it observes epoch 3."""
+
+    def start(self, max_epochs=None):
+        return self
+
+    def rate(self, t):
+        return 0.01
+
+    def observe(self, t, *, loss, score=None):
+        if t == 3:
+            raise RuntimeError("observe failed")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_policy_that_fails_to_observe_an_epoch_leaves_it_off_the_record(cls):
+    # the policy's observation belongs to the epoch: when it raises, the
+    # epoch is undone like an interrupted one, so the record, the weights and
+    # the optimizer agree with the epochs the policy saw
+    X, y = _data(cls)
+    params = dict(**SMALL, optimizer="adam", shuffle=False)
+    kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est = cls(**params, learning_rate=_ObserveFails())
+    for _ in range(2):
+        est.partial_fit(X, y, **kwargs)
+    with pytest.raises(RuntimeError, match="observe failed"):
+        est.partial_fit(X, y)
+    two = cls(**params, learning_rate=0.01)
+    for _ in range(2):
+        two.partial_fit(X, y, **kwargs)
+    assert est.n_iter_ == len(est.loss_curve_) == 2
+    assert est.optimizer_.n_steps == two.optimizer_.n_steps
+    assert_array_equal(est.lr_history_, two.lr_history_)
+    _assert_same_weights(est, two)
+
+
 def test_a_stop_for_no_improvement_at_a_diverged_epoch_judges_it_first(
     exploding_at_epoch_5,
 ):
