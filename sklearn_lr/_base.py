@@ -33,6 +33,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network
 from ._checks import (
     check_epsilon,
+    check_run_shapes,
     check_weight_shapes,
     hidden_sizes,
     sklearn_schedule_hint,
@@ -281,6 +282,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 check_weight_shapes(
                     self.coefs_, self.intercepts_, shapes, incremental=incremental
                 )
+            if not reset and not warm:
+                check_run_shapes(getattr(self, "_layer_shapes", None), shapes)
             validation = None
             if self.early_stopping and not incremental:
                 X, X_val, Y, y, y_val, sample_weight, w_val = validation_split(
@@ -391,6 +394,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             setattr(self, name, value)
         self._random_state = random_state
         self.coefs_, self.intercepts_ = _network.unpack(theta, shapes)
+        self._layer_shapes = tuple(shapes)  # of the network the run trains
         if new_run:
             self._start_run(optimizer, new_schedule, incremental)
         elif optimizer is not None:
@@ -762,9 +766,12 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # are written in place by their owner
         new.__dict__.pop("_lr_buffer", None)
         new.__dict__.pop("_previous_start", None)
-        for name in self._MUTABLE_STATE:
+        # one memo: a random_state given as a RandomState instance is the
+        # stream training draws from (_random_state) and stays so in the copy
+        memo = {}
+        for name in (*self._MUTABLE_STATE, "random_state"):
             if name in new.__dict__:
-                new.__dict__[name] = copy.deepcopy(self.__dict__[name])
+                new.__dict__[name] = copy.deepcopy(self.__dict__[name], memo)
         return new
 
     def __getstate__(self):

@@ -77,6 +77,22 @@ def check_weight_shapes(coefs, intercepts, shapes, *, incremental=False):
         )
 
 
+def check_run_shapes(trained, shapes):
+    """Raise ValueError when ``partial_fit`` would continue a run (optimizer
+    state, restore points) on weights set by hand in a new layer ``shapes``;
+    ``trained`` is the shapes of the network the run trained (None: unknown).
+    """
+    shapes = tuple(tuple(s) for s in shapes)
+    if trained is None or tuple(trained) == shapes:
+        return
+    raise ValueError(
+        f"coefs_ and intercepts_ were set to a network of layer shapes "
+        f"{list(shapes)}, but the optimizer state partial_fit continues belongs "
+        f"to the network of shapes {list(trained)} it trained. Fit with "
+        "warm_start=True to start a new run from these weights."
+    )
+
+
 def check_epsilon(epsilon, dtype):
     """Refuse an adaptive optimizer's `epsilon` that is 0 in `dtype`: the
     rules would divide 0 by 0 for a gradient that has always been 0 (a dead

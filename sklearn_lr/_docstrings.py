@@ -81,7 +81,9 @@ warm_start : bool, default=False
     keeps its ``classes_`` (y may hold only some of them). The shuffling
     continues its random stream. Everything else starts anew: the
     schedule's clock, the optimizer's state and the histories. Use
-    ``partial_fit`` to continue all of it.
+    ``partial_fit`` to continue all of it (from weights set by hand too,
+    but not in new layer shapes: the optimizer's state fits the network it
+    trained, so such weights need a warm ``fit`` first).
 
 random_state : int, RandomState instance or None, default=None
     Seeds the initial weights, the shuffling and the validation split.

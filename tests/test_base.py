@@ -624,14 +624,21 @@ def test_a_stop_for_no_improvement_at_a_diverged_epoch_judges_it_first(
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
-def test_a_shallow_copy_trains_without_changing_its_original(cls):
+@pytest.mark.parametrize("seed", ["int", "RandomState"])
+def test_a_shallow_copy_trains_without_changing_its_original(cls, seed):
     # copy.copy (scikit-learn's callbacks keep one as a snapshot) must not
-    # share the optimizer, the schedule, the random stream or the records
+    # share the optimizer, the schedule, the random stream or the records;
+    # a random_state given as a RandomState instance is that stream
     X, y = _data(cls)
-    params = dict(**SMALL, optimizer="adam", learning_rate=BoldDriver(alpha=0.05))
+    params = dict(SMALL, optimizer="adam", learning_rate=BoldDriver(alpha=0.05))
+    if seed == "RandomState":
+        params["random_state"] = np.random.RandomState(0)
     est = cls(**params, max_iter=3, early_stopping=True).fit(X, y)
     twin = copy.deepcopy(est)
     snapshot = copy.copy(est)
+    refitted = copy.copy(est)
+    refitted.fit(X, y)  # draws from its random_state: new weights, the split
+    refitted.set_params(warm_start=True).fit(X, y)  # the split again
     for _ in range(2):
         snapshot.partial_fit(
             X, y, **({"classes": est.classes_} if cls is SGDNetClassifier else {})
@@ -651,6 +658,30 @@ def test_a_shallow_copy_trains_without_changing_its_original(cls):
     twin.partial_fit(X, y)
     _assert_same_weights(snapshot, twin)
     assert_array_equal(snapshot.lr_history_, twin.lr_history_)
+
+
+@pytest.mark.parametrize("hidden", [(5,), (3, 7)])
+def test_partial_fit_refuses_to_continue_a_run_on_weights_of_a_new_shape(hidden):
+    # the optimizer state belongs to the network the run trained: on weights
+    # set by hand in other layer shapes partial_fit stops, changing nothing
+    # ((3, 7) has as many parameters as (8,) on iris)
+    X, y = _iris()
+    est = SGDNetClassifier(**SMALL, optimizer="adam", max_iter=2).fit(X, y)
+    new = SGDNetClassifier(hidden_layer_sizes=hidden, max_iter=1).fit(X, y)
+    est.set_params(hidden_layer_sizes=hidden)
+    est.coefs_, est.intercepts_ = new.coefs_, new.intercepts_
+    state = pickle.dumps(est)
+    with pytest.raises(ValueError, match=r"network of shapes \[\(4, 8\), \(8, 3\)\]"):
+        est.partial_fit(X, y)
+    assert pickle.dumps(est) == state
+    # a warm fit starts a new run from them, which partial_fit then continues
+    est.set_params(warm_start=True).fit(X, y)
+    est.partial_fit(X, y)
+    assert est.n_iter_ == 3 and [c.shape[1] for c in est.coefs_[:-1]] == list(hidden)
+    # weights set by hand in the same shapes continue the run
+    est.coefs_ = [c + 0.01 for c in est.coefs_]
+    est.partial_fit(X, y)
+    assert est.n_iter_ == 4
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -9,6 +9,7 @@ from numpy.testing import assert_array_equal
 
 from sklearn_lr._checks import (
     check_epsilon,
+    check_run_shapes,
     check_weight_shapes,
     hidden_sizes,
     sklearn_schedule_hint,
@@ -83,6 +84,13 @@ def _split(y, fraction=0.25, stratify="labels", random_state=0):
         X, y, Y, w, fraction=fraction, stratify=labels, random_state=random_state
     )
     return X, parts
+
+
+def test_check_run_shapes_refuses_only_other_shapes():
+    check_run_shapes(None, [(4, 8), (8, 3)])  # unknown: nothing to compare
+    check_run_shapes(((4, 8), (8, 3)), [(4, 8), (8, 3)])
+    with pytest.raises(ValueError, match=r"shapes \[\(4, 5\), \(5, 3\)\], but"):
+        check_run_shapes(((4, 8), (8, 3)), [(4, 5), (5, 3)])
 
 
 def test_validation_split_holds_out_ceil_fraction_and_keeps_rows_together():
