@@ -69,8 +69,10 @@ early_stopping : bool, default=False
     Hold out ``validation_fraction`` of the training data (stratified for
     single-label classification when every class has two samples or more
     and enough fit on both sides), stop when its score stops improving and
-    restore the weights of the best validation score. ``partial_fit``
-    neither holds out data nor stops.
+    restore the weights of the best validation score. The score weighs the
+    held-out samples by ``sample_weight``, unless all of them weigh zero
+    (then each counts the same). ``partial_fit`` neither holds out data nor
+    stops.
 
 validation_fraction : float in (0, 1), default=0.1
     Share of the training data held out with early stopping.
@@ -127,7 +129,8 @@ loss_curve_ : list of float
     l2 term at the epoch's end).
 
 best_loss_ : float
-    Lowest value of ``loss_curve_``.
+    Lowest value of ``loss_curve_`` over the epochs that did not diverge
+    (``inf`` when every epoch diverged).
 
 validation_scores_ : list of float or None
     Validation score after every epoch, with early stopping.

@@ -1,6 +1,6 @@
 r"""Smith's learning-rate range test.
 
-:func:`lr_range_test` trains a copy of an estimator for a few hundred
+:func:`lr_range_test` trains a copy of an estimator for about a hundred
 mini-batch steps while α grows exponentially, records the loss of every
 batch and suggests a learning rate from where the loss falls fastest.
 

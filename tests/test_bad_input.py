@@ -387,7 +387,7 @@ ROWS = [
         lambda d, cls: {"y": d.y[:-1]},
     ),
     Row(
-        "sparse y",
+        "sparse y, but for a classifier's multilabel indicator matrix (which it takes)",
         TRAIN,
         TypeError,
         "Sparse data was passed for y",

@@ -861,6 +861,25 @@ def test_early_stopping_restores_best_validation_weights(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_held_out_part_of_zero_weight_samples_is_scored_unweighted(cls):
+    # as documented: the samples weighted out still tell the score, each
+    # counting the same (a weighted score of them would divide 0 by 0)
+    X, y = _data(cls)
+    stratify = y if cls is SGDNetClassifier else None
+    n_val = int(np.ceil(0.2 * len(y)))
+    rows = np.arange(len(y))
+    _, val_rows = train_test_split(
+        rows, test_size=n_val, random_state=0, stratify=stratify
+    )
+    weights = np.ones(len(y))
+    weights[val_rows] = 0.0
+    est = cls(**SMALL, max_iter=1, early_stopping=True, validation_fraction=0.2).fit(
+        X, y, sample_weight=weights
+    )
+    assert est.validation_scores_ == [est.score(X[val_rows], y[val_rows])]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_early_stopping_attributes_are_none_without_it(cls):
     X, y = _data(cls)
     est = cls(**SMALL, max_iter=3).fit(X, y)

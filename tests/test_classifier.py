@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
@@ -355,6 +356,21 @@ def test_first_partial_fit_batch_may_hold_a_single_class():
     assert clf.n_iter_ == 1
     clf.partial_fit(X, y)
     assert clf.n_iter_ == 2
+
+
+def test_a_sparse_multilabel_indicator_trains_as_the_dense_one():
+    # as scikit-learn's MLPClassifier: predictions come back sparse too
+    X, Y = _multilabel()
+    params = dict(hidden_layer_sizes=(8,), max_iter=3, random_state=0)
+    dense = SGDNetClassifier(**params).fit(X, Y)
+    sparse = SGDNetClassifier(**params).fit(X, sp.csr_matrix(Y))
+    sparse.partial_fit(X, sp.csr_matrix(Y))
+    dense.partial_fit(X, Y)
+    for a, b in zip(dense.coefs_, sparse.coefs_, strict=True):
+        assert_array_equal(a, b)
+    predicted = sparse.predict(X)
+    assert sp.issparse(predicted)
+    assert_array_equal(predicted.toarray(), dense.predict(X))
 
 
 def test_partial_fit_multilabel():

@@ -1,5 +1,6 @@
 """Tests of ``sklearn_lr.plotting``: the drawn data, axes and labels."""
 
+import copy
 import doctest
 import pickle
 import subprocess
@@ -735,6 +736,18 @@ def test_search_display_one_line_per_policy(search):
         ys = band.get_paths()[0].vertices[:, 1]
         assert ys.max() == pytest.approx(max(m + s for m, s in expected))
         assert ys.min() == pytest.approx(min(m - s for m, s in expected))
+
+
+def test_search_display_changes_neither_the_search_nor_the_grid(search):
+    # setting each candidate's learning_rate__alpha on a clone of the
+    # estimator must not reach the policy object the grid and the results hold
+    policy = search.param_grid[1]["learning_rate"][0]
+    params = copy.deepcopy(search.cv_results_["params"])
+    best = repr(search.best_params_)
+    LearningRateSearchDisplay.from_search(search)
+    assert policy.alpha == CosineAnnealing().alpha
+    assert repr(search.cv_results_["params"]) == repr(params)
+    assert repr(search.best_params_) == best
 
 
 def test_search_display_pipeline_fixed_policy_and_best_of_other_params(iris):

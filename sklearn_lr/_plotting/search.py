@@ -94,7 +94,9 @@ class LearningRateSearchDisplay:
     std_scores : list of array-like or 2-D array, default=None
         Standard deviation of the test scores of each point, drawn as a band.
     labels : list of str or array of str, default=None
-        Name of each line (the policy's class name).
+        Name of each line (the policy's family: its class name, with those
+        of the policies a ``Warmup`` or ``Sequential`` wraps, as in
+        ``Warmup(CosineAnnealing)``).
     score_name : str, default=None
         Label of the y axis; None means "mean CV score".
 
@@ -213,7 +215,9 @@ class LearningRateSearchDisplay:
 
         Every candidate of ``search.cv_results_`` becomes a point (α, mean
         test score ± std) on the line of its policy: the class name of its
-        learning rate, ``Constant`` for a float. Where several candidates
+        learning rate (with those of the policies a ``Warmup`` or
+        ``Sequential`` wraps, as in ``Warmup(CosineAnnealing)``), ``Constant``
+        for a float. Where several candidates
         share a policy and an α (other parameters were searched too), the one
         with the best mean score is drawn; a failed candidate (a NaN score,
         with ``error_score=np.nan``) only when all of them failed.
@@ -299,7 +303,10 @@ class LearningRateSearchDisplay:
             # what the candidate trained with: a searched parameter may set
             # the learning rate without being named after it (a whole
             # pipeline step, a Warmup's inner policy)
-            effective = clone(search.estimator).set_params(**params)
+            # the values cloned as the search does: setting a nested
+            # parameter (learning_rate__alpha) must not change the policy
+            # object held by cv_results_ and the user's grid
+            effective = clone(search.estimator).set_params(**clone(params, safe=False))
             effective = effective.get_params(deep=True)
             if policy_param not in effective:
                 continue  # another model, without a learning rate (say, a
