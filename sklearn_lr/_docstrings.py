@@ -133,7 +133,9 @@ best_loss_ : float
     (``inf`` when every epoch diverged).
 
 validation_scores_ : list of float or None
-    Validation score after every epoch, with early stopping.
+    Validation score after every epoch of a ``fit`` with early stopping
+    (``partial_fit`` calls that continue it score nothing, so they add no
+    entry), else None.
 
 best_validation_score_ : float or None
     Best validation score, with early stopping.

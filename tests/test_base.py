@@ -880,6 +880,17 @@ def test_a_held_out_part_of_zero_weight_samples_is_scored_unweighted(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_partial_fit_after_early_stopping_adds_no_validation_score(cls):
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=3, early_stopping=True, n_iter_no_change=100)
+    est.fit(X, y)
+    scores = list(est.validation_scores_)
+    est.partial_fit(X, y)
+    assert est.n_iter_ == len(est.loss_curve_) == 4
+    assert est.validation_scores_ == scores
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_early_stopping_attributes_are_none_without_it(cls):
     X, y = _data(cls)
     est = cls(**SMALL, max_iter=3).fit(X, y)
