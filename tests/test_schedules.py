@@ -126,6 +126,14 @@ def test_polynomial_decay_matches_polynomiallr(alpha, end, power, horizon, spe):
     assert_allclose(trace(policy, n_epochs, spe), expected + end, RTOL, atol=1e-15)
 
 
+def test_polynomial_decay_ends_where_the_clock_reaches_its_horizon_by_rounding():
+    # step 5 of 3 a epoch is t = 1 + 2/3 = 1.6666666666666665, one rounding
+    # error short of 5/3: with power 0.1 that error alone would be 2.5% of α
+    policy = PolynomialDecay(1.0, 0.0, power=0.1, n_epochs=5 / 3)
+    assert 1 + 2 / 3 < 5 / 3
+    assert trace(policy, 2, 3)[5] == 0.0
+
+
 @pytest.mark.parametrize(
     "alpha, eta_min, horizon, spe",
     [(0.1, 0.0, None, 1), (1.0, 0.1, 3, 4), (1, 0, 2.5, 7)],
@@ -290,6 +298,37 @@ def test_sequential_matches_sequentiallr(spe):
         0.2 * (1 + np.cos(np.pi * (k - m2) / ((n_epochs - 3.4) * spe))) / 2,
     )
     assert_allclose(trace(policy, n_epochs, spe), expected, RTOL, atol=1e-15)
+
+
+_FORMULA_POLICIES = [
+    Constant(),
+    InverseTimeDecay(),
+    ExponentialDecay(),
+    StepDecay(every=1),
+    MultiStepDecay(milestones=(1, 2)),
+    PolynomialDecay(),
+    CosineAnnealing(),
+    CosineWarmRestarts(period=1),
+    Cyclic(step_size=1),
+    OneCycle(),
+]
+
+
+@pytest.mark.parametrize("policy", _FORMULA_POLICIES, ids=lambda p: type(p).__name__)
+def test_a_users_subclass_of_a_policy_keeps_its_formula(policy):
+    # a subclass (say, to change a default) has a name of its own; one in
+    # the user's module may even share a name with another of our policies
+    parent = type(policy)
+    renamed = type("MyPolicy", (parent,), {"__module__": __name__})
+    clashing = type(
+        "StepDecay" if parent is not StepDecay else "Constant",
+        (parent,),
+        {"__module__": __name__},
+    )
+    expected = trace(policy, 4, 3)
+    for subclass in (renamed, clashing):
+        mine = subclass(**policy.get_params())
+        assert_array_equal(trace(mine, 4, 3), expected)
 
 
 def test_rate_is_a_pure_function_of_time():

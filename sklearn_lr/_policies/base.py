@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import (
 )
 
 from .runtime import (
+    _FORMULAS,
     _PUBLIC_MODULE,
     _FormulaSchedule,
     _name_in_public_module,
@@ -211,7 +212,14 @@ class _Policy(BaseEstimator):
         for key, value in params.items():
             if isinstance(value, Real) and not isinstance(value, bool):
                 params[key] = float(value)  # plain floats, not numpy scalars
-        return _FormulaSchedule(type(self).__name__, **params)
+        # the formula of the policy this one is or derives from: a user's
+        # subclass has a name of its own (or, in its own module, one of ours)
+        name = next(
+            cls.__name__
+            for cls in type(self).__mro__
+            if cls.__module__ == _PUBLIC_MODULE and cls.__name__ in _FORMULAS
+        )
+        return _FormulaSchedule(name, **params)
 
     def _horizon(self, max_epochs):
         return max_epochs if self.n_epochs is None else float(self.n_epochs)

@@ -70,7 +70,9 @@ def _multi_step(t, alpha, milestones, drop):
 
 
 def _polynomial(t, alpha, end_alpha, power, horizon):
-    return end_alpha + (alpha - end_alpha) * max(1.0 - t / horizon, 0.0) ** power
+    if t >= horizon - _EPS:  # a power below 1 would magnify a rounding error
+        return end_alpha
+    return end_alpha + (alpha - end_alpha) * (1.0 - t / horizon) ** power
 
 
 def _cosine(t, alpha, min_alpha, horizon):
