@@ -571,9 +571,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         first_loss = batch_loss
                     accumulated += batch_loss * float(batch_weight)
                     optimizer._step(theta, workspace.grad, rates[b])
-                epoch_loss = accumulated / total_weight + _network.penalty(
-                    theta, shapes, self.l2
-                )
+                data_loss = accumulated / total_weight
+                epoch_loss = data_loss + _network.penalty(theta, shapes, self.l2)
 
                 # A diverged epoch still happened: it is recorded and observed
                 # (as a non-finite loss, so that feedback policies back off),
@@ -582,7 +581,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # seen again, before anything sees the epoch: the same in fit
                 # as in a stream of partial_fit calls, whatever stops them.
                 batch = (X_batch, Y_batch, w_batch)
-                diverged = self._diverged(epoch_loss, theta, baseline)
+                # judged by the data's loss, as every scale it is held to:
+                # the l2 term of finite weights is no explosion (a large
+                # l2 on a wide network alone can exceed those scales)
+                diverged = self._diverged(data_loss, theta, baseline)
                 if diverged:
                     previous = self._exploded(first_loss, baseline)
                     # nothing older to go back to (a run's first epoch, a
@@ -794,8 +796,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 n_steps // n_epochs + (e < n_steps % n_epochs) for e in range(n_epochs)
             ]
 
-    def _diverged(self, epoch_loss, theta, baseline):
-        return not np.isfinite(theta).all() or self._exploded(epoch_loss, baseline)
+    def _diverged(self, data_loss, theta, baseline):
+        return not np.isfinite(theta).all() or self._exploded(data_loss, baseline)
 
     def _exploded(self, loss, baseline):
         return exploded(loss, self._initial_loss, baseline)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
-from scipy.special import logsumexp
+from scipy.special import expit, logsumexp
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
@@ -149,10 +149,13 @@ True
             Class probabilities (rows sum to one except for multilabel
             targets, where each column is its label's probability).
         """
-        proba = self._output(self._validate_X(X))
+        X = self._validate_X(X)
         if self._label_binarizer.y_type_ == "binary":
-            return np.hstack([1 - proba, proba])
-        return proba
+            # each column from the logit (not 1 - p, which loses the
+            # negative class's probability where p rounds near one)
+            z = self._logits(X)
+            return np.hstack([expit(-z), expit(z)])
+        return self._output(X)
 
     def predict_log_proba(self, X: ArrayLike | sp.spmatrix) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`, computed stably from the logits.

@@ -1044,6 +1044,21 @@ def test_all_zero_sample_weight_is_refused_by_the_estimator(cls, method):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_large_l2_term_of_finite_weights_is_no_divergence(cls):
+    # the l2 term starts some 10^5 times the data's loss and shrinks: the
+    # explosion check judges the data's loss, as the scales it is held to
+    X, y = _data(cls)
+    est = cls(**SMALL, l2=1e5, learning_rate=1e-6, momentum=0.0, max_iter=3)
+    est.set_params(n_iter_no_change=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        est.fit(X, y)
+    assert est.divergence_epoch_ is None and est.n_iter_ == 3
+    assert est.loss_curve_[0] > EXPLOSION_FACTOR * 10
+    assert est.loss_curve_[2] < est.loss_curve_[1] < est.loss_curve_[0]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_float32_trains_and_predicts_in_float32(cls):
     X, y = _data(cls)
     est = cls(**SMALL, max_iter=5).fit(X.astype(np.float32), y)
@@ -1060,6 +1075,10 @@ def test_float32_trains_and_predicts_in_float32(cls):
     assert est64.coefs_[0].dtype == np.float64
     assert _predictions(est64, X).dtype == np.float64
     assert_allclose(est64.loss_curve_[:5], est.loss_curve_[:5], rtol=1e-3)
+    # a warm fit continues the model in its precision too, as documented
+    est.set_params(warm_start=True, max_iter=2).fit(X, y)
+    assert all(c.dtype == np.float32 for c in est.coefs_ + est.intercepts_)
+    assert est.optimizer_.dtype == np.float32
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

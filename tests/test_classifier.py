@@ -358,6 +358,23 @@ def test_first_partial_fit_batch_may_hold_a_single_class():
     assert clf.n_iter_ == 2
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_probabilities_of_confident_predictions_keep_their_precision(dtype):
+    # the negative class's probability comes from the logit, not as 1 - p:
+    # it agrees with the stable log-probability where p rounds near one
+    X, y = _binary()
+    X = X.astype(dtype)
+    clf = SGDNetClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    clf.fit(X, y)
+    clf.coefs_[-1] = clf.coefs_[-1] * 20  # logits of tens
+    z = clf._logits(X)
+    assert np.abs(z).max() > 20
+    proba = clf.predict_proba(X)
+    assert proba.dtype == dtype
+    assert_allclose(proba, np.exp(clf.predict_log_proba(X)), rtol=1e-5, atol=0)
+    assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+
+
 def test_a_sparse_multilabel_indicator_trains_as_the_dense_one():
     # as scikit-learn's MLPClassifier: predictions come back sparse too
     X, Y = _multilabel()
