@@ -85,7 +85,11 @@ class _ExponentialRampSchedule(_Schedule):
 
     def rate(self, t: float) -> float:
         pct = min(max(float(t), 0.0) / (self.n_steps - 1), 1.0)
-        return self.min_lr * (self.max_lr / self.min_lr) ** pct
+        if pct == 0.0:
+            return self.min_lr
+        # in log space: the ratio of bounds far apart overflows a float
+        low, high = math.log(self.min_lr), math.log(self.max_lr)
+        return math.exp(low + pct * (high - low))
 
 
 class _ExponentialRamp(_Policy):
@@ -206,7 +210,8 @@ def _descent(losses, n_steps):
     if skip >= n - 1:
         skip = 0  # too few points to spare any
     low = skip + int(np.argmin(losses[skip:n]))
-    return (skip, low) if low > 0 else None
+    # a minimum where the search starts: the loss never fell below it
+    return (skip, low) if low > skip else None
 
 
 def _steepest_lr(lrs, losses, n_steps):

@@ -493,6 +493,11 @@ def test_suggestion_rules_on_known_curves():
     assert _valley_lr(lrs, early, 101) == _valley_lr(lrs, losses, 101)
     # a loss that never falls gives no suggestion; nor do too few points
     assert _steepest_lr(lrs, lrs, 101) is None and _valley_lr(lrs, lrs, 101) is None
+    # nor one that only rises from where the search starts: the first tenth,
+    # which is not searched, lends it no descent
+    falls_unseen = np.concatenate([np.linspace(1.5, 1.05, 10), 1.0 + np.arange(91.0)])
+    assert _steepest_lr(lrs, falls_unseen, 101) is None
+    assert _valley_lr(lrs, falls_unseen, 101) is None
     assert _steepest_lr(lrs[:2], losses[:2], 2) is None
     # non-finite points at the end are not part of the curve
     broken = losses.copy()
@@ -611,6 +616,12 @@ def test_ramp_policy_is_a_policy():
         [1e-3, 1e-2, 1e-1, 1.0, 1.0]
     )
     assert schedule.rate(0.5) == pytest.approx(10**-2.5)
+    # bounds whose ratio overflows a float still make a finite ramp
+    for low, high in [(1e-310, 1.0), (1e-10, 1e300)]:
+        wide = _ExponentialRamp(min_lr=low, max_lr=high, n_steps=3).start(1)
+        rates = [wide.rate(t) for t in range(3)]
+        assert rates[0] == low and rates[2] == pytest.approx(high)
+        assert rates[1] == pytest.approx(np.sqrt(low) * np.sqrt(high))
     assert clone(ramp).get_params() == ramp.get_params()
     restored = pickle.loads(pickle.dumps(schedule))
     assert restored.rate(2) == schedule.rate(2)
