@@ -354,6 +354,23 @@ def test_runs_keep_cycling_colors_once_the_cycle_is_used_up():
     ]
 
 
+def test_displays_follow_and_advance_the_color_cycle_of_their_axes():
+    # as matplotlib colors a line: the axes' own cycle, which moves on, so
+    # the user's next line gets a color of its own; a given color is kept
+    # and takes none from the cycle
+    _, ax = plt.subplots()
+    ax.set_prop_cycle(color=["black", "red", "green", "blue"])
+    first = LearningRateDisplay([0.1, 0.1], loss_curve=[1.0, 0.5]).plot(ax=ax)
+    assert _colors(first.line_, first.loss_line_) == _colors("black", "red")
+    (mine,) = ax.plot([1, 2], [0.1, 0.2])
+    assert _colors(mine) == _colors("green")
+    given = LearningRateDisplay([0.1]).plot(ax=ax, color="orange")
+    assert _colors(given.line_) == _colors("orange")
+    lrs = np.geomspace(1e-4, 1, 6)
+    test = RangeTestDisplay(lrs, [2.0, 1.9, 1.0, 0.5, 0.4, 9.0], 1e-2).plot(ax=ax)
+    assert _colors(test.line_, test.suggested_line_) == _colors("blue", "blue")
+
+
 def test_a_diverged_epoch_leaves_the_loss_axis_through_the_top():
     # a diverged epoch's loss stays in loss_curve_: it must not flatten the
     # other epochs at the bottom of the loss axis
@@ -438,6 +455,12 @@ def test_display_without_steps_per_epoch_counts_steps_or_infers_them():
     assert inferred.ax_.get_xlabel() == "epoch"
     assert_array_equal(_steps(inferred.line_)[0], [0, 0.5, 1, 1.5])
     assert_array_equal(inferred.loss_line_.get_xdata(), [1, 2])
+    # validation scores alone give the epochs too: each at its epoch's end
+    scored = LearningRateDisplay([0.1] * 3 + [0.05] * 3, validation_scores=[0.5, 0.6])
+    scored.plot()
+    assert scored.ax_.get_xlabel() == "epoch"
+    assert_array_equal(_steps(scored.line_)[0], np.arange(6) / 3)
+    assert_array_equal(scored.score_line_.get_xdata(), [1, 2])
 
 
 def test_display_places_unequal_partial_fit_chunks_at_their_epoch_clock(iris):

@@ -42,26 +42,26 @@ def _axes_group(ax):
     ]
 
 
-def _next_color(axes):
-    """The color of the property cycle that the fewest lines on `axes` have,
-    the first in cycle order among those, so that Displays drawn on the same
-    axes tell their lines apart: a color no line has yet while one is left,
-    then the cycle over again (not always its first color). None when the
-    cycle has no colors (matplotlib then chooses)."""
-    from matplotlib import colors, rcParams
-
-    used = [colors.to_hex(line.get_color()) for ax in axes for line in ax.get_lines()]
-    cycle = rcParams["axes.prop_cycle"].by_key().get("color", [])
-    if not cycle:
-        return None
-    # min keeps the first of the least used, in cycle order
-    return min((colors.to_hex(c) for c in cycle), key=used.count)
+def _next_color(ax):
+    """The next color of the property cycle of `ax` (its own, when set with
+    ``set_prop_cycle``), which it then moves past, as a line matplotlib
+    colors itself does: Displays drawn on the same axes, and the lines a
+    user draws after them, tell their lines apart. Lines on twin axes take
+    their colors from `ax` too, as the twins' own cycles would start over."""
+    # an empty line takes the color and moves the cycle on, and leaves the
+    # data limits as they are
+    (probe,) = ax.plot([], [])
+    color = probe.get_color()
+    probe.remove()
+    return color
 
 
-def _colored(style, axes):
-    """`style` with the next color of `axes` (see `_next_color`)."""
-    color = _next_color(axes)
-    return style if color is None else style | {"color": color}
+def _colored(style, ax, given):
+    """`style` with the next color of `ax` (see `_next_color`), unless the
+    keyword arguments `given` for the line choose a color."""
+    if given and ("color" in given or "c" in given):
+        return style
+    return style | {"color": _next_color(ax)}
 
 
 def _curves(ax):

@@ -86,7 +86,8 @@ class LearningRateDisplay:
         Update steps per epoch: one number for every epoch, or the count of
         each epoch (say, a ``partial_fit`` stream of unequal chunks), whose
         steps then sit at e + k / B_e. None: ``n_steps / n_epochs`` when a
-        loss curve is given, else the x axis counts steps.
+        loss curve (or else validation scores) gives the epochs, else the x
+        axis counts steps.
     name : str, default=None
         Label of the α line in the legend.
 
@@ -158,10 +159,10 @@ class LearningRateDisplay:
         ax : matplotlib Axes, default=None
             Axes to draw α on; None makes a new figure. Displays drawn on the
             same axes compare runs: they share the twin loss and score axes,
-            each line takes a color not yet used there (once the property
-            cycle is used up, the one used least), and one legend lists them
-            all (once several runs are drawn, the lines of the twins name
-            their runs).
+            each line takes the next color of the property cycle of ``ax``
+            (unless a ``color`` is given), the twins' lines included, and
+            one legend lists them all (once several runs are drawn, the
+            lines of the twins name their runs).
         name : str, default=None
             Label of the α line; None uses the Display's `name`.
         loss_kw, score_kw : dict, default=None
@@ -181,8 +182,11 @@ class LearningRateDisplay:
         losses = self._optional(self.loss_curve)
         scores = self._optional(self.validation_scores)
         per_epoch = self.steps_per_epoch
-        if per_epoch is None and losses is not None:
-            per_epoch = len(lrs) / len(losses)
+        if per_epoch is None:
+            # the epochs that the per-epoch values are drawn at the end of
+            epochs = next((v for v in (losses, scores) if v is not None), None)
+            if epochs is not None:
+                per_epoch = len(lrs) / len(epochs)
         name = self.name if name is None else name
 
         # the last step's α is held until the end of its step: one closing
@@ -193,7 +197,7 @@ class LearningRateDisplay:
         style = {"label": name or "learning rate", "drawstyle": "steps-post"}
         if len(lrs) == 1:
             style["marker"] = "o"
-        style = _colored(style, _axes_group(ax))
+        style = _colored(style, ax, kwargs)
         self.line_ = ax.plot(x, y, **(style | kwargs))[0]
         ax.set_xlabel("step" if per_epoch is None else "epoch")
         ax.set_ylabel("learning rate α")
@@ -255,7 +259,7 @@ class LearningRateDisplay:
                 twin.spines["right"].set_position(("axes", 1.15))
         epochs = np.arange(1, len(values) + 1, dtype=float)
         line_label = f"{label} ({name})" if name else label
-        style = _colored({"label": line_label, "marker": "."}, group)
+        style = _colored({"label": line_label, "marker": "."}, ax, kw)
         (line,) = twin.plot(epochs, values, **(style | (kw or {})))
         if label == _TWINS[0]:
             # an exploded loss, of this run or of one drawn before, leaves

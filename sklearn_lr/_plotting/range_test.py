@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..range_test import RangeTestResult, lr_range_test
-from .common import _axes_group, _colored, _loss_ylim, _new_axes, _pyplot
+from .common import _colored, _loss_ylim, _new_axes, _pyplot
 
 if TYPE_CHECKING:  # matplotlib is optional
     import scipy.sparse as sp
@@ -88,10 +88,10 @@ class RangeTestDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None makes a new figure. On axes that already
-            hold a range test, each test takes a color not yet used there
-            (once the property cycle is used up, the one used least), and
-            the y limits cover the curves already drawn as well.
+            Axes to draw on; None makes a new figure. Each test takes the
+            next color of the axes' property cycle (unless a ``color`` is
+            given), and on axes that already hold a range test the y limits
+            cover the curves already drawn as well.
         name : str, default=None
             Label of the loss line, also named in the labels of the
             suggestion marks (``"steepest (adam): α = 0.00115"``); None uses
@@ -109,7 +109,7 @@ class RangeTestDisplay:
         losses = np.asarray(self.losses, dtype=float)
         name = self.name if name is None else name
         # a color no earlier Display on these axes has used, while one is left
-        style = _colored({"label": name or "loss"}, _axes_group(ax))
+        style = _colored({"label": name or "loss"}, ax, kwargs)
         if len(lrs) == 1:
             # a line of one point draws nothing: a test that exploded at its
             # first step would leave an empty plot
