@@ -874,6 +874,7 @@ def test_search_display_errors(iris, search):
     two = make_pipeline(StandardScaler(), net)
     fake = GridSearchCV(two, {"sgdnetclassifier__l2": [0.1]}, cv=2).fit(X, y)
     fake.estimator = make_pipeline(net, SGDNetClassifier())  # two learning rates
+    fake.cv_results_ = {**fake.cv_results_, "params": [{"sgdnetclassifier-1__l2": 0.1}]}
     with pytest.raises(ValueError, match="Pass policy_param"):
         LearningRateSearchDisplay.from_search(fake)
 
@@ -978,6 +979,14 @@ def test_search_display_reads_the_learning_rate_each_candidate_trained_with(iris
     (line,) = LearningRateSearchDisplay.from_search(mixed).lines_
     assert_array_equal(line.get_xdata(), alphas[:2])
     assert_allclose(line.get_ydata(), mixed.cv_results_["mean_test_score"][:2])
+    # nor need the estimator's own step be a network: the grid brings them
+    placeholder = Pipeline([("scale", StandardScaler()), ("net", LogisticRegression())])
+    brought = GridSearchCV(placeholder, {"net": steps}, cv=2).fit(X, y)
+    for policy_param in (None, "net__learning_rate"):
+        display = LearningRateSearchDisplay.from_search(
+            brought, policy_param=policy_param
+        )
+        assert_array_equal(display.lines_[0].get_xdata(), alphas)
     only_other = GridSearchCV(pipe, {"net": [LogisticRegression()]}, cv=2).fit(X, y)
     with pytest.raises(ValueError, match="No candidate of the search has"):
         LearningRateSearchDisplay.from_search(

@@ -276,14 +276,27 @@ class LearningRateSearchDisplay:
         results = search.cv_results_
         rows, budget = _round(search, iteration)
         candidates = [results["params"][i] for i in rows]
-        base = search.estimator.get_params(deep=True)
-        searched = set().union(*candidates)
+        # what each candidate trained with: a searched parameter may set the
+        # learning rate without being named after it (a whole pipeline step,
+        # a Warmup's inner policy); the values are cloned as the search
+        # does, so that setting a nested parameter (learning_rate__alpha)
+        # does not change the policy object the grid and cv_results_ hold
+        effective_params = [
+            clone(search.estimator)
+            .set_params(**clone(params, safe=False))
+            .get_params(deep=True)
+            for params in candidates
+        ]
+        known = set(search.estimator.get_params(deep=True)).union(
+            *candidates, *effective_params
+        )
         if policy_param is None:
-            policy_param = _find_policy_param(searched | set(base))
-        elif policy_param not in searched | set(base):
+            policy_param = _find_policy_param(known)
+        elif policy_param not in known:
             raise ValueError(
-                f"policy_param={policy_param!r} is not a parameter of the search "
-                f"or of its estimator {type(search.estimator).__name__}."
+                f"policy_param={policy_param!r} is not a parameter of the search, "
+                f"of its estimator {type(search.estimator).__name__} or of its "
+                "candidates."
             )
 
         metric = "score"
@@ -299,15 +312,7 @@ class LearningRateSearchDisplay:
         stds = np.asarray(results[f"std_test_{metric}"], dtype=float)[rows]
 
         best: dict[tuple, int] = {}  # (label, alpha) -> the best candidate
-        for i, params in enumerate(candidates):
-            # what the candidate trained with: a searched parameter may set
-            # the learning rate without being named after it (a whole
-            # pipeline step, a Warmup's inner policy)
-            # the values cloned as the search does: setting a nested
-            # parameter (learning_rate__alpha) must not change the policy
-            # object held by cv_results_ and the user's grid
-            effective = clone(search.estimator).set_params(**clone(params, safe=False))
-            effective = effective.get_params(deep=True)
+        for i, effective in enumerate(effective_params):
             if policy_param not in effective:
                 continue  # another model, without a learning rate (say, a
                 # LogisticRegression searched as the same pipeline step)
