@@ -520,6 +520,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         best_theta = None
         best_epoch = None  # the epoch best_theta ends (early stopping)
         mid_epoch = False  # weights changed by an epoch not yet recorded
+        unrecorded = False  # an epoch begun (its shuffle drawn), not recorded
         rng_state = None
         stopped = False
         first_epoch = self.n_iter_
@@ -547,7 +548,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 accumulated = 0.0
                 first_loss = None
                 rng_state = self._random_state.get_state() if self.shuffle else None
-                mid_epoch = True
+                mid_epoch = unrecorded = True
                 order = (
                     self._random_state.permutation(n_samples) if self.shuffle else None
                 )
@@ -628,7 +629,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 self.loss_curve_.append(epoch_loss)
                 if score is not None:
                     self.validation_scores_.append(score)
-                mid_epoch = False
+                mid_epoch = unrecorded = False
                 # a diverged epoch's loss is no improvement
                 if not diverged and self._track_improvement(epoch_loss, score):
                     best_theta = theta.copy()
@@ -669,11 +670,12 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         except BaseException:
             # an interrupt (or an error) within an epoch: its steps are undone,
             # so that the weights and the optimizer match the record of the
-            # epochs that ran
+            # epochs that ran (a diverged epoch's are already), and its
+            # shuffle is drawn again
             if mid_epoch and restore_points.start is not None:
                 restore_points.undo_epoch(theta, optimizer)
-                if rng_state is not None:  # and its shuffle is drawn again
-                    self._random_state.set_state(rng_state)
+            if unrecorded and rng_state is not None:
+                self._random_state.set_state(rng_state)
             raise
         finally:
             self._previous_start = restore_points.before
@@ -1014,7 +1016,12 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _score(self, X, y, sample_weight):
         if not sample_weight.sum() > 0:
             sample_weight = None  # a held-out set of zero-weight samples
-        return self._metric(y, self._predict_validated(X), sample_weight)
+        predicted = self._predict_validated(X)
+        if predicted.dtype.kind == "f" and not np.isfinite(predicted).all():
+            # weights that exploded (restored from a state that had) score
+            # worst, rather than making the metric refuse them
+            return -np.inf
+        return self._metric(y, predicted, sample_weight)
 
     def predict(self, X: ArrayLike | sp.spmatrix) -> np.ndarray:
         """Predict with the trained network.

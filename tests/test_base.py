@@ -605,6 +605,62 @@ def test_a_policy_that_fails_to_observe_an_epoch_leaves_it_off_the_record(cls):
     _assert_same_weights(est, two)
 
 
+class _RefusesInfinity:
+    """Constant α whose schedule raises on the infinite loss of a diverged
+    epoch when `refuse` is set."""
+
+    refuse = True
+
+    def start(self, max_epochs=None):
+        return self
+
+    def rate(self, t):
+        return 0.5
+
+    def observe(self, t, *, loss, score=None):
+        if self.refuse and not np.isfinite(loss):
+            raise RuntimeError("an infinite loss")
+
+
+def test_an_error_while_a_diverged_epoch_is_observed_draws_its_shuffle_again():
+    # the diverged epoch's weights are already restored; it is left off the
+    # record, and its shuffle too: the random stream stands where the last
+    # recorded epoch left it, as after an error in any other epoch
+    X, y = make_regression(300, 8, random_state=0)
+    y = y / y.std()
+    params = dict(hidden_layer_sizes=(16,), batch_size=32, max_iter=20, random_state=0)
+    policy = _RefusesInfinity()
+    policy.refuse = False
+    reference = SGDNetRegressor(**params, learning_rate=policy).fit(X, y)
+    k = reference.divergence_epoch_
+    assert k is not None and k > 1
+    est = SGDNetRegressor(**params, learning_rate=_RefusesInfinity())
+    with pytest.raises(RuntimeError, match="an infinite loss"):
+        est.fit(X, y)
+    done = SGDNetRegressor(**params | {"max_iter": k - 1}, learning_rate=policy)
+    done.fit(X, y)
+    assert est.n_iter_ == done.n_iter_ == k - 1
+    _assert_same_weights(est, done)
+    ours, theirs = est._random_state.get_state(), done._random_state.get_state()
+    assert_array_equal(ours[1], theirs[1])
+    assert ours[2] == theirs[2]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_early_stopping_scores_exploded_weights_worst_and_warns(cls):
+    # a warm fit from weights that exploded (finite, with non-finite
+    # outputs) diverges at once; held-out predictions that are not finite
+    # score -inf instead of making the regressor's r2_score raise
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=3, warm_start=True, early_stopping=True).fit(X, y)
+    est.coefs_ = [c * 1e160 for c in est.coefs_]
+    with pytest.warns(DivergenceWarning, match="diverged in epoch 1"):
+        est.fit(X, y)
+    assert est.divergence_epoch_ == 1
+    if cls is SGDNetRegressor:
+        assert est.validation_scores_ == [-np.inf]
+
+
 def test_a_stop_for_no_improvement_at_a_diverged_epoch_judges_it_first(
     exploding_at_epoch_5,
 ):
