@@ -271,8 +271,12 @@ def _learned(losses, raw_losses, constant_loss, smoothing):
     ``1 / smoothing`` successive batch losses (the smoothed loss trails a
     steep descent, and a test can end a few steps past its bottom), must
     fall four of its standard deviations below. The batch losses' deviation
-    sigma is estimated robustly from their second differences, which a
-    steady trend does not affect; a window mean has variance sigma^2 / w, the
+    sigma at the constant level is estimated robustly from their second
+    differences, which a steady trend does not affect, relative to the level
+    of the losses around each: a batch loss scatters about in proportion to
+    its level, and the noisy steps far above the constant level (the first,
+    and those where α is too large) would otherwise set the deviation of
+    those below it. A window mean has variance sigma^2 / w, the
     bias-corrected average of step k (k + 1 batches)
     sigma^2 (1 - beta) (1 - beta^(2k+2)) / ((1 + beta) (1 - beta^(k+1))^2):
     its first steps are as noisy as single batches.
@@ -281,12 +285,14 @@ def _learned(losses, raw_losses, constant_loss, smoothing):
     if n == 0:
         return False
     raw = raw_losses[:n]
-    second = np.diff(raw, 2)
-    deviation = (
-        1.4826 * float(np.median(np.abs(second - np.median(second)))) / math.sqrt(6)
-        if second.size
-        else 0.0
-    )
+    deviation = 0.0
+    if n >= 3:
+        second = np.diff(raw, 2)
+        # the level around each second difference: the median of its points
+        level = np.median(np.stack([raw[:-2], raw[1:-1], raw[2:]]), axis=0)
+        relative = second / np.maximum(level, np.finfo(float).tiny)
+        spread = float(np.median(np.abs(relative - np.median(relative))))
+        deviation = 1.4826 * spread / math.sqrt(6) * constant_loss
     beta = 1.0 - smoothing
     terms = np.arange(1, n + 1)  # batches in the average of each step
     variance = (
@@ -552,7 +558,9 @@ def lr_range_test(
     loss at some step (whose first steps average few batches, so are as
     noisy), or the mean of 5 or of ``1 / smoothing`` successive batch losses.
     The standard deviation of a batch loss is estimated robustly from the
-    second differences of the raw losses. On pure noise it warns in about 99%
+    second differences of the raw losses, relative to their level (a batch
+    loss scatters about in proportion to it), at the constant level. On pure
+    noise it warns in about 99%
     of tests; a weak signal (a held-out R² below about 0.2, rare classes) can
     need more than 100 steps to show.
 

@@ -22,7 +22,7 @@ import sklearn
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.datasets import load_digits, load_iris
+from sklearn.datasets import load_digits, load_iris, make_regression
 from sklearn.exceptions import DataConversionWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.neural_network import MLPClassifier
@@ -577,6 +577,22 @@ def test_learning_is_judged_against_the_noise_of_the_batch_losses():
     assert _learned(smoothed - 0.1, raw, 1.0, 0.05)
 
 
+def test_the_noise_is_judged_at_the_constant_level():
+    # a batch loss scatters about in proportion to its level (here 20%):
+    # the steps far above the constant level, at the start and where α is
+    # too large, must not lend their scatter to those below it
+    rng = np.random.default_rng(0)
+    levels = np.repeat([2.0, 0.8, 3.0], [30, 40, 30])
+    raw = levels * (1.0 + 0.2 * rng.standard_normal(100))
+    smoothed = _smoothed(raw, 0.05)
+    assert smoothed.min() > 0.85  # the smoothed loss trails: windows decide
+    assert _learned(smoothed, raw, 1.0, 0.05)
+    # the same scatter around the constant level is no learning
+    level = np.repeat([2.0, 1.0, 3.0], [30, 40, 30])
+    raw = level * (1.0 + 0.2 * rng.standard_normal(100))
+    assert not _learned(_smoothed(raw, 0.05), raw, 1.0, 0.05)
+
+
 def _smoothed(raw, smoothing):
     average, out = 0.0, []
     for k, loss in enumerate(raw):
@@ -607,6 +623,22 @@ def test_pure_noise_is_seldom_judged_learned(smoothing):
     raw = np.full(100, 1.0) + 0.2 * np.tile([1.0, -1.0], 50)
     raw[0] = 0.5
     assert not _learned(_smoothed(raw, smoothing), raw, 1.0, smoothing)
+
+
+@pytest.mark.parametrize(("n_targets", "seed"), [(1, 13), (1, 14)])
+def test_a_regression_learned_almost_exactly_does_not_warn(n_targets, seed):
+    # R² near 1: the batch losses fall to a fraction of the constant level;
+    # their noise there, not that of the first steps high above it or of
+    # those where α is too large, decides (judged over the whole curve, it
+    # warned for these seeds)
+    X, y = make_regression(300, 5, n_targets=n_targets, noise=1, random_state=seed)
+    X = StandardScaler().fit_transform(X)
+    y = StandardScaler().fit_transform(y.reshape(len(y), -1)).squeeze()
+    net = SGDNetRegressor((8,), batch_size=16, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        result = lr_range_test(net, X, y, random_state=seed)
+    assert np.nanmin(result.raw_losses) < 0.5 * result.constant_loss
 
 
 def test_ramp_policy_is_a_policy():
