@@ -132,7 +132,11 @@ True
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples in the loss.
+            Non-negative weights of the samples in the loss. A batch's loss
+            is the weighted mean over its samples, so a weight counts
+            within its batch and every batch steps alike, as in
+            scikit-learn's MLP (with ``batch_size=1`` weights change
+            nothing but which samples are skipped: those of weight 0).
 
         Returns
         -------

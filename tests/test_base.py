@@ -1062,6 +1062,25 @@ def test_sample_weight_changes_the_model(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_sample_weight_counts_within_a_batch(cls):
+    # as documented (and as in scikit-learn's MLP): a batch's loss is the
+    # weighted mean over its samples, so one-sample batches step alike
+    # whatever their positive weight; a zero weight skips the sample
+    X, y = _data(cls)
+    rows = np.random.default_rng(0).permutation(len(y))[:40]
+    X, y = X[rows], y[rows]
+    params = dict(**SMALL, batch_size=1, max_iter=2, shuffle=False)
+    weight = np.where(np.arange(len(y)) % 3 == 0, 0.25, 4.0)
+    weighted = cls(**params).fit(X, y, sample_weight=weight)
+    plain = cls(**params).fit(X, y)
+    _assert_same_weights(weighted, plain)
+    weight[::2] = 0.0
+    skipped = cls(**params).fit(X, y, sample_weight=weight)
+    dropped = cls(**params).fit(X[1::2], y[1::2])
+    _assert_same_weights(skipped, dropped)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 @pytest.mark.parametrize("method", ["fit", "partial_fit"])
 def test_invalid_sample_weight_raises(cls, method):
     X, y = _data(cls)

@@ -664,6 +664,10 @@ def test_range_tests_keep_cycling_colors_and_name_their_marks():
         assert _colors(display.line_, *marks) == _colors(f"C{i}", f"C{i}", f"C{i}")
     # the marks name their test, or only the suggestion when it has no name
     assert displays[3].suggested_line_.get_label() == "steepest (3): α = 0.01"
+    # a line label given as a keyword names the test too
+    labelled = RangeTestDisplay(lrs, losses, suggested_lr=1e-2).plot(label="mine")
+    assert labelled.line_.get_label() == "mine"
+    assert labelled.suggested_line_.get_label() == "steepest (mine): α = 0.01"
     assert displays[3].valley_line_.get_label() == "valley (3): α = 0.1"
     unnamed = RangeTestDisplay(lrs, losses, suggested_lr=1e-2, valley_lr=0.1).plot()
     assert unnamed.suggested_line_.get_label() == "steepest: α = 0.01"

@@ -95,7 +95,7 @@ class RangeTestDisplay:
         name : str, default=None
             Label of the loss line, also named in the labels of the
             suggestion marks (``"steepest (adam): α = 0.00115"``); None uses
-            the Display's `name`.
+            the Display's `name`, or else a ``label`` among `kwargs`.
         **kwargs : dict
             Keyword arguments of the loss line (``matplotlib.axes.Axes.plot``).
 
@@ -108,7 +108,8 @@ class RangeTestDisplay:
         lrs = np.asarray(self.lrs, dtype=float)
         losses = np.asarray(self.losses, dtype=float)
         name = self.name if name is None else name
-        # a color no earlier Display on these axes has used, while one is left
+        if name is None:  # a line label given as a keyword names the run
+            name = kwargs.get("label")
         style = _colored({"label": name or "loss"}, ax, kwargs)
         if len(lrs) == 1:
             # a line of one point draws nothing: a test that exploded at its
