@@ -525,6 +525,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         best_epoch = None  # the epoch best_theta ends (early stopping)
         mid_epoch = False  # weights changed by an epoch not yet recorded
         unrecorded = False  # an epoch begun (its shuffle drawn), not recorded
+        epoch_start = None  # the start of a diverged epoch not yet recorded
         rng_state = None
         stopped = False
         first_epoch = self.n_iter_
@@ -591,6 +592,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # l2 on a wide network alone can exceed those scales)
                 diverged = self._diverged(data_loss, theta, baseline)
                 if diverged:
+                    epoch_start = restore_points.start
                     previous = self._exploded(first_loss, baseline)
                     # nothing older to go back to (a run's first epoch, a
                     # loaded or copied model): the start it restores is the
@@ -608,6 +610,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     theta, shapes, batch, loss, baseline
                 ):
                     diverged = True
+                    epoch_start = restore_points.start
                     restored_epoch = restore_points.restore(
                         theta, optimizer, previous_epoch=False
                     )
@@ -634,6 +637,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if score is not None:
                     self.validation_scores_.append(score)
                 mid_epoch = unrecorded = False
+                epoch_start = None
                 # a diverged epoch's loss is no improvement
                 if not diverged and self._track_improvement(epoch_loss, score):
                     best_theta = theta.copy()
@@ -674,10 +678,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         except BaseException:
             # an interrupt (or an error) within an epoch: its steps are undone,
             # so that the weights and the optimizer match the record of the
-            # epochs that ran (a diverged epoch's are already), and its
-            # shuffle is drawn again
+            # epochs that ran, and its shuffle is drawn again; a diverged
+            # epoch's restore (which may have gone back to the start of the
+            # epoch before, already on the record) is undone too
             if mid_epoch and restore_points.start is not None:
                 restore_points.undo_epoch(theta, optimizer)
+            elif unrecorded and epoch_start is not None:
+                theta[...] = epoch_start[0]
+                optimizer.restore(epoch_start[1])
             if unrecorded and rng_state is not None:
                 self._random_state.set_state(rng_state)
             raise

@@ -87,6 +87,8 @@ class _ExponentialRampSchedule(_Schedule):
         pct = min(max(float(t), 0.0) / (self.n_steps - 1), 1.0)
         if pct == 0.0:
             return self.min_lr
+        if pct == 1.0:
+            return self.max_lr
         # in log space: the ratio of bounds far apart overflows a float
         low, high = math.log(self.min_lr), math.log(self.max_lr)
         return math.exp(low + pct * (high - low))

@@ -646,6 +646,23 @@ def test_an_error_while_a_diverged_epoch_is_observed_draws_its_shuffle_again():
     assert ours[2] == theirs[2]
 
 
+def test_an_error_while_observing_a_restore_of_the_epoch_before_undoes_it():
+    # a call that starts from exploded weights (set by hand) restores the
+    # start of the epoch before, already on the record; when the policy then
+    # raises, the call leaves the weights and the optimizer it found
+    X, y = _iris()
+    est = SGDNetClassifier(**SMALL, optimizer="adam", learning_rate=_RefusesInfinity())
+    est.partial_fit(X, y, classes=np.unique(y))
+    est.partial_fit(X, y)
+    est.coefs_ = [c * 1e6 for c in est.coefs_]
+    found = pickle.dumps((est.coefs_, est.intercepts_, est.optimizer_.snapshot()))
+    with pytest.raises(RuntimeError, match="an infinite loss"):
+        est.partial_fit(X, y)
+    assert est.n_iter_ == 2 and est.divergence_epoch_ is None
+    left = pickle.dumps((est.coefs_, est.intercepts_, est.optimizer_.snapshot()))
+    assert left == found
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_early_stopping_scores_exploded_weights_worst_and_warns(cls):
     # a warm fit from weights that exploded (finite, with non-finite

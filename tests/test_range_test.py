@@ -647,12 +647,14 @@ def test_ramp_policy_is_a_policy():
     assert [schedule.rate(t) for t in range(5)] == pytest.approx(
         [1e-3, 1e-2, 1e-1, 1.0, 1.0]
     )
+    # exactly its bounds at both ends, and held at the top
+    assert schedule.rate(0) == 1e-3 and schedule.rate(3) == schedule.rate(9) == 1.0
     assert schedule.rate(0.5) == pytest.approx(10**-2.5)
     # bounds whose ratio overflows a float still make a finite ramp
     for low, high in [(1e-310, 1.0), (1e-10, 1e300)]:
         wide = _ExponentialRamp(min_lr=low, max_lr=high, n_steps=3).start(1)
         rates = [wide.rate(t) for t in range(3)]
-        assert rates[0] == low and rates[2] == pytest.approx(high)
+        assert rates[0] == low and rates[2] == high
         assert rates[1] == pytest.approx(np.sqrt(low) * np.sqrt(high))
     assert clone(ramp).get_params() == ramp.get_params()
     restored = pickle.loads(pickle.dumps(schedule))
