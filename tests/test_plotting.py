@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_iris
+from sklearn.ensemble import BaggingClassifier, GradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.linear_model import LogisticRegression
@@ -369,6 +370,22 @@ def test_displays_follow_and_advance_the_color_cycle_of_their_axes():
     lrs = np.geomspace(1e-4, 1, 6)
     test = RangeTestDisplay(lrs, [2.0, 1.9, 1.0, 0.5, 0.4, 9.0], 1e-2).plot(ax=ax)
     assert _colors(test.line_, test.suggested_line_) == _colors("blue", "blue")
+    # a cycle of more than colors: each line takes one whole entry
+    _, ax = plt.subplots()
+    ax.set_prop_cycle(color=["black", "red", "green"], linestyle=["-", "--", ":"])
+    first = LearningRateDisplay([0.1, 0.1], loss_curve=[1.0, 0.5]).plot(ax=ax)
+    (mine,) = ax.plot([1, 2], [0.1, 0.2])
+    drawn = [
+        (line.get_color(), line.get_linestyle())
+        for line in (first.line_, first.loss_line_, mine)
+    ]
+    assert drawn == [("black", "-"), ("red", "--"), ("green", ":")]
+    _, ax = plt.subplots()
+    ax.set_prop_cycle(color=["black", "red"], linestyle=["-", "--"])
+    test = RangeTestDisplay(lrs, [2.0, 1.9, 1.0, 0.5, 0.4, 9.0]).plot(ax=ax)
+    (mine,) = ax.plot([1e-3, 1e-2], [1.0, 1.0])
+    drawn = [(line.get_color(), line.get_linestyle()) for line in (test.line_, mine)]
+    assert drawn == [("black", "-"), ("red", "--")]
 
 
 def test_a_diverged_epoch_leaves_the_loss_axis_through_the_top():
@@ -991,6 +1008,17 @@ def test_search_display_reads_the_learning_rate_each_candidate_trained_with(iris
             brought, policy_param=policy_param
         )
         assert_array_equal(display.lines_[0].get_xdata(), alphas)
+    # a model with a learning_rate of its own is another model too, and one
+    # that wraps a network (an ensemble of them) does not make the
+    # learning-rate parameter ambiguous
+    others = [
+        GradientBoostingClassifier(n_estimators=2, learning_rate=0.01),
+        BaggingClassifier(steps[0], n_estimators=2),
+    ]
+    mixed = GridSearchCV(pipe, {"net": steps[1:] + others}, cv=2).fit(X, y)
+    (line,) = LearningRateSearchDisplay.from_search(mixed).lines_
+    assert_array_equal(line.get_xdata(), alphas[1:])
+    assert_allclose(line.get_ydata(), mixed.cv_results_["mean_test_score"][:2])
     only_other = GridSearchCV(pipe, {"net": [LogisticRegression()]}, cv=2).fit(X, y)
     with pytest.raises(ValueError, match="No candidate of the search has"):
         LearningRateSearchDisplay.from_search(

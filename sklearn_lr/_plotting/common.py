@@ -42,26 +42,21 @@ def _axes_group(ax):
     ]
 
 
-def _next_color(ax):
-    """The next color of the property cycle of `ax` (its own, when set with
-    ``set_prop_cycle``), which it then moves past, as a line matplotlib
-    colors itself does: Displays drawn on the same axes, and the lines a
-    user draws after them, tell their lines apart. Lines on twin axes take
-    their colors from `ax` too, as the twins' own cycles would start over."""
-    # an empty line takes the color and moves the cycle on, and leaves the
-    # data limits as they are
-    (probe,) = ax.plot([], [])
-    color = probe.get_color()
-    probe.remove()
-    return color
-
-
-def _colored(style, ax, given):
-    """`style` with the next color of `ax` (see `_next_color`), unless the
-    keyword arguments `given` for the line choose a color."""
+def _cycled(style, ax, given):
+    """`style` for a line drawn on a twin of `ax`, with the color and line
+    style of the next entry of the property cycle of `ax` (its own, when set
+    with ``set_prop_cycle``), which `ax` then moves past, as for a line
+    drawn on it: the twins' own cycles would start over, and repeat the
+    colors of the lines on `ax`. Keyword arguments `given` for the line that
+    choose a color take nothing from the cycle. (A line drawn on `ax` itself
+    needs none of this: matplotlib styles it from the cycle.)"""
     if given and ("color" in given or "c" in given):
         return style
-    return style | {"color": _next_color(ax)}
+    # an empty line takes the next entry and leaves the data limits alone
+    (probe,) = ax.plot([], [])
+    entry = {"color": probe.get_color(), "linestyle": probe.get_linestyle()}
+    probe.remove()
+    return style | entry
 
 
 def _curves(ax):

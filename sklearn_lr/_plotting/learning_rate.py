@@ -12,7 +12,7 @@ from ..range_test import _final_estimator
 from ..schedules import trace
 from .common import (
     _axes_group,
-    _colored,
+    _cycled,
     _exploded_ylim,
     _new_axes,
     _policy_name,
@@ -197,7 +197,6 @@ class LearningRateDisplay:
         style = {"label": name or "learning rate", "drawstyle": "steps-post"}
         if len(lrs) == 1:
             style["marker"] = "o"
-        style = _colored(style, ax, kwargs)
         self.line_ = ax.plot(x, y, **(style | kwargs))[0]
         ax.set_xlabel("step" if per_epoch is None else "epoch")
         ax.set_ylabel("learning rate α")
@@ -259,7 +258,7 @@ class LearningRateDisplay:
                 twin.spines["right"].set_position(("axes", 1.15))
         epochs = np.arange(1, len(values) + 1, dtype=float)
         line_label = f"{label} ({name})" if name else label
-        style = _colored({"label": line_label, "marker": "."}, ax, kw)
+        style = _cycled({"label": line_label, "marker": "."}, ax, kw)
         (line,) = twin.plot(epochs, values, **(style | (kw or {})))
         if label == _TWINS[0]:
             # an exploded loss, of this run or of one drawn before, leaves

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from .._base import BaseSGDNet
 from .common import _new_axes, _policy_family, _pyplot
 
 if TYPE_CHECKING:  # matplotlib is optional
@@ -53,11 +54,16 @@ def _ranks_above(score, other):
     return not np.isnan(score) and (np.isnan(other) or score > other)
 
 
-def _find_policy_param(keys):
-    """The one parameter named ``learning_rate`` or ``...__learning_rate``."""
-    found = sorted(
+def _policy_params(keys):
+    """The parameters named ``learning_rate`` or ``...__learning_rate``."""
+    return sorted(
         k for k in keys if k == "learning_rate" or k.endswith("__learning_rate")
     )
+
+
+def _find_policy_param(keys):
+    """The one parameter named ``learning_rate`` or ``...__learning_rate``."""
+    found = _policy_params(keys)
     if len(found) != 1:
         raise ValueError(
             "Could not tell which parameter is the learning rate: found "
@@ -256,8 +262,10 @@ class LearningRateSearchDisplay:
         A candidate's parameters are those of a clone of the search's
         estimator with the candidate's values set, so a learning rate set
         through another searched parameter (a whole pipeline step, the inner
-        policy of a Warmup) is the one it trained with. A candidate without
-        `policy_param` (another model searched in the same step) is left out.
+        policy of a Warmup) is the one it trained with. A candidate whose
+        `policy_param` is not a network's learning rate (another model
+        searched in the same step, even one with a ``learning_rate`` of its
+        own) is left out.
         Its learning rate is its value of `policy_param`; its α the first found
         of: its value of `alpha_param`; the learning rate itself if it is a
         float; its ``<policy_param>__alpha`` or ``<policy_param>__max_alpha``.
@@ -281,17 +289,17 @@ class LearningRateSearchDisplay:
         # a Warmup's inner policy); the values are cloned as the search
         # does, so that setting a nested parameter (learning_rate__alpha)
         # does not change the policy object the grid and cv_results_ hold
-        effective_params = [
-            clone(search.estimator)
-            .set_params(**clone(params, safe=False))
-            .get_params(deep=True)
+        models = [
+            clone(search.estimator).set_params(**clone(params, safe=False))
             for params in candidates
         ]
-        known = set(search.estimator.get_params(deep=True)).union(
-            *candidates, *effective_params
-        )
+        effective_params = [model.get_params(deep=True) for model in models]
+        named = set(search.estimator.get_params(deep=True)).union(*candidates)
+        known = named.union(*effective_params)
         if policy_param is None:
-            policy_param = _find_policy_param(known)
+            # the search's and its estimator's own names first: a candidate
+            # may wrap a network in a model of its own (a bagging ensemble)
+            policy_param = _find_policy_param(named if _policy_params(named) else known)
         elif policy_param not in known:
             raise ValueError(
                 f"policy_param={policy_param!r} is not a parameter of the search, "
@@ -312,10 +320,15 @@ class LearningRateSearchDisplay:
         stds = np.asarray(results[f"std_test_{metric}"], dtype=float)[rows]
 
         best: dict[tuple, int] = {}  # (label, alpha) -> the best candidate
-        for i, effective in enumerate(effective_params):
-            if policy_param not in effective:
-                continue  # another model, without a learning rate (say, a
-                # LogisticRegression searched as the same pipeline step)
+        owner_name = policy_param.rpartition("__")[0]
+        for i, (model, effective) in enumerate(
+            zip(models, effective_params, strict=True)
+        ):
+            owner = effective.get(owner_name) if owner_name else model
+            if policy_param not in effective or not isinstance(owner, BaseSGDNet):
+                continue  # another model (say, a LogisticRegression searched
+                # as the same pipeline step), or one whose learning_rate is
+                # its own (a gradient boosting's, an MLPClassifier's)
             policy = effective[policy_param]
             if not (_is_float(policy) or hasattr(policy, "start")):
                 raise ValueError(
