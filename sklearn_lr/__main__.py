@@ -61,8 +61,9 @@ how it works:
   the first epoch whose mean CV score reaches --target-score ("—" if
   none), the final mean CV score ± its standard deviation over the folds,
   and the training seconds summed over the folds. A "*" marks a setting
-  that diverged in some fold (the last finite weights are kept, so it
-  simply scores low).
+  that diverged in some fold: the diverged epoch's weights were put back
+  to the last finite ones and training went on (where α then falls, as
+  with a decay or a feedback policy, the setting can still score well).
 
 scores:
   classification: accuracy (default target {DEFAULT_TARGET_SCORE[CLASSIFICATION]});
@@ -255,6 +256,10 @@ def _run(args: argparse.Namespace) -> None:
     """
     if args.plot is not None:
         check_plot_file(args.plot)  # before the long run, not after
+        if args.csv is not None and _same_file(args.plot, args.csv):
+            raise DemoError(
+                f"--plot {args.plot!r} is the --csv data file; choose another name"
+            )
     if args.csv is not None:
         data = load_csv(args.csv, args.target, args.task or "auto")
     else:
@@ -297,7 +302,10 @@ def _run(args: argparse.Namespace) -> None:
     print(format_table(ranked, target))
     if not args.quiet:
         if any(c.diverged for c in ranked):
-            print("* diverged in some fold; the last finite weights were kept")
+            print(
+                "* diverged in some fold; the last finite weights were put "
+                "back and training went on"
+            )
         with config_context(print_changed_only=False):
             print(f"\nbest: {ranked[0].policy!r}")
         print(
@@ -324,10 +332,12 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     status : int
-        0 on success; 1 when the output's reader has left (a closed pipe);
-        2 on a bad option or unusable data, after a one-line
+        0 on success; 1 when the output's reader has left (a closed pipe),
+        or, after a one-line message on stderr, the output cannot be
+        written; 2 on a bad option or unusable data, after a one-line
         message on stderr.
     """
+    _tolerate_narrow_encodings()
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -352,12 +362,46 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # the reader left (say, `| head`): quietly, as the Python docs
-        # advise; the output still buffered goes to devnull at exit
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # the reader left (say, `| head`): quietly, as the Python docs advise
+        _discard_stdout()
+        return 1
+    except OSError as exc:  # say, a full disk behind a redirection
+        if exc.filename is not None:  # a file the demo opened, not stdout
+            raise
+        _discard_stdout()
+        print(f"{PROG}: error: cannot write the output: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _discard_stdout():
+    """Send the output still buffered to devnull, so that flushing it at
+    exit does not fail again (when stdout is a file descriptor at all)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _same_file(a, b):
+    """Whether paths `a` and `b` name one existing file."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
+def _tolerate_narrow_encodings():
+    """Let an output encoding without the demo's few non-ASCII characters
+    ("—", "±", "α", "²") print them as "?" rather than fail: a redirection
+    on a system whose locale encoding is not UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "—±α²".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
 
 
 if __name__ == "__main__":

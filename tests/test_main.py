@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 
+import sklearn_lr.__main__ as main_module
 from sklearn_lr import _demo
 from sklearn_lr.__main__ import main
 from sklearn_lr._demo import runs
@@ -219,6 +220,15 @@ def test_epochs_to_target_uses_the_mean_over_folds():
     assert c.epochs_to(0.95) == 3
     assert c.epochs_to(0.96) is None
     assert c.final == pytest.approx((0.95, 0.05))
+    # scores that all equal the target reach it (their float mean is a hair
+    # below), and equal fold scores in another order tie
+    exact = _candidate("Constant", 0.1, [[0.95], [0.95], [0.95]])
+    assert exact.epochs_to(0.95) == 1
+    ordered = [
+        _candidate("Constant", 0.1, [[s] for s in order])
+        for order in ([0.9, 0.95, 1.0], [1.0, 0.9, 0.95], [0.95, 1.0, 0.9])
+    ]
+    assert len({c.final[0] for c in ordered}) == 1
 
 
 def test_best_per_family_ranks_by_final_score_then_epochs():
@@ -291,7 +301,10 @@ def test_csv_task_rule(tmp_path):
     real = write_csv(tmp_path / "r.csv", ["a", "y"], [[i, i / 2] for i in range(10)])
     assert _demo.load_csv(real, "y").task == "regression"
     labels = _demo.load_csv(real, "y", task="classification").y
-    assert labels.dtype.kind == "U"
+    assert labels.dtype.kind == "f"  # numbers: one number written two ways
+    spelled = [[i, ["0.5", "0.50", "1.5"][i % 3]] for i in range(9)]
+    path = write_csv(tmp_path / "s.csv", ["a", "y"], spelled)
+    assert set(_demo.load_csv(path, "y", task="classification").y) == {0.5, 1.5}
 
 
 def test_csv_integer_labels_stay_exact(tmp_path):
@@ -544,6 +557,13 @@ def test_plot_writes_a_png(tmp_path, capsys):
         assert "--plot" in _assert_one_line_error(status, capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.png"]
 
+    # nor does the figure overwrite the data it comes from
+    data = write_csv(tmp_path / "data", ["a", "y"], [[i, i % 2] for i in range(20)])
+    before = data.read_bytes()
+    status = main(["--csv", str(data), "--target", "y", "--plot", str(data), *FAST])
+    assert "is the --csv data file" in _assert_one_line_error(status, capsys)
+    assert data.read_bytes() == before
+
 
 def test_plot_in_a_format_that_cannot_be_made_here_fails_before_the_run(
     monkeypatch, capsys, tmp_path
@@ -574,6 +594,33 @@ def test_runs_as_a_module():
     )
     assert result.returncode == 0, result.stderr
     assert {row["policy"] for row in parse_table(result.stdout)} == POLICIES
+
+
+def test_an_output_encoding_without_the_demos_characters_does_not_fail():
+    # a redirection where the locale's encoding is not UTF-8: "—", "±", "α"
+    # and "²" come out as "?" instead of a UnicodeEncodeError
+    env = dict(os.environ, PYTHONIOENCODING="latin-1")
+    for args in (["--help"], ["--dataset", "iris", *FAST, "--quiet"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "sklearn_lr", *args],
+            capture_output=True,
+            timeout=120,
+            env=env,
+        )
+        assert result.returncode == 0, result.stderr.decode("latin-1")
+        assert result.stderr == b""
+        assert b"?" in result.stdout
+
+
+def test_an_output_that_cannot_be_written_is_a_one_line_error(monkeypatch, capsys):
+    def full(args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(main_module, "_run", full)
+    status = main(["--dataset", "iris"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.count("\n") == 1 and "cannot write the output" in err
 
 
 def test_a_reader_that_leaves_early_ends_the_demo_quietly():

@@ -268,11 +268,14 @@ def _target(labels: list[str], task: str, column: str) -> tuple[np.ndarray, str]
             raise DemoError(f"target column {column!r} has a single value")
         return y, task
     # integer labels as integers, if int64 holds them exactly (through
-    # Python's int, not float64, which merges labels beyond 2**53)
+    # Python's int, not float64, which merges labels beyond 2**53); other
+    # numbers as numbers, so that 0.5 and 0.50 are one class
     if numeric and all(v is not None and v.is_integer() for v in values):
         integers = [_parse_int(label) for label in labels]
         if all(i is not None and -(2**63) <= i < 2**63 for i in integers):
             return np.asarray(integers, dtype=np.int64), task
+    elif numeric:
+        return np.asarray(values, dtype=np.float64), task
     return np.asarray(labels, dtype=str), task
 
 

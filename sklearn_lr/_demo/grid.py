@@ -30,6 +30,7 @@ DEFAULT_TARGET_SCORE = {CLASSIFICATION: 0.95, REGRESSION: 0.4}
 DEFAULT_ALPHAS = (0.01, 0.03, 0.1)
 # Peak alphas outside this range would break BoldDriver's default bounds.
 ALPHA_RANGE = (1e-6, 10.0)
+_DECIMALS = 12  # the mean scores compared and ranked
 HIDDEN_LAYER_SIZES = (64,)
 BATCH_SIZE = 32
 
@@ -142,14 +143,16 @@ class Candidate:
 
     @property
     def curve(self) -> np.ndarray:
-        """Mean CV score after each epoch."""
-        return self.scores.mean(axis=0)
+        """Mean CV score after each epoch, to 12 decimals: the rounding of a
+        sum must not tell equal fold scores apart (in another order) or put
+        a mean of scores that all equal the target below it."""
+        return np.round(self.scores.mean(axis=0), _DECIMALS)
 
     @property
     def final(self) -> tuple[float, float]:
         """Mean and standard deviation over the folds of the last epoch's score."""
         last = self.scores[:, -1]
-        return float(last.mean()), float(last.std())
+        return float(np.round(last.mean(), _DECIMALS)), float(last.std())
 
     @property
     def parameters(self) -> str:

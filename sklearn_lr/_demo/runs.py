@@ -95,8 +95,7 @@ def _train_fold(
         Time spent in ``partial_fit``.
     diverged : bool
         Whether some epoch diverged. The weights from before the divergence
-        were then put back (see ``DivergenceWarning``), so the candidate
-        simply scores low.
+        were then put back (see ``DivergenceWarning``) and training went on.
     """
     X_train, y_train, X_val, y_val = fold
     classifier = classes is not None
