@@ -194,7 +194,10 @@ class LearningRateDisplay:
         x = _step_clock(len(lrs), per_epoch)
         y = np.append(lrs, lrs[-1:])
         ax = _new_axes(ax, "LearningRateDisplay.plot")  # once the input is valid
-        style = {"label": name or "learning rate", "drawstyle": "steps-post"}
+        style: dict[str, Any] = {
+            "label": name or "learning rate",
+            "drawstyle": "steps-post",
+        }
         if len(lrs) == 1:
             style["marker"] = "o"
         self.line_ = ax.plot(x, y, **(style | kwargs))[0]
