@@ -525,7 +525,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         best_epoch = None  # the epoch best_theta ends (early stopping)
         mid_epoch = False  # weights changed by an epoch not yet recorded
         unrecorded = False  # an epoch begun (its shuffle drawn), not recorded
-        epoch_start = None  # the start of a diverged epoch not yet recorded
+        diverged_start = None  # the start of a diverged epoch not yet recorded
         rng_state = None
         stopped = False
         first_epoch = self.n_iter_
@@ -592,7 +592,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # l2 on a wide network alone can exceed those scales)
                 diverged = self._diverged(data_loss, theta, baseline)
                 if diverged:
-                    epoch_start = restore_points.start
+                    diverged_start = restore_points.start
                     previous = self._exploded(first_loss, baseline)
                     # nothing older to go back to (a run's first epoch, a
                     # loaded or copied model): the start it restores is the
@@ -605,12 +605,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         loss=f"loss {epoch_loss:.4g}",
                         restored_epoch=restored_epoch,
                         exploded_start=exploded_start,
+                        # partial_fit's first batch exploded: the call
+                        # before, undone, may have been fine
+                        previous_call=previous and incremental,
                     )
                 elif message := self._last_step_diverged(
                     theta, shapes, batch, loss, baseline
                 ):
                     diverged = True
-                    epoch_start = restore_points.start
+                    diverged_start = restore_points.start
                     restored_epoch = restore_points.restore(
                         theta, optimizer, previous_epoch=False
                     )
@@ -637,7 +640,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if score is not None:
                     self.validation_scores_.append(score)
                 mid_epoch = unrecorded = False
-                epoch_start = None
+                diverged_start = None
                 # a diverged epoch's loss is no improvement
                 if not diverged and self._track_improvement(epoch_loss, score):
                     best_theta = theta.copy()
@@ -683,9 +686,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             # epoch before, already on the record) is undone too
             if mid_epoch and restore_points.start is not None:
                 restore_points.undo_epoch(theta, optimizer)
-            elif unrecorded and epoch_start is not None:
-                theta[...] = epoch_start[0]
-                optimizer.restore(epoch_start[1])
+            elif unrecorded and diverged_start is not None:
+                theta[...] = diverged_start[0]
+                optimizer.restore(diverged_start[1])
             if unrecorded and rng_state is not None:
                 self._random_state.set_state(rng_state)
             raise
@@ -772,9 +775,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         Sharing every attribute, as a plain shallow copy does, would share
         the state training changes in place, so training either model (or
         keeping one as a snapshot, as scikit-learn's callbacks do) would
-        change the other: that state is copied (see ``_MUTABLE_STATE``).
-        Arrays training replaces rather than changes, such as ``coefs_``,
-        are shared.
+        change the other: that state is copied (see ``_MUTABLE_STATE``), and
+        so are ``coefs_`` and ``intercepts_``, which a fit in progress (a
+        callback's snapshot) updates in place. Arrays training replaces
+        rather than changes, such as ``lr_history_``, are shared.
         """
         new = type(self).__new__(type(self))
         new.__dict__.update(self.__dict__)
@@ -785,7 +789,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # one memo: a random_state given as a RandomState instance is the
         # stream training draws from (_random_state) and stays so in the copy
         memo = {}
-        for name in (*self._MUTABLE_STATE, "random_state"):
+        for name in (*self._MUTABLE_STATE, "random_state", "coefs_", "intercepts_"):
             if name in new.__dict__:
                 new.__dict__[name] = copy.deepcopy(self.__dict__[name], memo)
         return new
@@ -862,12 +866,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         restored_epoch,
         *,
         exploded_start=False,
+        previous_call=False,
         best_epoch=None,
     ):
         """Record the diverged epoch and warn (after its state is restored);
         `exploded_start`: the restored state is itself the one that exploded
-        (no older one is known); `best_epoch`: the epoch whose weights early
-        stopping returns instead."""
+        (no older one is known); `previous_call`: the restored state is the
+        start of the previous ``partial_fit`` call's epoch; `best_epoch`: the
+        epoch whose weights early stopping returns instead."""
         self.divergence_epoch_ = epoch
         restored = (
             f"the weights from the start of epoch {restored_epoch + 1} were restored"
@@ -879,6 +885,13 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 "before a run's first epoch or the best weights early stopping "
                 "returned, and a loaded or copied model keeps none from before "
                 "its last call). Check the data and the learning rate, and refit"
+            )
+        elif previous_call:
+            restored += (
+                ", undoing the previous call too: this call's first batch "
+                "found the weights it left exploded. Lower the learning rate, "
+                "or check that this call's data is on the scale of the "
+                "earlier calls'"
             )
         else:
             restored += ". Lower the learning rate"
