@@ -9,11 +9,14 @@ ranked by final CV score. ``python -m sklearn_lr --help`` lists the options.
 from __future__ import annotations
 
 import argparse
+import codecs
+import errno
 import math
 import os
 import sys
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import NoReturn
 
 from sklearn import config_context
@@ -79,7 +82,8 @@ CSV files:
   is a regression target.
 
 exit status: 0 on success, 2 on a bad option or unusable data, 1 when the
-  reader of the output leaves early (a closed pipe).
+  reader of the output leaves early (a closed pipe) or the output cannot be
+  written (a full disk).
 """
 
 
@@ -337,7 +341,11 @@ def main(argv: list[str] | None = None) -> int:
         written; 2 on a bad option or unusable data, after a one-line
         message on stderr.
     """
-    _tolerate_narrow_encodings()
+    with _tolerant_output():
+        return _main(argv)
+
+
+def _main(argv):
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -366,12 +374,16 @@ def main(argv: list[str] | None = None) -> int:
         _discard_stdout()
         return 1
     except OSError as exc:  # say, a full disk behind a redirection
-        if exc.filename is not None:  # a file the demo opened, not stdout
-            raise
+        if exc.filename is not None or exc.errno not in _WRITE_ERRORS:
+            raise  # a file the demo opened, or no failure to write
         _discard_stdout()
         print(f"{PROG}: error: cannot write the output: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+# what writing to a full or failing device raises
+_WRITE_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", -1)}
 
 
 def _discard_stdout():
@@ -391,17 +403,27 @@ def _same_file(a, b):
         return False
 
 
-def _tolerate_narrow_encodings():
-    """Let an output encoding without the demo's few non-ASCII characters
-    ("—", "±", "α", "²") print them as "?" rather than fail: a redirection
-    on a system whose locale encoding is not UTF-8."""
+@contextmanager
+def _tolerant_output():
+    """Print what an output encoding other than UTF-8 lacks as "?" rather
+    than fail (a redirection on a system whose locale encoding is not
+    UTF-8: the demo's "—", "±", "α", "²", a file or column name), and put
+    the streams back as they were afterwards."""
+    changed = []
     for stream in (sys.stdout, sys.stderr):
         encoding = getattr(stream, "encoding", None) or "ascii"
         try:
-            "—±α²".encode(encoding)
-        except (UnicodeEncodeError, LookupError):
-            if hasattr(stream, "reconfigure"):
-                stream.reconfigure(errors="replace")
+            unicode = codecs.lookup(encoding).name.startswith("utf")
+        except LookupError:
+            unicode = False
+        if not unicode and hasattr(stream, "reconfigure"):
+            changed.append((stream, stream.errors))
+            stream.reconfigure(errors="replace")
+    try:
+        yield
+    finally:
+        for stream, errors in changed:
+            stream.reconfigure(errors=errors)
 
 
 if __name__ == "__main__":

@@ -525,7 +525,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         best_epoch = None  # the epoch best_theta ends (early stopping)
         mid_epoch = False  # weights changed by an epoch not yet recorded
         unrecorded = False  # an epoch begun (its shuffle drawn), not recorded
-        diverged_start = None  # the start of a diverged epoch not yet recorded
+        # the restore points of a diverged epoch not yet recorded, as they
+        # stood before its restore dropped them
+        diverged_points = None
         rng_state = None
         stopped = False
         first_epoch = self.n_iter_
@@ -592,7 +594,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # l2 on a wide network alone can exceed those scales)
                 diverged = self._diverged(data_loss, theta, baseline)
                 if diverged:
-                    diverged_start = restore_points.start
+                    diverged_points = (restore_points.start, restore_points.before)
                     previous = self._exploded(first_loss, baseline)
                     # nothing older to go back to (a run's first epoch, a
                     # loaded or copied model): the start it restores is the
@@ -605,15 +607,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         loss=f"loss {epoch_loss:.4g}",
                         restored_epoch=restored_epoch,
                         exploded_start=exploded_start,
-                        # partial_fit's first batch exploded: the call
-                        # before, undone, may have been fine
+                        # partial_fit's first batch exploded: the last
+                        # epoch of the call before, undone, may have been fine
                         previous_call=previous and incremental,
                     )
                 elif message := self._last_step_diverged(
                     theta, shapes, batch, loss, baseline
                 ):
                     diverged = True
-                    diverged_start = restore_points.start
+                    diverged_points = (restore_points.start, restore_points.before)
                     restored_epoch = restore_points.restore(
                         theta, optimizer, previous_epoch=False
                     )
@@ -629,8 +631,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 self.schedule_.observe(
                     epoch + 1, loss=np.inf if diverged else epoch_loss, score=score
                 )
-                if not diverged:
-                    restore_points.advance(theta, optimizer, epoch + 1)
                 # the epoch's record, complete before callbacks see the model
                 self._append_rates(np.asarray(rates, dtype=float))
                 self._epoch_steps.append(n_batches)
@@ -640,7 +640,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if score is not None:
                     self.validation_scores_.append(score)
                 mid_epoch = unrecorded = False
-                diverged_start = None
+                diverged_points = None
+                # then the epoch's end becomes the next one's restore point (an
+                # interrupt before this leaves the record and the state agreed)
+                if not diverged:
+                    restore_points.advance(theta, optimizer, epoch + 1)
                 # a diverged epoch's loss is no improvement
                 if not diverged and self._track_improvement(epoch_loss, score):
                     best_theta = theta.copy()
@@ -686,9 +690,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             # epoch before, already on the record) is undone too
             if mid_epoch and restore_points.start is not None:
                 restore_points.undo_epoch(theta, optimizer)
-            elif unrecorded and diverged_start is not None:
-                theta[...] = diverged_start[0]
-                optimizer.restore(diverged_start[1])
+            elif unrecorded and diverged_points is not None:
+                restore_points.start, restore_points.before = diverged_points
+                restore_points.undo_epoch(theta, optimizer)
             if unrecorded and rng_state is not None:
                 self._random_state.set_state(rng_state)
             raise
@@ -872,7 +876,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """Record the diverged epoch and warn (after its state is restored);
         `exploded_start`: the restored state is itself the one that exploded
         (no older one is known); `previous_call`: the restored state is the
-        start of the previous ``partial_fit`` call's epoch; `best_epoch`: the
+        start of the previous call's last epoch; `best_epoch`: the
         epoch whose weights early stopping returns instead."""
         self.divergence_epoch_ = epoch
         restored = (
@@ -888,10 +892,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
         elif previous_call:
             restored += (
-                ", undoing the previous call too: this call's first batch "
-                "found the weights it left exploded. Lower the learning rate, "
-                "or check that this call's data is on the scale of the "
-                "earlier calls'"
+                ", undoing the previous call's last epoch too: this call's "
+                "first batch found the weights it left exploded. Lower the "
+                "learning rate, or check that this call's data is on the scale "
+                "of the earlier calls'"
             )
         else:
             restored += ". Lower the learning rate"

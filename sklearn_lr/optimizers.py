@@ -50,6 +50,15 @@ _CONSTRAINTS = {
 }
 
 
+def _finite(number):
+    """Whether a real `number` is finite (an int too large for a float is
+    not one a step can use)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
+
+
 class _Optimizer:
     """Shared machinery: state allocation, snapshot/restore, pickling, repr.
 
@@ -69,7 +78,7 @@ class _Optimizer:
         if dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be float32 or float64; got {dtype}.")
         validate_parameter_constraints(
-            {"n_params": [Interval(Integral, 0, None, closed="left")]}
+            {"n_params": [Interval(Integral, 1, None, closed="left")]}
             | {name: _CONSTRAINTS[name] for name in hyperparameters},
             {"n_params": n_params} | hyperparameters,
             caller_name=type(self).__name__,
@@ -98,8 +107,10 @@ class _Optimizer:
             optimizer's dtype (else a TypeError, before anything changes; the
             BLAS routines would update a converted copy and drop it).
         grads : ndarray of shape (n_params,)
-            Gradient, same dtype as ``params``. Used as scratch space: its
-            content is undefined afterwards.
+            Gradient, same dtype as ``params``, in memory of its own (else a
+            ValueError: the rules overwrite it while they update
+            ``params``). Used as scratch space: its content is undefined
+            afterwards.
         lr : float
             The learning rate for this step, finite and >= 0 (else a
             ValueError, before anything changes).
@@ -107,7 +118,7 @@ class _Optimizer:
         if not (
             isinstance(lr, Real)
             and not isinstance(lr, bool)
-            and math.isfinite(lr)
+            and _finite(lr)
             and lr >= 0
         ):
             raise ValueError(f"lr must be a finite number >= 0; got {lr!r}.")
@@ -125,6 +136,11 @@ class _Optimizer:
                     f"{type(array).__name__} of dtype {getattr(array, 'dtype', None)} "
                     f"and shape {getattr(array, 'shape', None)}."
                 )
+        if np.may_share_memory(params, grads):
+            raise ValueError(
+                "grads shares memory with params; pass the gradient in an "
+                "array of its own (say, grads.copy())."
+            )
         self._step(params, grads, lr)
 
     def _step(self, params, grads, lr):
@@ -256,7 +272,7 @@ class SGD(_Optimizer):
     Parameters
     ----------
     n_params : int
-        Length of the parameter vector.
+        Length of the parameter vector, at least 1.
     dtype : numpy dtype
         float32 or float64 (else a TypeError): the dtype of the parameters
         and of the velocity.
@@ -340,7 +356,7 @@ class AdaGrad(_Optimizer):
     Parameters
     ----------
     n_params : int
-        Length of the parameter vector.
+        Length of the parameter vector, at least 1.
     dtype : numpy dtype
         float32 or float64 (else a TypeError): the dtype of the parameters
         and of the state.
@@ -406,7 +422,7 @@ class RMSProp(_Optimizer):
     Parameters
     ----------
     n_params : int
-        Length of the parameter vector.
+        Length of the parameter vector, at least 1.
     dtype : numpy dtype
         float32 or float64 (else a TypeError): the dtype of the parameters
         and of the state.
@@ -496,7 +512,7 @@ class Adam(_Optimizer):
     Parameters
     ----------
     n_params : int
-        Length of the parameter vector.
+        Length of the parameter vector, at least 1.
     dtype : numpy dtype
         float32 or float64 (else a TypeError): the dtype of the parameters
         and of the state.
@@ -625,7 +641,7 @@ def make_optimizer(
     name : {"sgd", "adagrad", "rmsprop", "adam"}
         The update rule (a key of :data:`OPTIMIZERS`).
     n_params : int
-        Length of the parameter vector.
+        Length of the parameter vector, at least 1.
     dtype : numpy dtype
         float32 or float64 (else a TypeError): the dtype of the parameters
         and of the state.

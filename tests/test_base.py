@@ -541,6 +541,34 @@ def test_an_interrupt_within_an_epoch_undoes_its_steps(cls, monkeypatch):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_an_interrupt_as_the_epoch_is_recorded_undoes_it(cls, monkeypatch):
+    # the restore point moves to the epoch's end only once it is recorded:
+    # an interrupt before that still finds the epoch's start to undo to
+    X, y = _data(cls)
+    params = dict(**SMALL, optimizer="adam", batch_size=32)
+    real = base_module.BaseSGDNet._append_rates
+    calls = []
+
+    def interrupted_at_epoch_3(self, rates):
+        calls.append(None)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, rates)
+
+    est = cls(**params, max_iter=5)
+    monkeypatch.setattr(base_module.BaseSGDNet, "_append_rates", interrupted_at_epoch_3)
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X, y)
+    monkeypatch.undo()
+    two = cls(**params, max_iter=2).fit(X, y)
+    assert est.n_iter_ == 2 and est.optimizer_.n_steps == two.optimizer_.n_steps
+    _assert_same_weights(est, two)
+    for model in (est, two):
+        model.partial_fit(X, y)
+    _assert_same_weights(est, two)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_an_interrupt_while_scoring_the_held_out_data_undoes_the_epoch(
     cls, monkeypatch
 ):
@@ -649,18 +677,33 @@ def test_an_error_while_a_diverged_epoch_is_observed_draws_its_shuffle_again():
 def test_an_error_while_observing_a_restore_of_the_epoch_before_undoes_it():
     # a call that starts from exploded weights (set by hand) restores the
     # start of the epoch before, already on the record; when the policy then
-    # raises, the call leaves the weights and the optimizer it found
+    # raises, the call leaves the weights, the optimizer and the restore
+    # points it found: a retry does what the first try would have done
     X, y = _iris()
-    est = SGDNetClassifier(**SMALL, optimizer="adam", learning_rate=_RefusesInfinity())
-    est.partial_fit(X, y, classes=np.unique(y))
-    est.partial_fit(X, y)
-    est.coefs_ = [c * 1e6 for c in est.coefs_]
+
+    def exploded_after_two_epochs():
+        est = SGDNetClassifier(
+            **SMALL, optimizer="adam", learning_rate=_RefusesInfinity()
+        )
+        est.partial_fit(X, y, classes=np.unique(y))
+        est.partial_fit(X, y)
+        est.coefs_ = [c * 1e6 for c in est.coefs_]
+        return est
+
+    est, twin = exploded_after_two_epochs(), exploded_after_two_epochs()
     found = pickle.dumps((est.coefs_, est.intercepts_, est.optimizer_.snapshot()))
     with pytest.raises(RuntimeError, match="an infinite loss"):
         est.partial_fit(X, y)
     assert est.n_iter_ == 2 and est.divergence_epoch_ is None
     left = pickle.dumps((est.coefs_, est.intercepts_, est.optimizer_.snapshot()))
     assert left == found
+    for model in (est, twin):
+        model.schedule_.refuse = False
+        with pytest.warns(DivergenceWarning) as record:
+            model.partial_fit(X, y)
+        assert "start of epoch 2 were restored, undoing" in str(record[0].message)
+    _assert_same_weights(est, twin)
+    assert est.optimizer_.n_steps == twin.optimizer_.n_steps
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
@@ -1709,7 +1752,7 @@ def test_a_loaded_model_says_when_the_state_it_restores_had_exploded():
         est.fit(X, y)
     loaded = pickle.loads(pickle.dumps(est))
     # in memory, the previous call is undone too; the data may be to blame
-    undone = "start of epoch 1 were restored, undoing the previous call too"
+    undone = "start of epoch 1 were restored, undoing the previous call's last epoch"
     with pytest.warns(DivergenceWarning, match=undone) as record:
         est.partial_fit(X, y)
     assert "this call's data is on the scale of the earlier calls'" in str(

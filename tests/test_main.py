@@ -229,6 +229,11 @@ def test_epochs_to_target_uses_the_mean_over_folds():
         for order in ([0.9, 0.95, 1.0], [1.0, 0.9, 0.95], [0.95, 1.0, 0.9])
     ]
     assert len({c.final[0] for c in ordered}) == 1
+    # a score too large in size to round is kept as it is, finite
+    huge = _candidate("Constant", 0.1, [[-1e300], [-1e300]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert huge.curve[0] == huge.final[0] == -1e300
 
 
 def test_best_per_family_ranks_by_final_score_then_epochs():
@@ -301,10 +306,20 @@ def test_csv_task_rule(tmp_path):
     real = write_csv(tmp_path / "r.csv", ["a", "y"], [[i, i / 2] for i in range(10)])
     assert _demo.load_csv(real, "y").task == "regression"
     labels = _demo.load_csv(real, "y", task="classification").y
-    assert labels.dtype.kind == "f"  # numbers: one number written two ways
-    spelled = [[i, ["0.5", "0.50", "1.5"][i % 3]] for i in range(9)]
+    assert labels.dtype.kind == "U"  # as text: floats would be a regression's
+    # one number written two ways is one class, exactly
+    spelled = [
+        [i, ["0.5", "0.50", "1.5", "9007199254740993.5"][i % 4]] for i in range(12)
+    ]
     path = write_csv(tmp_path / "s.csv", ["a", "y"], spelled)
-    assert set(_demo.load_csv(path, "y", task="classification").y) == {0.5, 1.5}
+    labels = set(_demo.load_csv(path, "y", task="classification").y)
+    assert labels == {"0.5", "1.5", "9007199254740993.5"}
+    big = [[i, ["0", "0.0", "1e30"][i % 3]] for i in range(9)]
+    path = write_csv(tmp_path / "b.csv", ["a", "y"], big)
+    assert set(_demo.load_csv(path, "y").y) == {"0", str(10**30)}
+    # and the demo runs on them
+    args = ["--csv", str(path), "--target", "y", "--task", "classification"]
+    assert main([*args, "--alphas", "0.03", *FAST]) == 0
 
 
 def test_csv_integer_labels_stay_exact(tmp_path):
@@ -621,6 +636,14 @@ def test_an_output_that_cannot_be_written_is_a_one_line_error(monkeypatch, capsy
     err = capsys.readouterr().err
     assert status == 1
     assert err.count("\n") == 1 and "cannot write the output" in err
+
+    # other system errors are no failure to write: they are not hidden
+    def busy(args):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(main_module, "_run", busy)
+    with pytest.raises(BlockingIOError):
+        main(["--dataset", "iris"])
 
 
 def test_a_reader_that_leaves_early_ends_the_demo_quietly():

@@ -406,6 +406,19 @@ def test_step_refuses_arrays_it_cannot_update_in_place(name, which, array):
         opt.step(frozen, grads, 0.1)
 
 
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_step_refuses_a_gradient_in_the_memory_of_the_parameters(name):
+    # the rules overwrite grads as scratch while they update params
+    opt = OPTIMIZERS[name](4, np.float64)
+    buffer = np.arange(1.0, 9.0)
+    params = buffer[:4]
+    for grads in (params, buffer[2:6]):  # the same array, or overlapping
+        with pytest.raises(ValueError, match="grads shares memory with params"):
+            opt.step(params, grads, 0.1)
+    assert opt.n_steps == 0
+    assert_array_equal(buffer, np.arange(1.0, 9.0))
+
+
 @pytest.mark.parametrize("dtype", [np.int64, np.float16, np.longdouble])
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_dtypes_without_blas_routines_are_rejected(name, dtype):
@@ -435,13 +448,13 @@ def test_invalid_hyperparameters_name_the_parameter(name, param, value):
         make_optimizer(name, 3, np.float64, **{param: value})
 
 
-@pytest.mark.parametrize("n_params", [-1, 2.5, "3"])
+@pytest.mark.parametrize("n_params", [-1, 0, 2.5, "3"])
 def test_invalid_n_params_is_refused(n_params):
     with pytest.raises(ValueError, match="'n_params' parameter of"):
         SGD(n_params, np.float64)
 
 
-@pytest.mark.parametrize("lr", [-0.1, np.nan, np.inf, "0.1", True])
+@pytest.mark.parametrize("lr", [-0.1, np.nan, np.inf, "0.1", True, 10**400])
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_step_refuses_a_bad_rate_before_anything_changes(name, lr):
     opt = make_optimizer(name, 2, np.float64)

@@ -386,6 +386,15 @@ def test_displays_follow_and_advance_the_color_cycle_of_their_axes():
     (mine,) = ax.plot([1e-3, 1e-2], [1.0, 1.0])
     drawn = [(line.get_color(), line.get_linestyle()) for line in (test.line_, mine)]
     assert drawn == [("black", "-"), ("red", "--")]
+    # line widths too; and a twin's own keywords win, under any alias
+    _, ax = plt.subplots()
+    ax.set_prop_cycle(color=["black", "red"], linewidth=[1.0, 4.0])
+    first = LearningRateDisplay([0.1, 0.1], loss_curve=[1.0, 0.5]).plot(
+        ax=ax, loss_kw={"ls": "--"}
+    )
+    assert first.loss_line_.get_linewidth() == 4.0
+    assert first.loss_line_.get_linestyle() == "--"
+    assert _colors(first.loss_line_) == _colors("red")
 
 
 def test_a_diverged_epoch_leaves_the_loss_axis_through_the_top():
@@ -889,7 +898,7 @@ def test_search_display_errors(iris, search):
         LearningRateSearchDisplay.from_search(GridSearchCV(net, {"l2": [0.1]}))
     with pytest.raises(ValueError, match="policy_param='lr' is not a parameter"):
         LearningRateSearchDisplay.from_search(search, policy_param="lr")
-    with pytest.raises(ValueError, match="neither a float nor a learning-rate"):
+    with pytest.raises(ValueError, match="as part of a network's learning rate"):
         LearningRateSearchDisplay.from_search(search, policy_param="activation")
     X, y = iris
     two = make_pipeline(StandardScaler(), net)
@@ -990,6 +999,12 @@ def test_search_display_reads_the_learning_rate_each_candidate_trained_with(iris
     )
     drawn = {line.get_label(): line.get_xdata().tolist() for line in display.lines_}
     assert drawn == {"Warmup(StepDecay)": [0.05], "Warmup(CosineAnnealing)": [0.1, 0.3]}
+    # or the inner policy itself named as the learning rate to plot
+    display = LearningRateSearchDisplay.from_search(
+        search, policy_param="learning_rate__policy"
+    )
+    drawn = {line.get_label(): line.get_xdata().tolist() for line in display.lines_}
+    assert drawn == {"StepDecay": [0.05], "CosineAnnealing": [0.1, 0.3]}
 
     # another model searched in the same step has no learning rate: left out
     mixed = GridSearchCV(

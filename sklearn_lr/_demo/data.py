@@ -6,6 +6,7 @@ import csv
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -269,14 +270,24 @@ def _target(labels: list[str], task: str, column: str) -> tuple[np.ndarray, str]
         return y, task
     # integer labels as integers, if int64 holds them exactly (through
     # Python's int, not float64, which merges labels beyond 2**53); other
-    # numbers as numbers, so that 0.5 and 0.50 are one class
+    # numbers as text, one spelling per number (0.5 and 0.50 are one class;
+    # scikit-learn would take non-integral floats for a regression target)
     if numeric and all(v is not None and v.is_integer() for v in values):
         integers = [_parse_int(label) for label in labels]
         if all(i is not None and -(2**63) <= i < 2**63 for i in integers):
             return np.asarray(integers, dtype=np.int64), task
-    elif numeric:
-        return np.asarray(values, dtype=np.float64), task
+    if numeric:
+        return np.asarray([_spelling(label) for label in labels], dtype=str), task
     return np.asarray(labels, dtype=str), task
+
+
+def _spelling(number: str) -> str:
+    """The one spelling of a finite number, exact: "0.50" and "0.5" are
+    "0.5", "3.0" and "3" are "3", "1e3" is "1000"."""
+    value = Decimal(number.strip())
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
 
 
 def check_folds(data: Data, cv: int) -> None:

@@ -146,13 +146,13 @@ class Candidate:
         """Mean CV score after each epoch, to 12 decimals: the rounding of a
         sum must not tell equal fold scores apart (in another order) or put
         a mean of scores that all equal the target below it."""
-        return np.round(self.scores.mean(axis=0), _DECIMALS)
+        return _rounded(self.scores.mean(axis=0))
 
     @property
     def final(self) -> tuple[float, float]:
         """Mean and standard deviation over the folds of the last epoch's score."""
         last = self.scores[:, -1]
-        return float(np.round(last.mean(), _DECIMALS)), float(last.std())
+        return float(_rounded(last.mean())), float(last.std())
 
     @property
     def parameters(self) -> str:
@@ -172,6 +172,15 @@ class Candidate:
             -mean if math.isfinite(mean) else math.inf,
             math.inf if epochs is None else epochs,
         )
+
+
+def _rounded(scores):
+    """`scores` to `_DECIMALS` decimals; those too large in size to round (an
+    R² of -1e300, which rounding would scale past the float range) as they
+    are."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.round(scores, _DECIMALS)
+    return np.where(np.isfinite(rounded), rounded, scores)
 
 
 def make_grid(epochs: int, alphas: Sequence[float]) -> list[Candidate]:

@@ -42,19 +42,29 @@ def _axes_group(ax):
     ]
 
 
+# the properties of a cycle entry a twin's line takes, with their aliases
+_CYCLED = {"color": ("c",), "linestyle": ("ls",), "linewidth": ("lw",)}
+
+
 def _cycled(style, ax, given):
-    """`style` for a line drawn on a twin of `ax`, with the color and line
-    style of the next entry of the property cycle of `ax` (its own, when set
-    with ``set_prop_cycle``), which `ax` then moves past, as for a line
+    """`style` for a line drawn on a twin of `ax`, with the color, line style
+    and width of the next entry of the property cycle of `ax` (its own, when
+    set with ``set_prop_cycle``), which `ax` then moves past, as for a line
     drawn on it: the twins' own cycles would start over, and repeat the
     colors of the lines on `ax`. Keyword arguments `given` for the line that
-    choose a color take nothing from the cycle. (A line drawn on `ax` itself
-    needs none of this: matplotlib styles it from the cycle.)"""
-    if given and ("color" in given or "c" in given):
+    choose a color take nothing from the cycle, and those it gives (under
+    any alias) are kept. (A line drawn on `ax` itself needs none of this:
+    matplotlib styles it from the cycle.)"""
+    given = given or {}
+    if "color" in given or "c" in given:
         return style
     # an empty line takes the next entry and leaves the data limits alone
     (probe,) = ax.plot([], [])
-    entry = {"color": probe.get_color(), "linestyle": probe.get_linestyle()}
+    entry = {
+        name: getattr(probe, f"get_{name}")()
+        for name, aliases in _CYCLED.items()
+        if name not in given and not any(alias in given for alias in aliases)
+    }
     probe.remove()
     return style | entry
 

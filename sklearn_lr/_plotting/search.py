@@ -72,6 +72,20 @@ def _find_policy_param(keys):
     return found[0]
 
 
+def _of_a_network(policy_param, model, effective):
+    """Whether `policy_param` of a candidate `model` (its parameters
+    `effective`) is a network's ``learning_rate`` or a part of it (say,
+    ``learning_rate__policy``, the policy a Warmup wraps)."""
+    parts = policy_param.split("__")
+    for i, part in enumerate(parts):
+        if part == "learning_rate":
+            path = "__".join(parts[:i])
+            owner = effective.get(path) if path else model
+            if isinstance(owner, BaseSGDNet):
+                return True
+    return False
+
+
 def _alpha_of(effective, policy, policy_param, alpha_param):
     """The α of one candidate, from its `effective` parameters (see
     LearningRateSearchDisplay.from_search)."""
@@ -320,12 +334,12 @@ class LearningRateSearchDisplay:
         stds = np.asarray(results[f"std_test_{metric}"], dtype=float)[rows]
 
         best: dict[tuple, int] = {}  # (label, alpha) -> the best candidate
-        owner_name = policy_param.rpartition("__")[0]
         for i, (model, effective) in enumerate(
             zip(models, effective_params, strict=True)
         ):
-            owner = effective.get(owner_name) if owner_name else model
-            if policy_param not in effective or not isinstance(owner, BaseSGDNet):
+            if policy_param not in effective or not _of_a_network(
+                policy_param, model, effective
+            ):
                 continue  # another model (say, a LogisticRegression searched
                 # as the same pipeline step), or one whose learning_rate is
                 # its own (a gradient boosting's, an MLPClassifier's)
@@ -346,7 +360,8 @@ class LearningRateSearchDisplay:
                 best[key] = i
         if not best:
             raise ValueError(
-                f"No candidate of the search has the parameter {policy_param!r}."
+                f"No candidate of the search has the parameter {policy_param!r} "
+                "as part of a network's learning rate."
             )
         labels = list(dict.fromkeys(label for label, _ in best))
         alphas, mean_scores, std_scores = [], [], []
