@@ -252,7 +252,13 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # parameters are validated here rather than by _fit_context because a
         # warm model must not be validated against the first-call-only rules.
         self._validate_params()
+        classes = self._check_partial_fit_classes(classes)
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _check_partial_fit_classes(self, classes):
+        """`classes` of a ``partial_fit`` call, checked (after the parameters:
+        a bad parameter is reported first, as by ``fit``)."""
+        return classes
 
     # -------------------------------------------------------------- training
 

@@ -133,10 +133,6 @@ True
         self : object
             The updated estimator.
         """
-        if not hasattr(self, "coefs_") and classes is None:
-            raise ValueError("classes must be passed on the first call to partial_fit.")
-        if classes is not None:
-            classes = _check_classes(classes)
         return self._partial_fit(X, y, sample_weight, classes=classes)
 
     def predict_proba(self, X: ArrayLike | sp.spmatrix) -> np.ndarray:
@@ -183,6 +179,11 @@ True
         return log_p
 
     # ------------------------------------------------------------------ hooks
+
+    def _check_partial_fit_classes(self, classes):
+        if not hasattr(self, "coefs_") and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        return None if classes is None else _check_classes(classes)
 
     def _encode_targets(self, y, *, reset, classes=None):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
