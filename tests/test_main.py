@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import subprocess
@@ -625,6 +626,17 @@ def test_an_output_encoding_without_the_demos_characters_does_not_fail():
         assert result.returncode == 0, result.stderr.decode("latin-1")
         assert result.stderr == b""
         assert b"?" in result.stdout
+
+
+def test_the_output_streams_are_put_back_as_they_were(monkeypatch):
+    # in-process (a notebook, a test), main leaves the caller's streams as
+    # it found them, though it prints "?" for what their encoding lacks
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert main(["--help"]) == 0
+    assert stream.errors == "strict"
+    stream.flush()
+    assert b"?" in stream.buffer.getvalue()  # the help's "—", replaced
 
 
 def test_an_output_that_cannot_be_written_is_a_one_line_error(monkeypatch, capsys):
