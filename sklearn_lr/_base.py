@@ -585,6 +585,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         first_loss = batch_loss
                     accumulated += batch_loss * float(batch_weight)
                     optimizer._step(theta, workspace.grad, rates[b])
+                    if optimizer.n_steps % _network.FLUSH_EVERY == 0:
+                        # the step left the gradient buffer free as scratch
+                        _network.flush_subnormal(theta, workspace.grad)
                 data_loss = accumulated / total_weight
                 epoch_loss = data_loss + _network.penalty(theta, shapes, self.l2)
 

@@ -912,6 +912,40 @@ def test_warm_start_continues_from_the_weights(cls):
         assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_training_flushes_subnormal_weights_every_flush_every_steps(dtype):
+    # the first feature is always 0, so the weights out of it get no gradient
+    # (no l2, no momentum): only the flush can change them
+    rng = np.random.RandomState(0)
+    n = _network.FLUSH_EVERY
+    X = rng.normal(size=(n, 3)).astype(dtype)
+    X[:, 0] = 0.0
+    y = rng.normal(size=n)
+    subnormal = np.finfo(dtype).tiny / 4
+    params = dict(
+        hidden_layer_sizes=(4,),
+        batch_size=1,
+        shuffle=False,
+        l2=0.0,
+        momentum=0.0,
+        learning_rate=1e-3,
+        max_iter=1,
+        warm_start=True,
+        random_state=0,
+    )
+    est = SGDNetRegressor(**params).fit(X[:1], y[:1])  # one step: no flush
+    est.coefs_[0][0] = subnormal
+    est.coefs_[0][1, 0] = subnormal  # a weight the data moves
+    est.fit(X[: n - 1], y[: n - 1])  # a fresh optimizer's steps 1..n-1
+    assert_array_equal(est.coefs_[0][0], subnormal)
+    moved = est.coefs_[0][1, 0]
+    assert moved != subnormal and np.abs(moved) >= np.finfo(dtype).tiny
+    est.fit(X, y)  # step n flushes
+    assert est.coefs_[0].dtype == dtype
+    assert_array_equal(est.coefs_[0][0], 0.0)
+    assert np.all(np.abs(est.coefs_[0][1:]) >= np.finfo(dtype).tiny)
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_warm_start_restarts_the_optimizer(cls):
     X, y = _data(cls)

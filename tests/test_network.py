@@ -1016,3 +1016,52 @@ def test_property_loss_finite_non_negative_gradient_finite(
     assert ws.grad.dtype == dtype
     assert np.isfinite(net.penalty(theta, shapes, l2))
     assert net.penalty(theta, shapes, l2) >= 0.0
+
+
+# --------------------------------------------------------------------------
+# flush_subnormal
+
+
+@pytest.mark.parametrize("dtype", _BOTH_PRECISIONS)
+def test_flush_subnormal_zeroes_subnormals_and_keeps_everything_else(dtype):
+    info = np.finfo(dtype)
+    theta = np.array(
+        [
+            info.tiny,  # the smallest normal number: kept
+            -info.tiny,
+            info.tiny * (1 - info.eps),  # the largest subnormal
+            -info.smallest_subnormal,
+            0.0,
+            -0.0,
+            1.5,
+            -info.max,
+            np.inf,
+            -np.inf,
+            np.nan,
+        ],
+        dtype=dtype,
+    )
+    expected = theta.copy()
+    expected[2:4] = 0.0
+    scratch = np.empty_like(theta)
+    net.flush_subnormal(theta, scratch)
+    assert theta.dtype == dtype
+    assert_array_equal(theta, expected)  # nan in the same place
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    exponents=st.lists(st.integers(-330, 40), min_size=1, max_size=40),
+    float32=st.booleans(),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_flush_subnormal_changes_exactly_the_subnormals(exponents, float32, seed):
+    dtype = np.float32 if float32 else np.float64
+    rng = np.random.RandomState(seed)
+    with np.errstate(over="ignore", under="ignore"):
+        values = rng.uniform(-10, 10, len(exponents)) * 10.0 ** np.array(exponents)
+        theta = values.astype(dtype)
+    subnormal = (theta != 0) & (np.abs(theta) < np.finfo(dtype).tiny)
+    expected = np.where(subnormal, dtype(0), theta)
+    net.flush_subnormal(theta, np.empty_like(theta))
+    assert_array_equal(theta, expected)
