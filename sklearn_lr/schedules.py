@@ -7,7 +7,7 @@ in epochs (fractions allowed).
 A *policy* (``StepDecay(...)``, ``Cyclic(...)``, ...) holds hyperparameters
 only. It is a scikit-learn style object (``get_params``/``set_params``,
 ``clone``, repr, pickle) and is never changed by training. Its run-time state
-is a separate object made by ``schedule = policy.start(max_epochs)``:
+is a separate object made by ``schedule = policy.start(max_epochs=...)``:
 
 - ``schedule.rate(t)`` is the learning rate α at clock ``t``, a pure function
   of ``t`` and the state;

@@ -245,6 +245,13 @@ class _OwnPolicy(BaseEstimator):
         return self.schedule
 
 
+class _OwnPolicyOtherName(BaseEstimator):
+    """A policy of a user's own whose ``start`` names its argument otherwise."""
+
+    def start(self, n_epochs):
+        return _OwnSchedule(0.1)
+
+
 class _OwnSchedule:
     """Gives `alpha` at every t."""
 
@@ -672,6 +679,19 @@ ROWS = [
             },
             "wrapped": lambda d, cls: {
                 "params": {"learning_rate": Warmup(_OwnPolicy(None))}
+            },
+        },
+    ),
+    Row(
+        "a policy of one's own whose start does not take the keyword max_epochs",
+        TRAIN,
+        TypeError,
+        "start must take the keyword max_epochs (it is called as "
+        "start(max_epochs=...)); got start(<signature>)",
+        lambda d, cls: {"params": {"learning_rate": _OwnPolicyOtherName()}},
+        variants={
+            "wrapped": lambda d, cls: {
+                "params": {"learning_rate": Warmup(_OwnPolicyOtherName())}
             },
         },
     ),

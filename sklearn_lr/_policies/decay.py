@@ -2,6 +2,7 @@
 polynomial, cosine annealing and cosine warm restarts.
 """
 
+import inspect
 import math
 from numbers import Real
 
@@ -412,12 +413,31 @@ def _as_policy(value, *, name="learning_rate"):
     )
 
 
+def _check_start_signature(policy, name):
+    """Refuse a policy whose ``start`` cannot take the keyword ``max_epochs``
+    (the protocol calls ``start(max_epochs=...)``) with a message naming the
+    protocol, instead of Python's own about an unexpected keyword."""
+    try:
+        signature = inspect.signature(policy.start)
+    except (TypeError, ValueError):  # not callable, or no signature to read
+        return
+    try:
+        signature.bind(max_epochs=1)
+    except TypeError:
+        raise TypeError(
+            f"{name}={_one_line(policy)}: start must take the keyword "
+            f"max_epochs (it is called as start(max_epochs=...)); got "
+            f"start{signature}."
+        ) from None
+
+
 def _start_schedule(value, max_epochs, *, name="learning_rate", horizon=None):
     """Start the run-time state of a learning-rate specification.
 
     `value` is a float or a policy; a policy written by a user is held to the
-    protocol: ``start(max_epochs=...)`` must return an object with the methods
-    ``rate(t)`` and ``observe(t, *, loss, score)``. `horizon`, a `_Horizon`,
+    protocol: ``start(max_epochs=...)`` (that keyword) must return an object
+    with the methods ``rate(t)`` and ``observe(t, *, loss, score)``.
+    `horizon`, a `_Horizon`,
     says what `max_epochs` is when it is not the training length (the segment
     of a `Sequential`, say), for the built-in composite policies.
     """
@@ -425,6 +445,7 @@ def _start_schedule(value, max_epochs, *, name="learning_rate", horizon=None):
     if horizon is not None and getattr(type(policy), "start", None) is _Policy.start:
         schedule = policy._start_within(max_epochs, horizon)
     else:
+        _check_start_signature(policy, name)
         schedule = policy.start(max_epochs=max_epochs)
     missing = [
         m for m in ("rate", "observe") if not callable(getattr(schedule, m, None))
