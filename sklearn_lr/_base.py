@@ -587,7 +587,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     optimizer._step(theta, workspace.grad, rates[b])
                     if optimizer.n_steps % _network.FLUSH_EVERY == 0:
                         # the step left the gradient buffer free as scratch
-                        _network.flush_subnormal(theta, workspace.grad)
+                        for array in (theta, *optimizer._flushable_state()):
+                            _network.flush_subnormal(array, workspace.grad)
                 data_loss = accumulated / total_weight
                 epoch_loss = data_loss + _network.penalty(theta, shapes, self.l2)
 

@@ -394,6 +394,40 @@ class Workspace:
         return views
 
 
+#: Training flushes subnormal weights and optimizer state (see
+#: `flush_subnormal`) every this many optimizer steps; `loss_and_gradient`
+#: flushes the output layer's error at every step.
+FLUSH_EVERY = 64
+
+
+def flush_subnormal(array, scratch):
+    """Set the entries smaller in magnitude than the dtype's smallest normal
+    number to zero, in place.
+
+    Arithmetic on subnormal numbers (below 1.2e-38 in float32, 2.2e-308 in
+    float64) takes a slow path on x86 CPUs, some hundred cycles per
+    operation. Training meets them three ways:
+
+    - an adaptive rule with ``l2`` can leave the weights of units the data
+      no longer reaches there (a few percent of float32 weights made the
+      matrix products four times slower);
+    - a confident output's error, the probability of a class the network
+      rules out, can be subnormal;
+    - state that decays geometrically while its gradient is 0 (momentum,
+      moments) ends stuck on a subnormal number, as the smallest one times
+      0.9 rounds back to itself (a quarter of Adam's float32 first moment
+      made its update four times slower).
+
+    Every other value, inf and nan included, is left exactly as it is.
+    ``scratch`` is an array shaped like ``array``, overwritten.
+    """
+    np.abs(array, out=scratch)
+    np.greater_equal(scratch, np.finfo(array.dtype).tiny, out=scratch)
+    # times 1 where normal (exact), times 0 where subnormal or zero; nan
+    # stays nan (its comparison is false and nan * 0 is nan)
+    array *= scratch
+
+
 def _first_layer(X, coef, out):
     if sp.issparse(X):
         out[...] = X @ coef
@@ -485,6 +519,9 @@ def loss_and_gradient(
     w = workspace.weights[:n]
     np.divide(sample_weight, sample_weight.sum(), out=w)
     data_loss = LOSSES[loss].function(acts[last], Y, w, scratch, huber_delta)
+    # a confident output's error can be subnormal (a probability below
+    # 1.2e-38 in float32), which slows every product it enters
+    flush_subnormal(acts[last].T, scratch.T)
 
     # backward; bias gradients as 1^T delta (a BLAS product, not a reduction)
     delta = acts[last]
@@ -600,32 +637,6 @@ def _huber_location(y, w, delta):
         options={"xatol": 1e-9 * span},
     )
     return float(found.x)
-
-
-#: Training flushes subnormal weights (see `flush_subnormal`) every this
-#: many optimizer steps.
-FLUSH_EVERY = 64
-
-
-def flush_subnormal(theta, scratch):
-    """Set the parameters smaller in magnitude than the dtype's smallest
-    normal number to zero, in place.
-
-    Arithmetic on subnormal numbers (below 1.2e-38 in float32, 2.2e-308 in
-    float64) takes a slow path on x86 CPUs, some hundred cycles per
-    operation; a few percent of subnormal weights, which an adaptive rule
-    with ``l2`` can leave on units the data no longer reaches, made the
-    matrix products of a float32 fit four times slower. Such a weight adds
-    nothing a normal number could not hold, so it is set to zero (0 times
-    anything is fast); every other value, inf and nan included, is left
-    exactly as it is. ``scratch`` is an array shaped like ``theta``,
-    overwritten.
-    """
-    np.abs(theta, out=scratch)
-    np.greater_equal(scratch, np.finfo(theta.dtype).tiny, out=scratch)
-    # times 1 where normal (exact), times 0 where subnormal or zero; nan
-    # stays nan (its comparison is false and nan * 0 is nan)
-    theta *= scratch
 
 
 def penalty(theta, shapes, l2):

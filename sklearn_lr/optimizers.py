@@ -160,6 +160,23 @@ class _Optimizer:
         # x *= a in one pass each, in place on contiguous vectors
         self._axpy, self._scal = get_blas_funcs(("axpy", "scal"), dtype=self.dtype)
 
+    def _flushable_state(self):
+        """The state arrays whose subnormal entries a training loop may set
+        to zero (see ``_network.flush_subnormal``).
+
+        A subnormal velocity or first moment moves a weight by less than
+        ``lr`` times 1e-25 (float32, with ``epsilon`` as below). A subnormal
+        squared-gradient sum changes the denominator ``sqrt(s) + epsilon``
+        by less than its rounding only while ``epsilon >= sqrt(tiny) / eps``
+        of the dtype (9e-13 in float32, 7e-139 in float64): below that,
+        nothing is flushed.
+        """
+        epsilon = getattr(self, "epsilon", None)
+        info = np.finfo(self.dtype)
+        if epsilon is not None and epsilon < math.sqrt(info.tiny) / info.eps:
+            return ()
+        return tuple(getattr(self, name) for name in self._state_arrays)
+
     def snapshot(self, out: dict | None = None) -> dict:
         """Return a deep copy of the run-time state.
 

@@ -946,6 +946,46 @@ def test_training_flushes_subnormal_weights_every_flush_every_steps(dtype):
     assert np.all(np.abs(est.coefs_[0][1:]) >= np.finfo(dtype).tiny)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("optimizer", ["sgd", "adagrad", "rmsprop", "adam"])
+def test_training_flushes_stuck_subnormal_optimizer_state(optimizer, dtype):
+    # state that decays while its gradient is 0 sticks on the smallest
+    # subnormal number (times 0.9 or 0.999 it rounds back to itself); the
+    # flush of every FLUSH_EVERY-th step frees it
+    rng = np.random.RandomState(0)
+    n = _network.FLUSH_EVERY
+    X = rng.normal(size=(n, 3)).astype(dtype)
+    X[:, 0] = 0.0  # no gradient for the weights out of the first feature
+    y = rng.normal(size=n)
+    est = SGDNetRegressor(
+        hidden_layer_sizes=(4,),
+        optimizer=optimizer,
+        batch_size=1,
+        shuffle=False,
+        l2=0.0,
+        learning_rate=1e-3,
+        random_state=0,
+    )
+    est.partial_fit(X[:1], y[:1])  # step 1
+    smallest = np.finfo(dtype).smallest_subnormal
+
+    def state():
+        names = est.optimizer_._state_arrays
+        return [getattr(est.optimizer_, name) for name in names]
+
+    for array in state():
+        array[:4] = smallest  # the state of the first feature's weights
+    est.partial_fit(X[: n - 2], y[: n - 2])  # steps 2 .. n - 1
+    for array in state():
+        assert_array_equal(array[:4], smallest)  # stuck
+    est.partial_fit(X[:1], y[:1])  # step n flushes
+    for array in state():
+        assert array.dtype == dtype
+        assert_array_equal(array[:4], 0.0)
+        rest = np.abs(array[4:])
+        assert np.all((rest == 0) | (rest >= np.finfo(dtype).tiny))
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_warm_start_restarts_the_optimizer(cls):
     X, y = _data(cls)

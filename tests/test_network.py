@@ -1065,3 +1065,25 @@ def test_flush_subnormal_changes_exactly_the_subnormals(exponents, float32, seed
     expected = np.where(subnormal, dtype(0), theta)
     net.flush_subnormal(theta, np.empty_like(theta))
     assert_array_equal(theta, expected)
+
+
+@pytest.mark.parametrize("dtype", _BOTH_PRECISIONS)
+def test_a_subnormal_output_error_is_flushed(dtype):
+    # no hidden layer and X = 0: the logits are the biases; class 1's
+    # probability e^-95 / 2 is subnormal in float32, normal in float64
+    shapes = net.layer_shapes(1, (), 3)
+    theta = np.zeros(net.n_params(shapes), dtype=dtype)
+    _, intercepts = net.unpack(theta, shapes)
+    intercepts[0][:] = [0.0, -95.0, 0.0]
+    ws = net.Workspace.allocate(shapes, 1, dtype)
+    X = np.zeros((1, 1), dtype=dtype)
+    Y = np.array([[1.0, 0.0, 0.0]], dtype=dtype)
+    net.loss_and_gradient(
+        theta, shapes, X, Y, np.ones(1, dtype), "relu", "softmax_log_loss", 0.0, ws
+    )
+    grad = ws.intercept_grads[0]
+    p1 = np.exp(-95.0) / (2 + np.exp(-95.0))
+    assert p1 < np.finfo(np.float32).tiny
+    expected_1 = 0.0 if dtype == np.float32 else p1
+    # atol=0: float32's must be 0 exactly
+    assert_allclose(grad, [-0.5, expected_1, 0.5], rtol=1e-6, atol=0)

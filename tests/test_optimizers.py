@@ -516,3 +516,39 @@ def test_doctests():
     result = doctest.testmod(sklearn_lr.optimizers)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# --------------------------------------------------------------------------
+# the state a training loop may flush where subnormal
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_flushable_state_is_all_state_with_a_normal_epsilon(name, dtype):
+    opt = make_optimizer(name, 5, dtype)  # epsilon 1e-8
+    flushable = opt._flushable_state()
+    assert len(flushable) == len(opt._state_arrays)
+    for array, attribute in zip(flushable, opt._state_arrays, strict=True):
+        assert array is getattr(opt, attribute)  # flushed in place
+
+
+@pytest.mark.parametrize(
+    "dtype, epsilon, flushed",
+    [
+        (np.float32, 1e-12, True),
+        (np.float32, 5e-13, False),  # below sqrt(tiny) / eps = 9.1e-13
+        (np.float64, 1e-13, True),
+        (np.float64, 1e-139, False),  # below 6.7e-139
+    ],
+)
+@pytest.mark.parametrize("name", ["adagrad", "rmsprop", "adam"])
+def test_flushable_state_is_none_with_a_tiny_epsilon(name, dtype, epsilon, flushed):
+    # a subnormal squared-gradient sum would then change the denominator
+    # sqrt(s) + epsilon beyond rounding
+    opt = make_optimizer(name, 5, dtype, epsilon=epsilon)
+    assert bool(opt._flushable_state()) is flushed
+
+
+def test_sgd_state_is_flushable_whatever_the_hyperparameters():
+    opt = make_optimizer("sgd", 5, np.float32, momentum=0.0, epsilon=0.0)
+    assert opt._flushable_state() == (opt.velocity,)
