@@ -437,9 +437,9 @@ def _start_schedule(value, max_epochs, *, name="learning_rate", horizon=None):
     `value` is a float or a policy; a policy written by a user is held to the
     protocol: ``start(max_epochs=...)`` (that keyword) must return an object
     with the methods ``rate(t)`` and ``observe(t, *, loss, score)``.
-    `horizon`, a `_Horizon`,
-    says what `max_epochs` is when it is not the training length (the segment
-    of a `Sequential`, say), for the built-in composite policies.
+    `horizon`, a `_Horizon`, says what `max_epochs` is when it is not the
+    training length (the segment of a `Sequential`, say), for the built-in
+    composite policies.
     """
     policy = _as_policy(value, name=name)
     if horizon is not None and getattr(type(policy), "start", None) is _Policy.start:
