@@ -165,15 +165,16 @@ class _Optimizer:
         to zero (see ``_network.flush_subnormal``).
 
         A subnormal velocity or first moment moves a weight by less than
-        ``lr`` times 1e-25 (float32, with ``epsilon`` as below). A subnormal
-        squared-gradient sum changes the denominator ``sqrt(s) + epsilon``
-        by less than its rounding only while ``epsilon >= sqrt(tiny) / eps``
-        of the dtype (9e-13 in float32, 7e-139 in float64): below that,
-        nothing is flushed.
+        ``lr`` times 1e-25 (float32, with ``epsilon`` as below). The root of
+        a subnormal squared-gradient sum is below ``sqrt(tiny)``, less than
+        half an ulp of the denominator ``sqrt(s) + epsilon`` while
+        ``epsilon >= 2 sqrt(tiny) / eps`` of the dtype (1.82e-12 in
+        float32, 1.34e-138 in float64), so flushing it changes no rounded
+        denominator; with a smaller ``epsilon`` nothing is flushed.
         """
         epsilon = getattr(self, "epsilon", None)
         info = np.finfo(self.dtype)
-        if epsilon is not None and epsilon < math.sqrt(info.tiny) / info.eps:
+        if epsilon is not None and epsilon < 2 * math.sqrt(info.tiny) / info.eps:
             return ()
         return tuple(getattr(self, name) for name in self._state_arrays)
 

@@ -252,6 +252,13 @@ class _OwnPolicyOtherName(BaseEstimator):
         return _OwnSchedule(0.1)
 
 
+class _OwnPolicyMoreArguments(BaseEstimator):
+    """A policy of a user's own whose ``start`` needs another argument."""
+
+    def start(self, max_epochs, alpha):
+        return _OwnSchedule(alpha)
+
+
 class _OwnSchedule:
     """Gives `alpha` at every t."""
 
@@ -683,15 +690,18 @@ ROWS = [
         },
     ),
     Row(
-        "a policy of one's own whose start does not take the keyword max_epochs",
+        "a policy of one's own whose start cannot be called as start(max_epochs=...)",
         TRAIN,
         TypeError,
-        "start must take the keyword max_epochs (it is called as "
-        "start(max_epochs=...)); got start(<signature>)",
+        "start must be callable as start(max_epochs=...), the policy "
+        "protocol's call; got start(<signature>)",
         lambda d, cls: {"params": {"learning_rate": _OwnPolicyOtherName()}},
         variants={
             "wrapped": lambda d, cls: {
                 "params": {"learning_rate": Warmup(_OwnPolicyOtherName())}
+            },
+            "another required argument": lambda d, cls: {
+                "params": {"learning_rate": _OwnPolicyMoreArguments()}
             },
         },
     ),

@@ -535,10 +535,10 @@ def test_flushable_state_is_all_state_with_a_normal_epsilon(name, dtype):
 @pytest.mark.parametrize(
     "dtype, epsilon, flushed",
     [
-        (np.float32, 1e-12, True),
-        (np.float32, 5e-13, False),  # below sqrt(tiny) / eps = 9.1e-13
-        (np.float64, 1e-13, True),
-        (np.float64, 1e-139, False),  # below 6.7e-139
+        (np.float32, 1.82e-12, True),
+        (np.float32, 1.8e-12, False),  # below 2 sqrt(tiny) / eps = 1.819e-12
+        (np.float64, 1.35e-138, True),
+        (np.float64, 1.3e-138, False),  # below 1.3435e-138
     ],
 )
 @pytest.mark.parametrize("name", ["adagrad", "rmsprop", "adam"])

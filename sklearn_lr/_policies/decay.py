@@ -414,9 +414,9 @@ def _as_policy(value, *, name="learning_rate"):
 
 
 def _check_start_signature(policy, name):
-    """Refuse a policy whose ``start`` cannot take the keyword ``max_epochs``
-    (the protocol calls ``start(max_epochs=...)``) with a message naming the
-    protocol, instead of Python's own about an unexpected keyword."""
+    """Refuse a policy whose ``start`` cannot be called as the protocol
+    calls it, ``start(max_epochs=...)``, with a message naming that call,
+    instead of Python's own about an unexpected or a missing argument."""
     try:
         signature = inspect.signature(policy.start)
     except (TypeError, ValueError):  # not callable, or no signature to read
@@ -425,8 +425,8 @@ def _check_start_signature(policy, name):
         signature.bind(max_epochs=1)
     except TypeError:
         raise TypeError(
-            f"{name}={_one_line(policy)}: start must take the keyword "
-            f"max_epochs (it is called as start(max_epochs=...)); got "
+            f"{name}={_one_line(policy)}: start must be callable as "
+            f"start(max_epochs=...), the policy protocol's call; got "
             f"start{signature}."
         ) from None
 
