@@ -986,6 +986,33 @@ def test_training_flushes_stuck_subnormal_optimizer_state(optimizer, dtype):
         assert np.all((rest == 0) | (rest >= np.finfo(dtype).tiny))
 
 
+@pytest.mark.parametrize("early_stopping", [False, True])
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_fit_allocates_its_batch_buffers_once(cls, early_stopping, monkeypatch):
+    allocate = _network.Workspace.allocate
+    sizes = []
+
+    def counting(shapes, batch_size, dtype):
+        sizes.append(batch_size)
+        return allocate(shapes, batch_size, dtype)
+
+    monkeypatch.setattr(_network.Workspace, "allocate", staticmethod(counting))
+    X, y = _data(cls)
+    est = cls(
+        **SMALL,
+        batch_size=16,
+        max_iter=4,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+        early_stopping=early_stopping,
+    )
+    est.fit(X, y)
+    assert est.n_iter_ == 4
+    assert sizes == [16]
+    est.partial_fit(X, y)  # one more epoch: one more call, one more workspace
+    assert sizes == [16, 16]
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_warm_start_restarts_the_optimizer(cls):
     X, y = _data(cls)

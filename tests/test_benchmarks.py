@@ -40,3 +40,32 @@ def test_no_contender_left_is_a_note(bench_speed, monkeypatch, capsys):
     bench_speed.run_speed(args)
     out = capsys.readouterr().out
     assert "torch is not installed" in out and "No contender is left" in out
+
+
+def test_memory_mode_prints_a_row_per_estimator(bench_speed, capsys):
+    args = bench_speed.parse_args(
+        [
+            "--memory",
+            "--n-samples",
+            "600",
+            "--batch-sizes",
+            "32",
+            "--dtypes",
+            "float32",
+            "--memory-epochs",
+            "1",
+        ]
+    )
+    bench_speed.run_memory(args)
+    rows = [
+        line.split()
+        for line in capsys.readouterr().out.splitlines()
+        if line.split()[:2] == ["32", "float32"]
+    ]
+    assert [row[2] for row in rows] == ["ours", "sklearn"]
+    for row in rows:
+        x_mb, w_mb, extra_mb, ratio, total = map(float, row[3:])
+        assert x_mb > 0 and w_mb > 0 and extra_mb > 0
+        # the MB columns are rounded to 2 decimals
+        assert ratio == pytest.approx(extra_mb / (x_mb + w_mb), rel=0.1)
+        assert total == pytest.approx(ratio + x_mb / (x_mb + w_mb), rel=0.1)

@@ -6,6 +6,8 @@ independently of the module: a plain NumPy forward pass, closed-form losses
 of that independent objective.
 """
 
+import tracemalloc
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -1087,3 +1089,27 @@ def test_a_subnormal_output_error_is_flushed(dtype):
     expected_1 = 0.0 if dtype == np.float32 else p1
     # atol=0: float32's must be 0 exactly
     assert_allclose(grad, [-0.5, expected_1, 0.5], rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("dtype", _BOTH_PRECISIONS)
+@pytest.mark.parametrize("loss", LOSSES)
+def test_a_step_allocates_nothing_the_size_of_a_layer(loss, dtype):
+    # every buffer of a batch lives in the workspace, allocated once per fit
+    rng = np.random.RandomState(0)
+    shapes = net.layer_shapes(20, (256, 128), 3)
+    theta = net.init_params(shapes, "relu", rng, dtype)
+    ws = net.Workspace.allocate(shapes, 200, dtype)
+    X = rng.normal(size=(200, 20)).astype(dtype)
+    Y = _targets(rng, 200, 3, loss).astype(dtype)
+    w = np.ones(200, dtype=dtype)
+    args = (theta, shapes, X, Y, w, "relu", loss, 1e-4, ws)
+    net.loss_and_gradient(*args)  # the first call of a batch size builds views
+    tracemalloc.start()
+    try:
+        for _ in range(3):
+            net.loss_and_gradient(*args)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    smallest_layer = 200 * 128 * np.dtype(dtype).itemsize
+    assert peak < smallest_layer / 4

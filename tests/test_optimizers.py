@@ -126,6 +126,9 @@ def test_sgd_momentum_by_hand():
     opt.step(params, np.array([2.0, 0.0]), lr=1.0)  # v = [3, -2]
     assert_allclose(params, [-2.5, 5.0], rtol=1e-15)
     assert_allclose(opt.velocity, [3.0, -2.0], rtol=1e-15)
+    opt.step(params, np.array([-1.0, 1.0]), lr=0.5)  # v = [0.5, 0]
+    assert_allclose(params, [-2.75, 5.0], rtol=1e-15)
+    assert_allclose(opt.velocity, [0.5, 0.0], rtol=1e-15)
 
 
 def test_nesterov_by_hand():
@@ -135,6 +138,10 @@ def test_nesterov_by_hand():
     assert_allclose(params, [0.25], rtol=1e-15)
     opt.step(params, np.array([2.0]), lr=1.0)  # v = 3; p -= 1 * (2 + 1.5)
     assert_allclose(params, [-3.25], rtol=1e-15)
+    # v = 1.5 - 2 = -0.5; p -= 0.5 * (-2 + 0.5 * -0.5)
+    opt.step(params, np.array([-2.0]), lr=0.5)
+    assert_allclose(params, [-2.125], rtol=1e-15)
+    assert_allclose(opt.velocity, [-0.5], rtol=1e-15)
 
 
 def test_adam_by_hand():
@@ -154,6 +161,46 @@ def test_adam_by_hand():
     assert_allclose(params, expected, rtol=1e-14)
     assert_allclose(opt.first_moment, [1.75, 1.25], rtol=1e-15)
     assert_allclose(opt.second_moment, [4.75, 2.75], rtol=1e-15)
+    # Step 3, gradient [1, -1]: m = [1.375, 0.125], v = [2.875, 1.875],
+    # both corrections divide by 0.875: m_hat = [11/7, 1/7], v_hat =
+    # [23/7, 15/7].
+    opt.step(params, np.array([1.0, -1.0]), lr=1.0)
+    expected = [
+        expected[0] - (11 / 7) / (np.sqrt(23 / 7) + 1.0),
+        expected[1] - (1 / 7) / (np.sqrt(15 / 7) + 1.0),
+    ]
+    assert_allclose(params, expected, rtol=1e-14)
+    assert_allclose(opt.first_moment, [1.375, 0.125], rtol=1e-15)
+    assert_allclose(opt.second_moment, [2.875, 1.875], rtol=1e-15)
+    assert opt.n_steps == 3
+
+
+def test_adagrad_by_hand():
+    # epsilon = 1: each step is lr * g / (sqrt(G) + 1)
+    params = np.zeros(2)
+    opt = AdaGrad(2, np.float64, epsilon=1.0)
+    opt.step(params, np.array([3.0, -4.0]), lr=1.0)  # G = [9, 16]
+    assert_allclose(params, [-0.75, 0.8], rtol=1e-15)
+    opt.step(params, np.array([4.0, 0.0]), lr=2.0)  # G = [25, 16]
+    assert_allclose(params, [-0.75 - 4 / 3, 0.8], rtol=1e-15)
+    opt.step(params, np.array([0.0, 3.0]), lr=1.0)  # G = [25, 25]
+    assert_allclose(params, [-0.75 - 4 / 3, 0.3], rtol=1e-15)
+    assert_allclose(opt.sq_grad_sum, [25.0, 25.0], rtol=1e-15)
+
+
+def test_rmsprop_by_hand():
+    # beta_2 = 0.75, epsilon = 1: s = 0.75 s + 0.25 g^2, step lr g / (sqrt(s) + 1)
+    params = np.zeros(2)
+    opt = RMSProp(2, np.float64, beta_2=0.75, epsilon=1.0)
+    opt.step(params, np.array([2.0, -4.0]), lr=1.0)  # s = [1, 4]
+    assert_allclose(params, [-1.0, 4 / 3], rtol=1e-15)
+    opt.step(params, np.array([4.0, 0.0]), lr=1.0)  # s = [4.75, 3]
+    expected = [-1.0 - 4 / (np.sqrt(4.75) + 1.0), 4 / 3]
+    assert_allclose(params, expected, rtol=1e-14)
+    opt.step(params, np.array([0.0, 2.0]), lr=0.5)  # s = [3.5625, 3.25]
+    expected = [expected[0], 4 / 3 - 0.5 * 2 / (np.sqrt(3.25) + 1.0)]
+    assert_allclose(params, expected, rtol=1e-14)
+    assert_allclose(opt.mean_square, [3.5625, 3.25], rtol=1e-15)
 
 
 def test_rmsprop_mean_square_is_textbook_average():
