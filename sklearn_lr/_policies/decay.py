@@ -442,10 +442,12 @@ def _start_schedule(value, max_epochs, *, name="learning_rate", horizon=None):
     composite policies.
     """
     policy = _as_policy(value, name=name)
-    if horizon is not None and getattr(type(policy), "start", None) is _Policy.start:
+    own_start = getattr(type(policy), "start", None) is _Policy.start
+    if horizon is not None and own_start:
         schedule = policy._start_within(max_epochs, horizon)
     else:
-        _check_start_signature(policy, name)
+        if not own_start:  # a policy's own start, held to the protocol's call
+            _check_start_signature(policy, name)
         schedule = policy.start(max_epochs=max_epochs)
     missing = [
         m for m in ("rate", "observe") if not callable(getattr(schedule, m, None))
