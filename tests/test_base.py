@@ -912,15 +912,21 @@ def test_warm_start_continues_from_the_weights(cls):
         assert_array_equal(a, b)
 
 
+def _first_feature_zero(dtype):
+    """FLUSH_EVERY rows of regression data whose first feature is always 0:
+    the weights (and optimizer state) out of it get no gradient."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(_network.FLUSH_EVERY, 3)).astype(dtype)
+    X[:, 0] = 0.0
+    return X, rng.normal(size=len(X))
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_training_flushes_subnormal_weights_every_flush_every_steps(dtype):
     # the first feature is always 0, so the weights out of it get no gradient
     # (no l2, no momentum): only the flush can change them
-    rng = np.random.RandomState(0)
-    n = _network.FLUSH_EVERY
-    X = rng.normal(size=(n, 3)).astype(dtype)
-    X[:, 0] = 0.0
-    y = rng.normal(size=n)
+    X, y = _first_feature_zero(dtype)
+    n = len(X)
     subnormal = np.finfo(dtype).tiny / 4
     params = dict(
         hidden_layer_sizes=(4,),
@@ -952,11 +958,8 @@ def test_training_flushes_stuck_subnormal_optimizer_state(optimizer, dtype):
     # state that decays while its gradient is 0 sticks on the smallest
     # subnormal number (times 0.9 or 0.999 it rounds back to itself); the
     # flush of every FLUSH_EVERY-th step frees it
-    rng = np.random.RandomState(0)
-    n = _network.FLUSH_EVERY
-    X = rng.normal(size=(n, 3)).astype(dtype)
-    X[:, 0] = 0.0  # no gradient for the weights out of the first feature
-    y = rng.normal(size=n)
+    X, y = _first_feature_zero(dtype)
+    n = len(X)
     est = SGDNetRegressor(
         hidden_layer_sizes=(4,),
         optimizer=optimizer,
