@@ -44,6 +44,8 @@ def training_weights(sample_weight, X):
     that brings it just inside, exactly (unless a weight becomes subnormal):
     their sum cannot overflow and float32 does not round them all to zero.
     """
+    if sample_weight is None:
+        return np.ones(X.shape[0], dtype=X.dtype)
     sample_weight = _check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True
     )

@@ -137,6 +137,44 @@ def test_nan_target_raises():
         SGDNetRegressor(**SMALL).fit(X, y)
 
 
+@pytest.mark.parametrize(
+    "dtype", [np.int64, np.int8, np.uint32, np.bool_, np.float16, np.float32]
+)
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_numeric_targets_of_any_dtype_train_as_their_float64_values(dtype, n_targets):
+    X, y = _regression(n_targets)
+    y = np.round(3 * y) if dtype != np.bool_ else y > 0
+    y = np.abs(y) if np.dtype(dtype).kind == "u" else y
+    typed = y.astype(dtype)
+    assert_array_equal(typed.astype(np.float64), y)  # the values survive the cast
+    Y, _ = SGDNetRegressor()._encode_targets(typed, reset=True)
+    assert Y.dtype == np.float64
+    assert_array_equal(Y, y.reshape(len(y), -1))
+    mine = SGDNetRegressor(**SMALL, max_iter=3).fit(X, typed)
+    reference = SGDNetRegressor(**SMALL, max_iter=3).fit(X, y.astype(np.float64))
+    assert mine.coefs_[0].dtype == np.float64  # X's dtype, not y's
+    for a, b in zip(mine.coefs_, reference.coefs_, strict=True):
+        assert_array_equal(a, b)
+    assert mine.loss_curve_ == reference.loss_curve_
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered in cast:RuntimeWarning")
+def test_targets_that_are_not_finite_numbers_in_float64_are_refused():
+    X, y = _regression()
+    huge = y.astype(np.longdouble)
+    huge[5] = np.finfo(np.longdouble).max
+    if np.isfinite(np.float64(huge[5])):  # longdouble is float64 on this platform
+        pytest.skip("longdouble holds no value beyond the float64 range here")
+    with pytest.raises(ValueError, match="infinity|too large"):
+        SGDNetRegressor(**SMALL).fit(X, huge)
+    with pytest.raises(ValueError, match="could not convert|numeric|string"):
+        SGDNetRegressor(**SMALL).fit(X, np.array(["1.5", "x"] * 100, dtype=object))
+    inf = y.astype(np.float32)
+    inf[3] = np.inf
+    with pytest.raises(ValueError, match="infinity|inf"):
+        SGDNetRegressor(**SMALL).partial_fit(X, inf)
+
+
 # --------------------------------------------------------------------------
 # Learning quality
 
