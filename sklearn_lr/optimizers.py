@@ -624,7 +624,7 @@ class Adam(_Optimizer):
         scal(beta_1, m)
         axpy(grads, m)
         scal(beta_2, v)
-        np.multiply(grads, grads, out=grads)
+        np.square(grads, out=grads)
         axpy(grads, v)
         np.sqrt(v, out=grads)
         np.add(grads, self.epsilon / b, out=grads)
