@@ -605,10 +605,11 @@ def test_workspace_outputs_are_fortran_ordered_for_every_batch_size():
     theta = np.zeros(net.n_params(shapes))
     workspace = net.Workspace.allocate(shapes, 8, np.float64)
     for n in (8, 5, 1):
-        _, _, acts, _, scratch, _ = workspace.batch_views(theta, shapes, n)
+        _, _, acts, _, masks, scratch, _ = workspace.batch_views(theta, shapes, n)
         assert acts[-1].shape == scratch.shape == (n, 4)
         assert acts[-1].flags.f_contiguous and scratch.flags.f_contiguous
         assert acts[0].shape == (n, 5) and acts[0].flags.c_contiguous
+        assert masks[0].shape == (n, 5) and masks[0].dtype == bool
 
 
 @pytest.mark.parametrize("loss", LOSSES)
