@@ -314,7 +314,8 @@ class Workspace:
     the output logits (overwritten with the output delta), ``deltas[i]`` the
     gradient with respect to the pre-activation of hidden layer i (and the
     scratch space of that layer's activation in the forward pass),
-    ``masks[i]`` a boolean array shaped like it, for the derivative,
+    ``mask`` a flat boolean buffer the derivative of every hidden layer
+    uses in turn (:meth:`batch_views` shapes it per layer),
     ``scratch`` room for an array shaped like the output layer, for the loss.
     The output logits and ``scratch`` are flat: :meth:`batch_views` shapes
     them per batch size. ``grad`` is the flat gradient, laid out like theta,
@@ -327,7 +328,7 @@ class Workspace:
 
     activations: list
     deltas: list
-    masks: list
+    mask: np.ndarray
     scratch: np.ndarray
     weights: np.ndarray
     grad: np.ndarray
@@ -349,21 +350,21 @@ class Workspace:
         activations = [np.empty((batch_size, k), dtype=dtype) for k in widths[:-1]]
         activations.append(np.empty(batch_size * widths[-1], dtype=dtype))
         deltas = [np.empty((batch_size, k), dtype=dtype) for k in widths[:-1]]
-        masks = [np.empty((batch_size, k), dtype=bool) for k in widths[:-1]]
+        largest = batch_size * max(widths[:-1], default=0)
         grad = np.empty(n_params(shapes), dtype=dtype)
         coef_grads, intercept_grads = unpack(grad, shapes)
         axpy, ger = get_blas_funcs(("axpy", "ger"), dtype=dtype)
         return cls(
             activations=activations,
             deltas=deltas,
-            masks=masks,
+            mask=np.empty(largest, dtype=bool),
             scratch=np.empty(batch_size * widths[-1], dtype=dtype),
             weights=np.empty(batch_size, dtype=dtype),
             grad=grad,
             coef_grads=coef_grads,
             intercept_grads=intercept_grads,
             n_weights=n_weights(shapes),
-            zeros=np.zeros(batch_size * max(widths[:-1], default=0), dtype=dtype),
+            zeros=np.zeros(largest, dtype=dtype),
             ones=np.ones(batch_size, dtype=dtype),
             axpy=axpy,
             ger=ger,
@@ -374,11 +375,11 @@ class Workspace:
 
         Returns ``(coefs, intercepts, activations, deltas, masks, scratch,
         zeros)``: lists over layers of theta's weight matrices and bias
-        vectors and of the first ``n`` rows of every buffer (``zeros[i]``
-        shaped like the hidden layer i), and ``scratch`` shaped like the
-        output. A training loop calls the step hundreds of times with the
-        same theta and batch size; caching saves rebuilding some twenty views
-        per call.
+        vectors and of the first ``n`` rows of every buffer (``masks[i]``
+        and ``zeros[i]``, views of one buffer each, shaped like hidden
+        layer i), and ``scratch`` shaped like the output. A training loop
+        calls the step hundreds of times with the same theta and batch size;
+        caching saves rebuilding some twenty views per call.
 
         The output layer and ``scratch`` are (n, k) Fortran-ordered views:
         the loss reduces over the k outputs of every sample, which NumPy does
@@ -397,7 +398,7 @@ class Workspace:
             intercepts,
             [a[:n] for a in self.activations[:-1]] + [outputs],
             [d[:n] for d in self.deltas],
-            [m[:n] for m in self.masks],
+            [self.mask[: n * k].reshape(n, k) for _, k in shapes[:-1]],
             self.scratch[: n * k].reshape(k, n).T,
             zeros,
         )
