@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
+import threadpoolctl
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
 
@@ -21,8 +22,10 @@ EXPLOSION_FACTOR = 1e4
 
 _controller = None
 _lock = threading.Lock()
-_limiter = None  # the limit set by blas_threads, while a fit holds it
+_limited: list = []  # (BLAS, its threads before) that blas_threads limited
 _holders = 0  # the fits inside blas_threads
+# the count of this thread's threadpool_limits blocks (threadpoolctl >= 3.8)
+_ownership = getattr(threadpoolctl, "CONTROLLING_THREAD_OWNERSHIP", None)
 
 
 class DivergenceWarning(ConvergenceWarning):
@@ -137,6 +140,24 @@ def epoch_batches(X, Y, sample_weight, batch_size, order=None, buffers=None):
         yield b, X_batch, Y_batch, w_batch, batch_weights[b]
 
 
+def _set_threads(lib, n_threads):
+    """Set a BLAS's thread count, leaving no claim on it behind.
+
+    threadpoolctl (from 3.8) lets one thread at a time set the limit of a
+    pthreads OpenBLAS, whose pool is process-wide: the first thread to set
+    one, until it gives that up, which its ``threadpool_limits`` blocks do on
+    exit. A fit may set the limit in one thread and restore it in another (the
+    last fit to leave), and a claim kept by either would silently void every
+    other thread's limits, a user's and scikit-learn's. So the claim is given
+    up after each change, unless a ``threadpool_limits`` block of this thread
+    holds it (it gives it up itself). Earlier versions have no claim.
+    """
+    lib.set_num_threads(n_threads)
+    release = getattr(type(lib), "clear_controlling_thread", None)
+    if release is not None and getattr(_ownership, "count", 0) <= 0:
+        release()  # a no-op unless this thread holds the claim
+
+
 @contextmanager
 def blas_threads():
     """Context giving the matrix products, and only them, several BLAS threads.
@@ -151,36 +172,44 @@ def blas_threads():
 
     The limit is process-wide, and fits may run at the same time in threads
     (joblib's threading backend, a thread pool): the first of them to enter
-    sets it and the last to leave restores the threads from before the
-    first, so no fit restores a limit another one set.
+    sets it and the last to leave, in whichever thread, restores the threads
+    from before the first, so no fit restores a limit another one set. Only
+    a BLAS this changed is restored, and only if it still runs the one
+    thread set here: a limit someone else set in the meantime stands.
 
     Inspecting the loaded native libraries costs milliseconds, as much as a
     whole small epoch, so the process-wide controller is created once, on
     first use. It holds no training state (scikit-learn keeps the same
     handle in ``sklearn.utils.fixes``).
     """
-    global _controller, _limiter, _holders
+    global _controller, _limited, _holders
     with _lock:
         if _holders == 0:
             if _controller is None:
                 _controller = ThreadpoolController()
-            blas = _controller.select(user_api="blas")
-            others = [
-                lib.filepath
-                for lib in blas.lib_controllers
-                if "numpy" not in lib.filepath
+            blas = [
+                lib for lib in _controller.lib_controllers if lib.user_api == "blas"
             ]
-            if others and len(others) < len(blas.lib_controllers):
-                _limiter = blas.select(filepath=others).limit(limits=1)
+            others = [lib for lib in blas if "numpy" not in lib.filepath]
+            if len(others) < len(blas):
+                for lib in others:
+                    threads = lib.num_threads
+                    if threads == 1:
+                        continue
+                    _set_threads(lib, 1)
+                    if lib.num_threads == 1:  # else another thread's limit holds
+                        _limited.append((lib, threads))
         _holders += 1
     try:
         yield
     finally:
         with _lock:
             _holders -= 1
-            if _holders == 0 and _limiter is not None:
-                _limiter.restore_original_limits()
-                _limiter = None
+            if _holders == 0:
+                for lib, threads in _limited:
+                    if lib.num_threads == 1:
+                        _set_threads(lib, threads)
+                _limited = []
 
 
 class RestorePoints:

@@ -4,6 +4,8 @@ The loop itself (divergence, restore, shuffling through an estimator) is
 tested in ``test_base.py`` and ``test_reliability.py``.
 """
 
+import subprocess
+import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
@@ -183,6 +185,85 @@ def test_fits_in_threads_leave_the_blas_threads_as_they_were():
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(fit, range(8)))
     assert _blas_threads_now() == before
+
+
+# Run in a new process: which thread may set an OpenBLAS limit is process-wide
+# state of threadpoolctl (>= 3.8 lets one thread at a time set the limit of a
+# pthreads OpenBLAS, the first to set one, until it gives that up), which
+# this session's earlier limits would already have settled.
+_CROSS_THREAD_SCRIPT = """
+import threading, warnings
+from concurrent.futures import ThreadPoolExecutor
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+from sklearn_lr import SGDNetClassifier
+from sklearn_lr._training import blas_threads
+
+def now():
+    return {i["filepath"]: i["num_threads"] for i in threadpool_info()
+            if i["user_api"] == "blas"}
+
+before = now()
+limited = [path for path in before if "numpy" not in path]
+if not limited or len(limited) == len(before) or min(before.values()) < 2:
+    print("SKIP")
+    raise SystemExit
+
+def hold(entered, leave):
+    with blas_threads():
+        entered.set()
+        leave.wait()
+
+# A enters, then B, each in a pool thread that outlives its fit; A leaves
+# first and B restores, in another thread than the one that set the limit
+a_in, a_go, b_in, b_go = (threading.Event() for _ in range(4))
+with ThreadPoolExecutor(2) as pool:
+    a = pool.submit(hold, a_in, a_go)
+    a_in.wait()
+    b = pool.submit(hold, b_in, b_go)
+    b_in.wait()
+    assert all(now()[path] == 1 for path in limited), now()
+    a_go.set()
+    a.result()
+    assert all(now()[path] == 1 for path in limited), now()  # B still runs
+    b_go.set()
+    b.result()
+    assert now() == before, (now(), before)
+
+    # a fit leaves no claim on the BLAS behind: a limit set in another
+    # thread afterwards takes effect, numpy's included
+    X = np.random.RandomState(0).normal(size=(100, 4))
+    y = (X[:, 0] > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        SGDNetClassifier((4,), max_iter=1).fit(X, y)
+        pool.submit(SGDNetClassifier((4,), max_iter=1).fit, X, y).result()
+
+    def limited_elsewhere():
+        with threadpool_limits(1, user_api="blas"):
+            return now()
+
+    assert set(pool.submit(limited_elsewhere).result().values()) == {1}
+    assert set(limited_elsewhere().values()) == {1}
+    assert now() == before, (now(), before)
+print("OK")
+"""
+
+
+def test_blas_limits_set_and_restored_in_different_threads_in_a_new_process():
+    # GridSearchCV with joblib's threading backend: the first fit to enter
+    # sets the limit in one pool thread and the last to leave restores it in
+    # another; a later threadpool_limits anywhere must still take effect
+    result = subprocess.run(
+        [sys.executable, "-c", _CROSS_THREAD_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    if result.stdout.strip() == "SKIP":
+        pytest.skip("one BLAS serves numpy and SciPy, or it runs one thread")
+    assert result.stdout.strip() == "OK", result.stdout
 
 
 def _state(value, optimizer):
