@@ -1057,6 +1057,35 @@ def test_search_display_multimetric_uses_the_refit_metric(iris):
     assert_allclose(display.lines_[0].get_ydata(), search.cv_results_["mean_test_bal"])
 
 
+@pytest.mark.parametrize("refit", ["bal", False])
+def test_search_display_plots_the_metric_named(iris, refit):
+    X, y = iris
+    net = SGDNetClassifier((4,), batch_size=50, max_iter=2, random_state=0)
+    search = GridSearchCV(
+        net,
+        {"learning_rate": [Constant(alpha=0.01), Constant(alpha=0.1)]},
+        scoring={"acc": "accuracy", "bal": "balanced_accuracy"},
+        refit=refit,
+        cv=2,
+    ).fit(X, y)
+    display = LearningRateSearchDisplay.from_search(search, metric="acc")
+    assert display.ax_.get_ylabel() == "mean CV acc"
+    assert_allclose(display.lines_[0].get_ydata(), search.cv_results_["mean_test_acc"])
+    assert_allclose(display.std_scores[0], search.cv_results_["std_test_acc"])
+    with pytest.raises(ValueError, match=r"metric='f1'.*\['acc', 'bal'\]"):
+        LearningRateSearchDisplay.from_search(search, metric="f1")
+    if not refit:  # no metric named: the search does not say which one
+        with pytest.raises(ValueError, match=r"metric=, one of \['acc', 'bal'\]"):
+            LearningRateSearchDisplay.from_search(search)
+    # a single-metric search's only score is "score"
+    single = GridSearchCV(net, {"learning_rate": [0.01, 0.1]}, cv=2).fit(X, y)
+    display = LearningRateSearchDisplay.from_search(single, metric="score")
+    scores = single.cv_results_["mean_test_score"]
+    assert_allclose(display.lines_[0].get_ydata(), scores)
+    with pytest.raises(ValueError, match=r"metrics \['score'\]"):
+        LearningRateSearchDisplay.from_search(single, metric="acc")
+
+
 def test_search_display_plots_one_round_of_successive_halving(iris, search):
     X, y = iris
     net = SGDNetClassifier((4,), batch_size=50, random_state=0)

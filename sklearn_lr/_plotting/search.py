@@ -227,6 +227,7 @@ class LearningRateSearchDisplay:
         *,
         alpha_param: str | None = None,
         policy_param: str | None = None,
+        metric: str | None = None,
         iteration: int | None = None,
         ax: Axes | None = None,
         **kwargs: Any,
@@ -254,6 +255,11 @@ class LearningRateSearchDisplay:
             ``"sgdnetclassifier__learning_rate"``. None detects it: the one
             parameter of the search or of its estimator named
             ``learning_rate`` or ending in ``__learning_rate``.
+        metric : str, default=None
+            The score to plot, by its name in ``cv_results_``: the ``<name>``
+            of ``mean_test_<name>``, one of the names of a multi-metric
+            search's ``scoring``. None plots ``mean_test_score``, or the
+            metric a multi-metric search was refitted on.
         iteration : int, default=None
             For a successive-halving search (``HalvingGridSearchCV``,
             ``HalvingRandomSearchCV``), the round to plot, as ``iter`` in
@@ -284,8 +290,9 @@ class LearningRateSearchDisplay:
         of: its value of `alpha_param`; the learning rate itself if it is a
         float; its ``<policy_param>__alpha`` or ``<policy_param>__max_alpha``.
 
-        The test score is ``mean_test_score``, or ``mean_test_<refit>`` for a
-        multi-metric search refitted on a named metric. For a
+        The test score is ``mean_test_<metric>``; without `metric`,
+        ``mean_test_score``, or ``mean_test_<refit>`` for a multi-metric
+        search refitted on a named metric. For a
         successive-halving search the axis label names the round's budget,
         e.g. ``max_iter=6``.
         """
@@ -321,13 +328,23 @@ class LearningRateSearchDisplay:
                 "candidates."
             )
 
-        metric = "score"
-        if "mean_test_score" not in results:
+        scored = [
+            key[len("mean_test_") :] for key in results if key.startswith("mean_test_")
+        ]
+        if metric is not None:
+            if metric not in scored:
+                raise ValueError(
+                    f"metric={metric!r} is not a score of the search; its "
+                    f"cv_results_ has mean_test_<metric> for the metrics {scored}."
+                )
+        elif "mean_test_score" in results:
+            metric = "score"
+        else:
             refit = getattr(search, "refit", None)
             if not isinstance(refit, str):
                 raise ValueError(
-                    "A multi-metric search has no mean_test_score; refit it on a "
-                    "named metric (refit='<name>') to choose the score to plot."
+                    "A multi-metric search has no mean_test_score; name the score "
+                    f"to plot with metric=, one of {scored}."
                 )
             metric = refit
         means = np.asarray(results[f"mean_test_{metric}"], dtype=float)[rows]
