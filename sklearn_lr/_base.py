@@ -78,6 +78,10 @@ _END_CHECK_ROWS = 32
 class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared implementation; use SGDNetClassifier or SGDNetRegressor."""
 
+    # whether a diverged epoch warns (it is recorded either way); the range
+    # test, which reports divergence itself, turns it off on its own copy
+    _warns_divergence = True
+
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [
             "array-like",
@@ -684,8 +688,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 ):
                     if self.verbose:
                         print(
-                            f"No improvement of more than tol={self.tol} for "
-                            f"{self.n_iter_no_change} consecutive epochs. Stopping."
+                            f"No improvement of at least tol={self.tol} for "
+                            f"{self._no_improvement_count} consecutive epochs "
+                            f"(more than n_iter_no_change={self.n_iter_no_change})"
+                            ". Stopping."
                         )
                     stopped = True
                     break
@@ -889,6 +895,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         start of the previous call's last epoch; `best_epoch`: the
         epoch whose weights early stopping returns instead."""
         self.divergence_epoch_ = epoch
+        if not self._warns_divergence:
+            return
         restored = (
             f"the weights from the start of epoch {restored_epoch + 1} were restored"
         )

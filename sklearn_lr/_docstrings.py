@@ -61,9 +61,9 @@ tol : float, default=1e-4
     Improvement of the training loss (or validation score, with
     early stopping) below which an epoch counts as no improvement.
 
-n_iter_no_change : int, default=10
+n_iter_no_change : int or numpy.inf, default=10
     ``fit`` stops after more than this many epochs in a row without
-    improvement.
+    improvement; ``numpy.inf`` never stops early.
 
 early_stopping : bool, default=False
     Hold out ``validation_fraction`` of the training data (stratified for
@@ -93,7 +93,7 @@ random_state : int, RandomState instance or None, default=None
 
 verbose : int, default=0
     0 is silent; 1 prints one line per epoch: epoch, loss, validation
-    score, α and the epoch's duration.
+    score, the α of the epoch's last step and the epoch's duration.
 """
 
 SHARED_ATTRIBUTES = """\

@@ -42,7 +42,7 @@ from sklearn.utils.validation import (
 from . import _network
 from ._base import BaseSGDNet
 from ._checks import training_weights
-from ._training import DivergenceWarning, caller_stacklevel
+from ._training import caller_stacklevel
 from .schedules import _Policy, _Schedule
 
 __all__ = ["RangeTestResult", "lr_range_test"]
@@ -655,28 +655,30 @@ def lr_range_test(
     average, best = 0.0, math.inf
     raw, smoothed = [], []
     stopped = False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DivergenceWarning)
-        for step, index in zip(range(n_steps), batches, strict=False):
-            kwargs = {}
-            if weights is not None:
-                kwargs["sample_weight"] = weights[index]
-            if step == 0 and classes is not None:
-                kwargs["classes"] = classes
-            net.partial_fit(X[index], y[index], **kwargs)
-            loss = float(net.loss_curve_[-1])
-            average = beta * average + (1.0 - beta) * loss
-            value = average / (1.0 - beta ** (step + 1))
-            raw.append(loss)
-            smoothed.append(value)
-            best = min(best, value)
-            if (
-                net.divergence_epoch_ is not None
-                or not math.isfinite(value)
-                or value > diverge_factor * best
-            ):
-                stopped = True
-                break
+    # a divergence ends the test, whose result says so: the net's warning is
+    # silenced on the net itself, not by the process-wide warning filters,
+    # which tests run at the same time in threads would leave changed
+    net._warns_divergence = False
+    for step, index in zip(range(n_steps), batches, strict=False):
+        kwargs = {}
+        if weights is not None:
+            kwargs["sample_weight"] = weights[index]
+        if step == 0 and classes is not None:
+            kwargs["classes"] = classes
+        net.partial_fit(X[index], y[index], **kwargs)
+        loss = float(net.loss_curve_[-1])
+        average = beta * average + (1.0 - beta) * loss
+        value = average / (1.0 - beta ** (step + 1))
+        raw.append(loss)
+        smoothed.append(value)
+        best = min(best, value)
+        if (
+            net.divergence_epoch_ is not None
+            or not math.isfinite(value)
+            or value > diverge_factor * best
+        ):
+            stopped = True
+            break
 
     lrs = np.asarray(net.lr_history_, dtype=np.float64)
     losses = np.asarray(smoothed, dtype=np.float64)

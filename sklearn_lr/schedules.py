@@ -15,8 +15,9 @@ is a separate object made by ``schedule = policy.start(max_epochs=...)``:
   (``t`` is the clock at that moment). Feedback policies (`ReduceOnPlateau`,
   `BoldDriver`) adapt there, the others ignore it.
 
-Schedules hold plain Python numbers, strings, tuples and other schedules only,
-so they pickle (and persist with skops) together with an estimator.
+Schedules hold plain Python numbers, strings, tuples, dicts of these and
+other schedules only, so they pickle (and persist with skops) together with
+an estimator.
 
 Any object that follows this protocol is a policy: the estimators, `Warmup`,
 `Sequential` and `trace` take one of a user's own as they take these (the

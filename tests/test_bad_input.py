@@ -653,6 +653,15 @@ ROWS = [
         lambda d, cls: {"params": {"learning_rate": "0.1"}},
     ),
     Row(
+        "learning_rate a bool (a bool is not a rate)",
+        TRAIN,
+        TypeError,
+        "The 'learning_rate' parameter must be a float in the range (0.0, inf) "
+        "or a learning-rate policy (an object implementing 'start', such as "
+        "StepDecay()). Got True instead.",
+        lambda d, cls: {"params": {"learning_rate": True}},
+    ),
+    Row(
         'a schedule name of scikit-learn\'s MLP (``"constant"``, '
         '``"invscaling"``, ``"adaptive"``) as learning_rate',
         TRAIN,

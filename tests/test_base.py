@@ -1556,7 +1556,8 @@ def test_verbose_reports_validation_scores_and_why_training_stopped(cls, capsys)
         assert match, line
         assert float(match[1]) == pytest.approx(est.validation_scores_[epoch], rel=1e-5)
     assert lines[4] == (
-        "No improvement of more than tol=1000.0 for 2 consecutive epochs. Stopping."
+        "No improvement of at least tol=1000.0 for 3 consecutive epochs "
+        "(more than n_iter_no_change=2). Stopping."
     )
 
 

@@ -30,7 +30,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import sklearn_lr.range_test as range_test_module
-from sklearn_lr import SGDNetClassifier, SGDNetRegressor
+from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor
 from sklearn_lr.range_test import (
     RangeTestResult,
     _ExponentialRamp,
@@ -146,6 +146,42 @@ def test_stop_rule_compares_with_the_lowest_smoothed_loss(linear):
         _linear_net(), X, y, max_lr=100.0, diverge_factor=50.0, random_state=0
     )
     assert len(looser.lrs) > len(result.lrs)
+
+
+class _FiltersWatchingRegressor(SGDNetRegressor):
+    """Records, at every step, whether the process-wide filters ignore
+    DivergenceWarning (as a fit in another thread would find them)."""
+
+    seen: list = []
+
+    def partial_fit(self, X, y, sample_weight=None):
+        type(self).seen.append(
+            any(
+                action == "ignore" and category is DivergenceWarning
+                for action, _, category, *_ in warnings.filters
+            )
+        )
+        return super().partial_fit(X, y, sample_weight=sample_weight)
+
+
+def test_divergence_is_silenced_without_touching_the_warning_filters(linear):
+    # the filters are process-wide: changing them while the test runs would
+    # silence the divergence of fits in other threads, and two tests run in
+    # threads restore them out of order, leaving DivergenceWarning ignored
+    X, y = linear
+    _FiltersWatchingRegressor.seen = []
+    filters = list(warnings.filters)
+    net = _FiltersWatchingRegressor((), momentum=0.0, batch_size=16, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = lr_range_test(net, X, y, max_lr=1e6, random_state=0)
+    assert result.stopped_early
+    assert _FiltersWatchingRegressor.seen and not any(_FiltersWatchingRegressor.seen)
+    assert not [w for w in caught if issubclass(w.category, DivergenceWarning)]
+    assert warnings.filters == filters
+    # the estimator given still warns: only the test's own copy is quiet
+    with pytest.warns(DivergenceWarning):
+        net.set_params(learning_rate=1e6, max_iter=5).fit(X, y)
 
 
 def test_divergence_is_silenced_and_no_warning_escapes(linear):

@@ -1118,14 +1118,22 @@ def test_as_policy():
     for value in [0.0, -0.1, -3, math.nan, math.inf]:
         with pytest.raises(ValueError, match="learning_rate"):
             _as_policy(value)
-    for value, shown in [(True, "bool"), ("adaptive", "str"), (None, "NoneType")]:
-        with pytest.raises(TypeError, match=f"learning_rate .* got {shown}"):
+    expected = (
+        r"The 'learning_rate' parameter must be a float in the range \(0.0, inf\) "
+        r"or a learning-rate policy \(an object implementing 'start', such as "
+        r"StepDecay\(\)\)\. Got "
+    )
+    for value, shown in [(True, "True"), ("adaptive", "'adaptive'"), (None, "None")]:
+        with pytest.raises(TypeError, match=f"^{expected}{shown} instead\\.$"):
             _as_policy(value)
-    with pytest.raises(TypeError, match=r"did you mean StepDecay\(\)"):
+    with pytest.raises(
+        TypeError,
+        match=rf"^{expected}the class StepDecay instead; did you mean StepDecay\(\)\?$",
+    ):
         _as_policy(StepDecay)
     # a wrong type is also a ValueError, as every bad hyperparameter is
     for value in (StepDecay, "adaptive", None):
-        with pytest.raises(ValueError, match="learning_rate must be a float"):
+        with pytest.raises(ValueError, match=expected):
             _as_policy(value)
 
 

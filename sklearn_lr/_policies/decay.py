@@ -397,20 +397,22 @@ def _as_policy(value, *, name="learning_rate"):
     """
     if _is_policy(value):
         return value
+    expected = (
+        f"The {name!r} parameter must be a float in the range (0.0, inf) or a "
+        "learning-rate policy (an object implementing 'start', such as "
+        "StepDecay())"
+    )
     if isinstance(value, Real) and not isinstance(value, bool):
         if not 0 < value < math.inf:
-            raise ValueError(
-                f"{name} must be a finite float > 0 or a policy; got {value!r}."
-            )
+            raise ValueError(f"{expected}. Got {value!r} instead.")
         return Constant(alpha=float(value))
-    hint = f"; did you mean {value.__name__}()?" if isinstance(value, type) else ""
+    if isinstance(value, type):
+        got = f"the class {value.__name__} instead; did you mean {value.__name__}()?"
+    else:
+        got = f"{value!r} instead."
     # scikit-learn's error for a parameter of a wrong type: a ValueError and
     # a TypeError, as every other bad hyperparameter
-    raise InvalidParameterError(
-        f"{name} must be a float > 0 or a learning-rate policy from "
-        f"sklearn_lr.schedules (e.g. StepDecay()); got {type(value).__name__} "
-        f"{value!r}{hint}"
-    )
+    raise InvalidParameterError(f"{expected}. Got {got}")
 
 
 def _check_start_signature(policy, name):
