@@ -564,6 +564,8 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     rates = self._rates(self.schedule_, epoch, n_batches)
                 accumulated = 0.0
                 first_loss = None
+                # the run's first epoch: its start is the run's own
+                starts_run = self._initial_loss is None
                 rng_state = self._random_state.get_state() if self.shuffle else None
                 mid_epoch = unrecorded = True
                 order = (
@@ -607,6 +609,16 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # the l2 term of finite weights is no explosion (a large
                 # l2 on a wide network alone can exceed those scales)
                 diverged = self._diverged(data_loss, theta, baseline)
+                if diverged and starts_run and np.isfinite(theta).all():
+                    # a loss that large already at the weights the run began
+                    # with is the data's (rows far off the scale of the first
+                    # batch), not an explosion; it is the run's scale from now
+                    known = self._loss_at(
+                        restore_points.start[0], shapes, X, Y, sample_weight, loss
+                    )
+                    if np.isfinite(known) and not exploded(data_loss, known, baseline):
+                        self._initial_loss = max(self._initial_loss, known)
+                        diverged = False
                 if diverged:
                     diverged_points = (restore_points.start, restore_points.before)
                     previous = self._exploded(first_loss, baseline)
@@ -626,7 +638,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                         previous_call=previous and incremental,
                     )
                 elif message := self._last_step_diverged(
-                    theta, shapes, batch, loss, baseline
+                    theta, shapes, batch, loss, baseline, restore_points.start[0]
                 ):
                     diverged = True
                     diverged_points = (restore_points.start, restore_points.before)
@@ -840,14 +852,41 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     def _exploded(self, loss, baseline):
         return exploded(loss, self._initial_loss, baseline)
 
-    def _last_step_diverged(self, theta, shapes, batch, loss, baseline):
+    def _loss_at(self, theta, shapes, X, Y, sample_weight, loss):
+        """The weighted mean data loss of ``(X, Y)`` at the weights
+        ``theta``, a few thousand rows at a time (for a rare check: it
+        allocates)."""
+        total = weight = 0.0
+        for start in range(0, X.shape[0], 4096):
+            rows = slice(start, start + 4096)
+            w = sample_weight[rows]
+            rows_weight = float(w.sum(dtype=np.float64))
+            if not rows_weight > 0:
+                continue
+            rows_loss = _network.data_loss(
+                theta,
+                shapes,
+                X[rows],
+                Y[rows],
+                w,
+                self.activation,
+                loss,
+                self._huber_delta(),
+            )
+            total += rows_weight * rows_loss
+            weight += rows_weight
+        return total / weight
+
+    def _last_step_diverged(self, theta, shapes, batch, loss, baseline, start):
         """Whether the weights after an epoch's last step exploded, judged by
         the first rows of its last batch, seen again; the loss for the
         message, or None.
 
         Every epoch is judged so: a few rows show an explosion as well as
         many, and cost less than the whole batch seen again; when those rows
-        weigh nothing, the whole batch is used.
+        weigh nothing, the whole batch is used. Rows whose loss is that
+        large already at the weights ``start`` the epoch began with (which
+        its loss found sound) are far off the data's scale, not exploded.
         """
         X_batch, Y_batch, w_batch = batch
         rows = slice(0, _END_CHECK_ROWS)
@@ -875,6 +914,20 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
             baseline = max(baseline, rows_baseline)
         if not self._exploded(end_loss, baseline):
+            return None
+        start_loss = _network.data_loss(
+            start,
+            shapes,
+            X_batch[rows],
+            Y_rows,
+            w_rows,
+            self.activation,
+            loss,
+            self._huber_delta(),
+        )
+        if np.isfinite(start_loss) and not exploded(
+            end_loss, max(self._initial_loss, start_loss), baseline
+        ):
             return None
         return f"loss {end_loss:.4g} after its last step"
 

@@ -119,8 +119,9 @@ True
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Labels.
         classes : array-like of shape (n_classes,), default=None
-            All labels that will ever be seen. Required on the first call,
-            optional (and checked) afterwards.
+            All labels that will ever be seen (for a multilabel indicator y,
+            its column indices ``0`` to ``n_labels - 1``). Required on the
+            first call, optional (and checked) afterwards.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the samples in the loss. A batch's loss
             is the weighted mean over its samples, so a weight counts
@@ -226,6 +227,13 @@ True
                     f"classes has {len(classes)} labels but the multilabel y has "
                     f"{y.shape[1]} columns."
                 )
+            # the labels of an indicator matrix are its column indices
+            if classes is not None and not _are_indices(classes, y.shape[1]):
+                raise ValueError(
+                    "The labels of a multilabel indicator y are its column "
+                    f"indices, classes=list(range({y.shape[1]})); got "
+                    f"classes={np.asarray(classes).tolist()!r}."
+                )
             Y = binarizer.transform(y).astype(np.float64)
         elif multilabel:
             raise ValueError(
@@ -277,3 +285,12 @@ True
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _are_indices(classes, n_labels):
+    """Whether ``classes`` are the integers 0 to ``n_labels - 1``, in any
+    order (numbers equal to them, as ``np.arange`` or floats, count)."""
+    values = np.asarray(classes)
+    if values.dtype.kind not in "biuf":
+        return False
+    return np.array_equal(np.sort(values), np.arange(n_labels))

@@ -139,7 +139,9 @@ validation_scores_ : list of float or None
     entry), else None.
 
 best_validation_score_ : float or None
-    Best validation score, with early stopping.
+    Best validation score, with early stopping, over the epochs that did not
+    diverge (``-inf`` when every epoch diverged: a diverged epoch's score,
+    still in ``validation_scores_``, is that of the weights restored).
 
 lr_history_ : ndarray of shape (n_steps,)
     The α of every update step since (re)initialisation. After ``fit`` it

@@ -34,14 +34,16 @@ class DivergenceWarning(ConvergenceWarning):
     An epoch diverges when its mean training loss is not finite, a weight is
     not finite, or the loss (of the data, without the l2 term) exceeds 10^4
     times the largest of 1, the loss of the run's first batch and the loss
-    of a zero output on the call's targets. Every epoch's last step is also
+    of a zero output on the call's targets (in a run's first epoch, a loss
+    the epoch's data gives already at the weights the run began with is no
+    explosion, and becomes the run's scale). Every epoch's last step is also
     judged by the first rows of the epoch's last batch, seen again after it
-    (against their own targets' scale as well). The weights and optimizer
-    state from the start of that epoch are restored (from the start of the
-    epoch before when the epoch's first batch already saw exploded
-    weights), so predictions stay finite; the estimator's
-    ``divergence_epoch_`` records the epoch. The message names the epoch,
-    the learning rate and the restored state.
+    (against their own targets' scale and their loss at the epoch's start
+    as well). The weights and optimizer state from the start of that epoch
+    are restored (from the start of the epoch before when the epoch's first
+    batch already saw exploded weights), so predictions stay finite; the
+    estimator's ``divergence_epoch_`` records the epoch. The message names
+    the epoch, the learning rate and the restored state.
     """
 
 

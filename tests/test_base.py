@@ -1655,6 +1655,80 @@ def test_an_outlier_among_the_rows_that_judge_a_last_step_is_no_divergence():
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_rows_far_off_the_first_batchs_scale_are_no_divergence(cls, shuffle):
+    # two unscaled rows outside the run's first batch make the first epoch's
+    # loss 10^4 times that batch's, but already at the weights the run began
+    # with: at alpha 1e-12 nothing exploded (this stopped the fit at epoch 1,
+    # telling the user to lower the learning rate)
+    rng = np.random.RandomState(0)
+    X = rng.randn(400, 3)
+    y = (X[:, 0] > 0).astype(int) if cls is SGDNetClassifier else X[:, 0]
+    X[-2:, 1] = 3e7 if cls is SGDNetClassifier else 3e3
+    est = cls(
+        (8,),
+        learning_rate=1e-12,
+        max_iter=5,
+        batch_size=50,
+        shuffle=shuffle,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+    assert est.divergence_epoch_ is None and est.n_iter_ == 5
+    assert est.loss_curve_[0] > 1e4  # the old scale: the first batch's loss, < 1
+    start = cls((8,), max_iter=1, random_state=0).partial_fit(
+        X[:2], y[:2], **({"classes": [0, 1]} if cls is SGDNetClassifier else {})
+    )
+    assert not np.array_equal(est.coefs_[0], start.coefs_[0])  # it trained
+    # the same rows in a later call of a stream are data on another scale
+    # than the run's, judged as before
+    stream = clone(est).set_params(learning_rate=1e-3, shuffle=False)
+    kwargs = {"classes": [0, 1]} if cls is SGDNetClassifier else {}
+    stream.partial_fit(X[:300], y[:300], **kwargs)
+    with pytest.warns(DivergenceWarning):
+        stream.partial_fit(X[300:], y[300:], **kwargs)
+
+
+def test_an_unscaled_row_among_those_that_judge_a_last_step_is_no_divergence():
+    # the first 32 rows of the last batch weigh almost nothing but hold one
+    # row of unscaled features: their loss is 10^4 times the run's scale at
+    # the weights the epoch began with too, so the last step exploded nothing
+    rng = np.random.RandomState(0)
+    X = rng.randn(2000, 5)
+    y = (X[:, 0] > 0).astype(int)
+    w = np.ones(2000)
+    w[1800:1832] = 1e-8  # the last batch of 200 starts at row 1800
+    X[1800], w[1800] = 1e7, 0.01
+    clf = SGDNetClassifier(
+        (16,),
+        learning_rate=1e-9,
+        max_iter=5,
+        batch_size=200,
+        shuffle=False,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y, sample_weight=w)
+    assert clf.divergence_epoch_ is None and clf.n_iter_ == 5
+    # the rule itself: the same rows exploded only against sound weights
+    theta = np.concatenate([c.ravel() for c in clf.coefs_ + clf.intercepts_])
+    shapes = [c.shape for c in clf.coefs_]
+    Y = y[:, np.newaxis].astype(float)  # binary: one logistic output
+    rows = (X[1800:2000], Y[1800:2000], w[1800:2000])
+    args = (shapes, rows, "logistic_log_loss", np.log(2.0))
+    assert clf._last_step_diverged(theta, *args, theta) is None
+    sound = theta.copy()
+    sound[: X.shape[1] * 16] *= 1e-6  # the first layer, shrunk
+    message = clf._last_step_diverged(theta, *args, sound)
+    assert message and message.endswith("after its last step")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_divergence_seen_only_by_the_next_epoch_restores_the_epoch_before(
     cls, monkeypatch
 ):

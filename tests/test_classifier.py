@@ -411,7 +411,15 @@ def test_multilabel_partial_fit_checks_classes_against_the_columns():
     clf.partial_fit(X, Y, classes=np.arange(3))
     with pytest.raises(ValueError, match="classes has 7 labels but the multilabel"):
         clf.partial_fit(X, Y, classes=np.arange(7))
-    assert clf.n_iter_ == 2
+    # and the labels: an indicator's are its column indices, in any order
+    for wrong in (["a", "b", "c"], [1, 2, 3], [0.0, 0.5, 2.0]):
+        with pytest.raises(ValueError, match=r"classes=list\(range\(3\)\); got"):
+            clf.partial_fit(X, Y, classes=wrong)
+        with pytest.raises(ValueError, match=r"classes=list\(range\(3\)\); got"):
+            SGDNetClassifier(**SMALL).partial_fit(X, Y, classes=wrong)
+    clf.partial_fit(X, Y, classes=[2, 0, 1])
+    clf.partial_fit(X, Y, classes=np.arange(3.0))
+    assert clf.n_iter_ == 4
 
 
 def test_multilabel_y_for_a_multiclass_model_is_named():
