@@ -133,7 +133,7 @@ def make_data(n_samples, n_features=100, n_classes=10):
 # contenders: each ``run(X, y, batch_size, epochs)`` returns seconds per epoch
 
 
-def ours(optimizer="sgd"):
+def ours(optimizer="sgd", blas_threads=None):
     def run(X, y, batch_size, epochs):
         est = SGDNetClassifier(
             hidden_layer_sizes=HIDDEN,
@@ -149,9 +149,11 @@ def ours(optimizer="sgd"):
             shuffle=True,
             random_state=0,
         )
-        start = time.perf_counter()
-        est.fit(X, y)
-        elapsed = time.perf_counter() - start
+        # a limit set around fit stands inside it (numpy's BLAS included)
+        with threadpoolctl.threadpool_limits(limits=blas_threads, user_api="blas"):
+            start = time.perf_counter()
+            est.fit(X, y)
+            elapsed = time.perf_counter() - start
         assert est.coefs_[0].dtype == X.dtype, "ours did not keep the dtype"
         return elapsed / est.n_iter_
 
@@ -256,20 +258,21 @@ def gemm_floor(X, y, batch_size, epochs):
     deltas = [
         (rng.standard_normal((batch_size, k)) * 0.01).astype(dtype) for k in sizes[1:]
     ]
-    n_batches = -(-n // batch_size)
+    # every batch full but the last, as in training
+    rows = [min(batch_size, n - start) for start in range(0, n, batch_size)]
     with threadpoolctl.threadpool_limits(limits=limit, user_api="blas"):
         start = time.perf_counter()
         for _ in range(epochs):
-            for _ in range(n_batches):
-                a = X_batch
+            for m in rows:
+                a = X_batch[:m]
                 for i, w in enumerate(W):
-                    np.matmul(a, w, out=acts[i])
-                    a = acts[i]
+                    np.matmul(a, w, out=acts[i][:m])
+                    a = acts[i][:m]
                 for i in range(len(W) - 1, -1, -1):
-                    inputs = X_batch if i == 0 else acts[i - 1]
-                    np.matmul(inputs.T, deltas[i], out=G[i])
+                    inputs = X_batch[:m] if i == 0 else acts[i - 1][:m]
+                    np.matmul(inputs.T, deltas[i][:m], out=G[i])
                     if i > 0:
-                        np.matmul(deltas[i], W[i].T, out=deltas[i - 1])
+                        np.matmul(deltas[i][:m], W[i].T, out=deltas[i - 1][:m])
         elapsed = time.perf_counter() - start
     return elapsed / epochs
 
@@ -308,6 +311,7 @@ def contenders(names):
         "ours sgd": ours("sgd"),
         "ours adam": ours("adam"),
         "ours rmsprop": ours("rmsprop"),
+        "ours 1thr": ours("sgd", blas_threads=1),
         "sklearn": sklearn_mlp(),
         "sklearn 1thr": sklearn_mlp(blas_threads=1),
         "torch": torch_loop() if torch is not None else None,
@@ -334,6 +338,7 @@ DEFAULT_CONTENDERS = [
 # the rule's own passes over the parameters account for
 ALL_CONTENDERS = [
     *DEFAULT_CONTENDERS,
+    "ours 1thr",
     "sklearn 1thr",
     "torch 1thr",
     "torch adam",
@@ -389,6 +394,12 @@ def run_speed(args):
                     flush=True,
                 )
     print(f"\nload average at the end (1, 5, 15 min): {_load()}")
+    if args.repeats < 3:
+        print(
+            f"NOTE: {args.repeats} repetition(s): a median of fewer than 3 is "
+            "a mean, which one run slowed by another process shifts; use "
+            "--repeats 5 for figures to quote."
+        )
     print_speed_table(args, cells, names, times)
     print_update_bounds(cells, names, times)
 
@@ -400,10 +411,12 @@ def _ratio(times, cell, a, b, stat):
 
 
 def _paired_ratio(times, cell, a, b):
-    """Median over repetitions of a/b, each pair timed back to back.
+    """Median over repetitions of a/b, each pair from one repetition.
 
-    Both runs of a pair see the same machine state, so slow phases of a shared
-    machine (which move every contender of a repetition together) cancel.
+    A repetition runs the contenders of a cell one after another (in an
+    order that rotates), so the two runs of a pair see much the same machine
+    state, and slow phases of a shared machine (which move every contender of
+    a repetition together) mostly cancel.
     """
     pairs = zip(times[cell, a], times[cell, b], strict=True)
     return statistics.median(x / y for x, y in pairs)
@@ -437,9 +450,9 @@ def print_speed_table(args, cells, names, times):
 
     ratios = [
         ("ours/sklearn", "ours sgd", "sklearn"),
-        ("ours/sklearn1thr", "ours sgd", "sklearn 1thr"),
+        ("ours/sklearn 1thr", "ours 1thr", "sklearn 1thr"),
         ("ours/torch", "ours sgd", "torch"),
-        ("ours/torch1thr", "ours sgd", "torch 1thr"),
+        ("ours/torch 1thr", "ours 1thr", "torch 1thr"),
         ("ours/floor", "ours sgd", "gemm floor"),
         ("adam/sgd", "ours adam", "ours sgd"),
         ("rmsprop/sgd", "ours rmsprop", "ours sgd"),
@@ -520,9 +533,9 @@ def run_memory(args):
         "\nPeak Python-allocated memory of fit (tracemalloc, started after X "
         f"exists; X itself is not in the peak). N={args.n_samples}, "
         f"{args.memory_epochs} epoch(s) per fit.\n"
-        "extra = traced peak; ratio = extra / (X.nbytes + weight bytes), "
-        "target <= 1.5;\ntotal = (X.nbytes + extra) / (X.nbytes + weight bytes), "
-        "the whole footprint if X is counted."
+        "extra = traced peak; ratio = extra / (X.nbytes + weight bytes);\n"
+        "total = (X.nbytes + extra) / (X.nbytes + weight bytes), the whole "
+        "footprint if X is counted: the column the target (<= 1.5) is for."
     )
     header = (
         f"{'batch':>5} {'dtype':>8}  {'estimator':<9}{'X MB':>8}{'W MB':>8}"
@@ -652,7 +665,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--single-thread-anchors",
         action="store_true",
-        help="add scikit-learn and torch rows limited to one thread",
+        help="add rows of ours, scikit-learn and torch limited to one thread",
     )
     parser.add_argument("--memory-epochs", type=_positive, default=2)
     parser.add_argument("--profile-batch", type=_positive, default=32)
@@ -663,7 +676,7 @@ def parse_args(argv=None):
     if args.contenders is None:
         args.contenders = list(DEFAULT_CONTENDERS)
         if args.single_thread_anchors:
-            args.contenders += ["sklearn 1thr", "torch 1thr"]
+            args.contenders += ["ours 1thr", "sklearn 1thr", "torch 1thr"]
     if args.quick:
         args.repeats = min(args.repeats, 2)
         args.epochs = min(args.epochs, 1)

@@ -69,3 +69,39 @@ def test_memory_mode_prints_a_row_per_estimator(bench_speed, capsys):
         # the MB columns are rounded to 2 decimals
         assert ratio == pytest.approx(extra_mb / (x_mb + w_mb), rel=0.1)
         assert total == pytest.approx(ratio + x_mb / (x_mb + w_mb), rel=0.1)
+
+
+def test_single_thread_ratios_compare_one_thread_runs(bench_speed, capsys):
+    # ours on two threads against anchors on one flattered ours at batch 256
+    args = bench_speed.parse_args(["--single-thread-anchors"])
+    assert "ours 1thr" in args.contenders
+    args = bench_speed.parse_args(
+        [
+            "--quick",
+            "--n-samples",
+            "300",
+            "--batch-sizes",
+            "64",
+            "--dtypes",
+            "float32",
+            "--contenders",
+            "ours sgd",
+            "ours 1thr",
+            "sklearn 1thr",
+        ]
+    )
+    bench_speed.run_speed(args)
+    out = capsys.readouterr().out
+    assert "ours/sklearn 1thr" in out and "ours/sklearn " not in out.replace(
+        "ours/sklearn 1thr", ""
+    )
+    assert "fewer than 3 is a mean" in out  # --quick caps the repetitions at 2
+    times = {}
+    rows = [line.split() for line in out.splitlines()]
+    for row in rows:
+        if row[:2] == ["64", "float32"] and len(row) >= 6:
+            times[" ".join(row[2:-3])] = float(row[-1])  # ms/step, finer
+    ratio_row = next(r for r in rows if r[:2] == ["64", "float32"] and "[" in r[3])
+    assert float(ratio_row[2]) == pytest.approx(
+        times["ours 1thr"] / times["sklearn 1thr"], abs=0.02
+    )
