@@ -892,17 +892,21 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         rows = slice(0, _END_CHECK_ROWS)
         if not w_batch[rows].sum() > 0:
             rows = slice(None)
-        Y_rows, w_rows = Y_batch[rows], w_batch[rows]
-        end_loss = _network.data_loss(
-            theta,
-            shapes,
-            X_batch[rows],
-            Y_rows,
-            w_rows,
-            self.activation,
-            loss,
-            self._huber_delta(),
-        )
+        X_rows, Y_rows, w_rows = X_batch[rows], Y_batch[rows], w_batch[rows]
+
+        def rows_loss(weights):
+            return _network.data_loss(
+                weights,
+                shapes,
+                X_rows,
+                Y_rows,
+                w_rows,
+                self.activation,
+                loss,
+                self._huber_delta(),
+            )
+
+        end_loss = rows_loss(theta)
         # a regression's rows are measured against their own targets too: a
         # few rows holding an outlier the model has not fitted yet make a
         # large loss that is no explosion (a log-loss's zero-output loss is
@@ -915,16 +919,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             baseline = max(baseline, rows_baseline)
         if not self._exploded(end_loss, baseline):
             return None
-        start_loss = _network.data_loss(
-            start,
-            shapes,
-            X_batch[rows],
-            Y_rows,
-            w_rows,
-            self.activation,
-            loss,
-            self._huber_delta(),
-        )
+        start_loss = rows_loss(start)
         if np.isfinite(start_loss) and not exploded(
             end_loss, max(self._initial_loss, start_loss), baseline
         ):
