@@ -278,7 +278,8 @@ def _run(args: argparse.Namespace) -> None:
         print(data.describe())
         print(
             f"network {HIDDEN_LAYER_SIZES}, batch {BATCH_SIZE}, SGD momentum 0.9, "
-            f"{args.epochs} epochs, {args.cv}-fold CV, peak alpha in "
+            f"{args.epochs} epoch{'s' * (args.epochs != 1)}, {args.cv}-fold CV, "
+            "peak alpha in "
             f"{{{', '.join(f'{a:g}' for a in args.alphas)}}}",
             flush=True,
         )

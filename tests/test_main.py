@@ -163,6 +163,10 @@ def test_one_epoch_is_enough_for_every_policy(capsys):
     args = ["--dataset", "iris", "--alphas", "0.03", "--epochs", "1", "--quiet"]
     assert main([*args, "--cv", "2", "--n-jobs", "1"]) == 0
     assert len(parse_table(capsys.readouterr().out)) == len(POLICIES)
+    # and the header counts it as one
+    args.remove("--quiet")
+    assert main([*args, "--cv", "2", "--n-jobs", "1"]) == 0
+    assert ", 1 epoch, 2-fold CV" in capsys.readouterr().out
 
 
 def test_results_do_not_depend_on_n_jobs():

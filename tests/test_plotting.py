@@ -896,6 +896,10 @@ def test_search_display_errors(iris, search):
     net = SGDNetClassifier((4,), max_iter=2)
     with pytest.raises(NotFittedError):
         LearningRateSearchDisplay.from_search(GridSearchCV(net, {"l2": [0.1]}))
+    # a model that is no search, fitted or not, is not an unfitted search
+    for model in (net, SGDNetClassifier((4,), max_iter=2).fit(*iris)):
+        with pytest.raises(TypeError, match="needs a fitted search.*SGDNetClassifier"):
+            LearningRateSearchDisplay.from_search(model)
     with pytest.raises(ValueError, match="policy_param='lr' is not a parameter"):
         LearningRateSearchDisplay.from_search(search, policy_param="lr")
     with pytest.raises(ValueError, match="as part of a network's learning rate"):

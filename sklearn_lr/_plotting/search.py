@@ -297,6 +297,17 @@ class LearningRateSearchDisplay:
         e.g. ``max_iter=6``.
         """
         _pyplot(f"{cls.__name__}.from_search")
+        is_search = any(
+            hasattr(search, name)
+            for name in ("cv_results_", "param_grid", "param_distributions")
+        )
+        if not is_search:
+            raise TypeError(
+                f"{cls.__name__}.from_search needs a fitted search, such as "
+                "GridSearchCV or RandomizedSearchCV (an object with cv_results_); "
+                f"got {type(search).__name__}. For one model, use "
+                "LearningRateDisplay.from_estimator."
+            )
         if not hasattr(search, "cv_results_"):
             raise NotFittedError(
                 f"This {type(search).__name__} instance is not fitted yet; call "
