@@ -75,11 +75,11 @@ print(f"mean CV accuracy: {search.best_score_:.3f}")
 # Score against α, one line per policy
 # ------------------------------------
 # The bands are ±1 standard deviation over the folds. The display finds the α
-# of most candidates by itself (a float, or a policy's ``alpha`` or
-# ``max_alpha``); the warm-up wrapper keeps its α one level down, so
-# ``alpha_param`` names it. The policies that end with a small α tolerate a
-# larger peak α than the constant rate does, up to the point where the first
-# epochs already diverge.
+# of each candidate by itself (a float, a policy's ``alpha`` or
+# ``max_alpha``, or those of the policy a warm-up wraps); ``alpha_param``
+# names the searched one explicitly. The policies that end with a small α
+# tolerate a larger peak α than the constant rate does, up to the point where
+# the first epochs already diverge.
 display = LearningRateSearchDisplay.from_search(
     search, alpha_param="net__learning_rate__policy__alpha"
 )

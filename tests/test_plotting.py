@@ -963,23 +963,39 @@ def test_search_display_and_labels_take_a_failed_float_or_a_policy_of_ones_own(i
     assert own.line_.get_label() == "ModePolicy"
 
 
-def test_search_display_nested_alpha_needs_alpha_param(iris):
+def test_search_display_finds_a_warmups_alpha_in_its_policy(iris):
     X, y = iris
     net = SGDNetClassifier(
         (4,), learning_rate=Warmup(CosineAnnealing()), max_iter=2, random_state=0
     )
     grid = {"learning_rate__policy__alpha": [0.02, 0.2]}
     search = GridSearchCV(net, grid, cv=2).fit(X, y)
+    for alpha_param in (None, "learning_rate__policy__alpha"):
+        display = LearningRateSearchDisplay.from_search(search, alpha_param=alpha_param)
+        assert display.lines_[0].get_label() == "Warmup(CosineAnnealing)"
+        assert_array_equal(display.lines_[0].get_xdata(), [0.02, 0.2])
+        assert_allclose(
+            display.lines_[0].get_ydata(), search.cv_results_["mean_test_score"]
+        )
+    # beside floats, with a float or a one-cycle policy warmed up
+    grid = [
+        {"learning_rate": [0.01, 0.1]},
+        {"learning_rate": [Warmup(0.05), Warmup(OneCycle(max_alpha=0.3))]},
+    ]
+    search = GridSearchCV(net, grid, cv=2).fit(X, y)
+    display = LearningRateSearchDisplay.from_search(search)
+    drawn = {line.get_label(): line.get_xdata().tolist() for line in display.lines_}
+    assert drawn == {
+        "Constant": [0.01, 0.1],
+        "Warmup(Constant)": [0.05],
+        "Warmup(OneCycle)": [0.3],
+    }
+    # a Sequential has an alpha per policy: which one is the user's to say
+    net.set_params(learning_rate=Sequential([0.01, StepDecay()], milestones=[1]))
+    search = GridSearchCV(net, {"learning_rate__policies__1__alpha": [0.1]}, cv=2)
+    search.fit(X, y)
     with pytest.raises(ValueError, match="pass alpha_param"):
         LearningRateSearchDisplay.from_search(search)
-    display = LearningRateSearchDisplay.from_search(
-        search, alpha_param="learning_rate__policy__alpha"
-    )
-    assert display.lines_[0].get_label() == "Warmup(CosineAnnealing)"
-    assert_array_equal(display.lines_[0].get_xdata(), [0.02, 0.2])
-    assert_allclose(
-        display.lines_[0].get_ydata(), search.cv_results_["mean_test_score"]
-    )
 
 
 def test_search_display_reads_the_learning_rate_each_candidate_trained_with(iris):

@@ -93,9 +93,17 @@ def _alpha_of(effective, policy, policy_param, alpha_param):
         return effective[alpha_param]
     if _is_float(policy):
         return policy
-    for suffix in ("alpha", "max_alpha"):
-        if f"{policy_param}__{suffix}" in effective:
-            return effective[f"{policy_param}__{suffix}"]
+    prefix = policy_param
+    while True:
+        for suffix in ("alpha", "max_alpha"):
+            if f"{prefix}__{suffix}" in effective:
+                return effective[f"{prefix}__{suffix}"]
+        # a Warmup's alpha is that of the policy it warms up
+        prefix = f"{prefix}__policy"
+        if prefix not in effective:
+            break
+        if _is_float(effective[prefix]):
+            return effective[prefix]
     raise ValueError(
         f"Could not find the α of the candidate with learning rate {policy!r}: "
         "pass alpha_param, the name of the parameter that holds it."
@@ -288,7 +296,9 @@ class LearningRateSearchDisplay:
         own) is left out.
         Its learning rate is its value of `policy_param`; its α the first found
         of: its value of `alpha_param`; the learning rate itself if it is a
-        float; its ``<policy_param>__alpha`` or ``<policy_param>__max_alpha``.
+        float; its ``<policy_param>__alpha`` or ``<policy_param>__max_alpha``;
+        for a ``Warmup``, the α of the policy it wraps, found the same way
+        (``<policy_param>__policy__alpha``, say).
 
         The test score is ``mean_test_<metric>``; without `metric`,
         ``mean_test_score``, or ``mean_test_<refit>`` for a multi-metric
