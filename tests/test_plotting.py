@@ -1061,22 +1061,6 @@ def test_search_display_reads_the_learning_rate_each_candidate_trained_with(iris
         )
 
 
-def test_search_display_multimetric_uses_the_refit_metric(iris):
-    X, y = iris
-    net = SGDNetClassifier((4,), batch_size=50, max_iter=2, random_state=0)
-    search = GridSearchCV(
-        net,
-        {"learning_rate": [Constant(alpha=0.01), Constant(alpha=0.1)]},
-        scoring={"acc": "accuracy", "bal": "balanced_accuracy"},
-        refit="bal",
-        cv=2,
-    ).fit(X, y)
-    display = LearningRateSearchDisplay.from_search(search)
-    assert display.ax_.get_ylabel() == "mean CV bal"
-    assert_array_equal(display.lines_[0].get_xdata(), [0.01, 0.1])
-    assert_allclose(display.lines_[0].get_ydata(), search.cv_results_["mean_test_bal"])
-
-
 @pytest.mark.parametrize("refit", ["bal", False])
 def test_search_display_plots_the_metric_named(iris, refit):
     X, y = iris
@@ -1088,6 +1072,12 @@ def test_search_display_plots_the_metric_named(iris, refit):
         refit=refit,
         cv=2,
     ).fit(X, y)
+    if refit:  # no metric named: the one the search was refitted on
+        display = LearningRateSearchDisplay.from_search(search)
+        assert display.ax_.get_ylabel() == "mean CV bal"
+        assert_array_equal(display.lines_[0].get_xdata(), [0.01, 0.1])
+        means = search.cv_results_["mean_test_bal"]
+        assert_allclose(display.lines_[0].get_ydata(), means)
     display = LearningRateSearchDisplay.from_search(search, metric="acc")
     assert display.ax_.get_ylabel() == "mean CV acc"
     assert_allclose(display.lines_[0].get_ydata(), search.cv_results_["mean_test_acc"])
