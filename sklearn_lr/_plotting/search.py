@@ -91,19 +91,19 @@ def _alpha_of(effective, policy, policy_param, alpha_param):
     LearningRateSearchDisplay.from_search)."""
     if alpha_param is not None and alpha_param in effective:
         return effective[alpha_param]
-    if _is_float(policy):
-        return policy
-    prefix = policy_param
+    # the learning rate (`policy` is its value), then, for a Warmup, the
+    # policy it warms up, whose alpha is the Warmup's
+    prefix, value = policy_param, policy
     while True:
+        if _is_float(value):
+            return value
         for suffix in ("alpha", "max_alpha"):
             if f"{prefix}__{suffix}" in effective:
                 return effective[f"{prefix}__{suffix}"]
-        # a Warmup's alpha is that of the policy it warms up
         prefix = f"{prefix}__policy"
         if prefix not in effective:
             break
-        if _is_float(effective[prefix]):
-            return effective[prefix]
+        value = effective[prefix]
     raise ValueError(
         f"Could not find the α of the candidate with learning rate {policy!r}: "
         "pass alpha_param, the name of the parameter that holds it."
