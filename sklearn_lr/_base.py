@@ -38,6 +38,7 @@ from ._checks import (
     hidden_sizes,
     sklearn_schedule_hint,
     training_weights,
+    validate_params_once,
     validation_split,
 )
 from ._policies.runtime import schedule_watches_score
@@ -242,6 +243,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return super().set_params(**params)
 
     def _validate_params(self):
+        validate_params_once(self, self._check_params)
+
+    def _check_params(self):
         try:
             super()._validate_params()
         except InvalidParameterError as error:

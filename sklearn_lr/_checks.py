@@ -1,12 +1,13 @@
 """Checks of a training call's setup that need no estimator: the hidden layer
 sizes, the sample weights, the shapes of weights to continue from, an
 adaptive optimizer's epsilon in the training precision, the early-stopping
-split, and a pointer for scikit-learn's schedule names given
-as the learning rate.
+split, a pointer for scikit-learn's schedule names given as the learning
+rate, and a record of parameters already checked.
 """
 
 from __future__ import annotations
 
+import weakref
 from numbers import Integral
 
 import numpy as np
@@ -168,3 +169,61 @@ def sklearn_schedule_hint(learning_rate):
         f"here use {_SKLEARN_SCHEDULES[learning_rate]} (see 'Migrating from "
         "scikit-learn's MLPClassifier' in the user guide)."
     )
+
+
+# Values recorded by value: immutable, so a value equal to the one checked
+# (and of the same type: True == 1) passes the same checks
+_BY_VALUE = (int, float, complex, str, bytes, bool, type(None), np.number, np.bool_)
+# estimator -> the record of its parameters at their last successful check
+_checked: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# estimator class -> its parameter names (inspecting __init__ takes ~60 µs)
+_names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _record(estimator):
+    """The parameters as their checks see them, or None when one of them could
+    change in place unseen (a list, an array, a dict).
+
+    A policy or a RandomState is recorded by its type and identity: its checks
+    look at nothing else (that it has a ``start`` method; that it is a
+    RandomState), and what it holds is checked where it is used.
+    """
+    cls = type(estimator)
+    names = _names.get(cls)
+    if names is None:
+        names = _names[cls] = tuple(cls._get_param_names())
+    record = []
+    for name in names:
+        value = getattr(estimator, name, None)
+        if isinstance(value, tuple):
+            if not all(isinstance(v, _BY_VALUE) for v in value):
+                return None
+            record.append((tuple, tuple(map(type, value)), value))
+        elif isinstance(value, _BY_VALUE):
+            record.append((type(value), value))
+        elif isinstance(value, list | dict | set | np.ndarray):
+            return None
+        else:
+            record.append((type(value), id(value)))
+    return record
+
+
+def validate_params_once(estimator, validate):
+    """Run ``validate()`` unless the estimator's parameters are those it last
+    passed with.
+
+    A stream of ``partial_fit`` calls on small chunks would otherwise spend a
+    good part of each call (some 150 µs) checking parameters nobody changed.
+    Parameters that may change in place unseen (a list, an array) are checked
+    every time. Nothing is stored on the estimator: its pickles and clones
+    are unchanged.
+    """
+    record = _record(estimator)
+    # types compare by identity inside the tuples' ==; a record is kept only
+    # for parameters that passed, so a refused value is checked every time
+    if record is not None and record == _checked.get(estimator):
+        return
+    _checked.pop(estimator, None)
+    validate()
+    if record is not None:
+        _checked[estimator] = record

@@ -389,6 +389,39 @@ def test_partial_fit_runs_exactly_one_epoch_per_call(cls):
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
+def test_partial_fit_checks_the_parameters_again_only_when_changed(cls, monkeypatch):
+    X, y = _data(cls)
+    checks = []
+    check = cls._check_params
+    monkeypatch.setattr(
+        cls, "_check_params", lambda self: (checks.append(self), check(self))[1]
+    )
+    est = cls(**SMALL, learning_rate=StepDecay(alpha=0.1))
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est.partial_fit(X, y, **extra)
+    est.partial_fit(X, y)
+    est.learning_rate.set_params(alpha=0.05)  # the policy checks its own
+    est.partial_fit(X, y)
+    assert len(checks) == 1
+    before = copy.deepcopy(est.coefs_)
+    # set by assignment, as set_params is not needed to change a parameter
+    for name, bad in [("learning_rate", -0.1), ("momentum", 1.0), ("tol", -1)]:
+        good = getattr(est, name)
+        setattr(est, name, bad)
+        for _ in range(2):  # refused at every call, and nothing changed
+            with pytest.raises(ValueError, match=name):
+                est.partial_fit(X, y)
+        setattr(est, name, good)
+    assert len(checks) == 1 + 3 * 2
+    for a, b in zip(before, est.coefs_, strict=True):
+        assert_array_equal(a, b)
+    est.partial_fit(X, y)
+    est.partial_fit(X, y)
+    assert len(checks) == 8
+    assert est.n_iter_ == 5
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
 def test_partial_fit_clock_is_one_epoch_per_call(cls):
     X, y = _data(cls)
     policy = StepDecay(alpha=0.1, drop=0.5, every=1)

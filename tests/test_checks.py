@@ -3,9 +3,12 @@
 How the estimators report these errors is tested in ``test_bad_input.py``.
 """
 
+import pickle
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
+from sklearn.base import BaseEstimator, clone
 
 from sklearn_lr._checks import (
     check_epsilon,
@@ -14,8 +17,10 @@ from sklearn_lr._checks import (
     hidden_sizes,
     sklearn_schedule_hint,
     training_weights,
+    validate_params_once,
     validation_split,
 )
+from sklearn_lr.schedules import StepDecay
 
 
 def test_training_weights_default_to_ones_in_the_data_dtype():
@@ -158,3 +163,77 @@ def test_check_epsilon_refuses_only_a_value_that_is_0_in_the_precision():
     check_epsilon(1e-46, np.float64)
     with pytest.raises(ValueError, match="epsilon=1e-46 is 0 in float32"):
         check_epsilon(1e-46, np.float32)
+
+
+# ------------------------------------------------------ parameters checked once
+
+
+class _Counted(BaseEstimator):
+    def __init__(self, size=1, sizes=(2, 3), policy=None, names=None):
+        self.size = size
+        self.sizes = sizes
+        self.policy = policy
+        self.names = names
+
+    checks = 0
+
+    def validate(self):
+        self.checks += 1
+        if self.size is True or self.size == -1:
+            raise ValueError("size")
+
+
+def test_parameters_are_checked_again_only_when_they_change():
+    est = _Counted(policy=StepDecay())
+    for _ in range(3):
+        validate_params_once(est, est.validate)
+    assert est.checks == 1
+    changes = [
+        lambda: est.set_params(size=2),
+        lambda: setattr(est, "size", 2.0),  # equal, of another type
+        lambda: est.set_params(sizes=(2, 3.0)),
+        lambda: est.set_params(policy=StepDecay()),  # another object
+        lambda: est.set_params(names="a"),
+    ]
+    for n, change in enumerate(changes, start=2):
+        change()
+        validate_params_once(est, est.validate)
+        validate_params_once(est, est.validate)
+        assert est.checks == n
+
+
+def test_a_refused_parameter_is_refused_at_every_call():
+    est = _Counted()
+    validate_params_once(est, est.validate)
+    est.size = True  # == 1, the value that passed
+    for n in (2, 3):
+        with pytest.raises(ValueError, match="size"):
+            validate_params_once(est, est.validate)
+        assert est.checks == n
+    est.size = 1
+    validate_params_once(est, est.validate)
+    validate_params_once(est, est.validate)
+    assert est.checks == 4
+
+
+@pytest.mark.parametrize("mutable", [[2, 3], np.array([2, 3]), {"a": 1}])
+def test_parameters_that_change_in_place_are_checked_every_time(mutable):
+    est = _Counted(names=mutable)
+    for n in (1, 2, 3):
+        validate_params_once(est, est.validate)
+        assert est.checks == n
+    est = _Counted(sizes=(2, [3]))
+    validate_params_once(est, est.validate)
+    validate_params_once(est, est.validate)
+    assert est.checks == 2
+
+
+def test_the_record_is_not_part_of_the_estimator():
+    est = _Counted()
+    before = dict(vars(est))
+    validate_params_once(est, est.validate)
+    assert vars(est) == {**before, "checks": 1}
+    assert clone(est).get_params() == est.get_params()
+    copied = pickle.loads(pickle.dumps(est))
+    validate_params_once(copied, copied.validate)  # a new object: checked
+    assert copied.checks == 2
