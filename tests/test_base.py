@@ -405,7 +405,8 @@ def test_partial_fit_checks_the_parameters_again_only_when_changed(cls, monkeypa
     assert len(checks) == 1
     before = copy.deepcopy(est.coefs_)
     # set by assignment, as set_params is not needed to change a parameter
-    for name, bad in [("learning_rate", -0.1), ("momentum", 1.0), ("tol", -1)]:
+    refused = [("learning_rate", -0.1), ("momentum", 1.0), ("shuffle", 1)]
+    for name, bad in refused:  # shuffle=1 == True, which passed
         good = getattr(est, name)
         setattr(est, name, bad)
         for _ in range(2):  # refused at every call, and nothing changed

@@ -1076,6 +1076,38 @@ def test_nested_policies_are_validated(policy, name):
         policy.start(max_epochs=10)
 
 
+def test_a_restart_checks_only_hyperparameters_changed_since_they_passed(monkeypatch):
+    checked = []
+    check = BaseEstimator._validate_params
+    monkeypatch.setattr(
+        BaseEstimator,
+        "_validate_params",
+        lambda self: (checked.append(type(self).__name__), check(self))[1],
+    )
+    inner = ExponentialDecay(alpha=0.1, staircase=True)
+    policy = Warmup(inner, epochs=1)
+    for _ in range(3):  # each partial_fit call starts the policy again
+        policy.start(max_epochs=10)
+    assert checked == ["Warmup", "ExponentialDecay"]
+    # changed in place, by assignment or set_params, inner or outer: refused
+    for target, name, bad in [
+        (inner, "alpha", -1.0),
+        (inner, "staircase", 1),  # == True, which passed, but not a bool
+        (policy, "epochs", -1.0),
+        (policy, "policy", -0.1),
+    ]:
+        good = getattr(target, name)
+        setattr(target, name, bad)
+        for _ in range(2):
+            with pytest.raises(ValueError, match=f"'{name}' parameter"):
+                policy.start(max_epochs=10)
+        target.set_params(**{name: good})
+    policy.start(max_epochs=10)
+    checked.clear()
+    policy.start(max_epochs=10)
+    assert checked == []
+
+
 @pytest.mark.parametrize("max_epochs", [0, -1, math.nan, math.inf, None, "10", True])
 def test_bad_max_epochs(max_epochs):
     with pytest.raises(ValueError, match="'max_epochs' parameter of StepDecay"):

@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import (
     InvalidParameterError,
 )
 
+from .._checks import validate_params_once
 from .runtime import (
     _FORMULAS,
     _PUBLIC_MODULE,
@@ -166,6 +167,11 @@ class _Policy(BaseEstimator):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         _name_in_public_module(cls)
+
+    def _validate_params(self):
+        # every partial_fit call starts the policy again: hyperparameters
+        # unchanged since they last passed are not checked again
+        validate_params_once(self, super()._validate_params)
 
     def start(self, max_epochs: float) -> _Schedule:
         """Validate the hyperparameters and make a fresh run-time state.
