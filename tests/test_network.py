@@ -635,6 +635,20 @@ def test_repeated_calls_are_identical(loss):
         assert_array_equal(after, before)
 
 
+@pytest.mark.parametrize("loss", LOSSES)
+def test_workspace_reused_with_other_parameters_of_the_same_batch_size(loss):
+    # the cached views belong to one theta: another parameter vector, same
+    # batch size, must be read from, not the one the views were built for
+    shapes, theta, X, Y, sw = _problem(loss, "relu", n_samples=6)
+    other = np.random.RandomState(7).normal(scale=0.7, size=theta.shape)
+    ws = net.Workspace.allocate(shapes, 6, np.float64)
+    _call(theta, shapes, X, Y, sw, "relu", loss, 0.1, workspace=ws)
+    value, grad, _ = _call(other, shapes, X, Y, sw, "relu", loss, 0.1, workspace=ws)
+    fresh_value, fresh_grad, _ = _call(other, shapes, X, Y, sw, "relu", loss, 0.1)
+    assert value == fresh_value
+    assert_array_equal(grad, fresh_grad)
+
+
 def test_gradient_is_written_to_workspace_grad_with_views():
     shapes, theta, X, Y, sw = _problem("squared_error", "tanh")
     ws = net.Workspace.allocate(shapes, X.shape[0], np.float64)
@@ -676,10 +690,10 @@ def test_workspace_of_another_precision_is_refused():
 # 5. and 6. The l2 term
 
 
+@pytest.mark.parametrize("l2", [0.37, 1e-4, 1e-9])  # small ones count as well
 @pytest.mark.parametrize("loss", LOSSES)
-def test_l2_penalises_weights_only(loss):
+def test_l2_penalises_weights_only(loss, l2):
     shapes, theta, X, Y, sw = _problem(loss, "tanh")
-    l2 = 0.37
     value0, grad0, _ = _call(theta, shapes, X, Y, sw, "tanh", loss, 0.0)
     value, grad, _ = _call(theta, shapes, X, Y, sw, "tanh", loss, l2)
     n_w = net.n_weights(shapes)
@@ -687,7 +701,7 @@ def test_l2_penalises_weights_only(loss):
     assert value == value0  # the returned loss is the data term only
     assert_array_equal(grad[n_w:], grad0[n_w:])  # biases untouched
     assert_allclose(grad[:n_w], grad0[:n_w] + l2 * theta[:n_w], rtol=1e-12, atol=1e-15)
-    assert not np.allclose(grad[:n_w], grad0[:n_w])
+    assert not np.array_equal(grad[:n_w], grad0[:n_w])
 
 
 @pytest.mark.parametrize(

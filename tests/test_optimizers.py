@@ -9,6 +9,7 @@ import doctest
 import pickle
 import tracemalloc
 
+import joblib
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -38,34 +39,39 @@ TOL = {
 }
 
 
+def steps(n_steps):
+    """The (gradient, lr) of each step: GRADS and LRS, over and over."""
+    return [(GRADS[i % 3], LRS[i % 3]) for i in range(n_steps)]
+
+
 # Textbook formulas, one generator per rule: they yield params after each step.
-def textbook_sgd(momentum=0.9, nesterov=False):
+def textbook_sgd(momentum=0.9, nesterov=False, n_steps=3):
     p, v = P0.copy(), np.zeros_like(P0)
-    for g, lr in zip(GRADS, LRS, strict=True):
+    for g, lr in steps(n_steps):
         v = momentum * v + g
         p = p - lr * (g + momentum * v) if nesterov else p - lr * v
         yield p
 
 
-def textbook_adagrad(epsilon=1e-8):
+def textbook_adagrad(epsilon=1e-8, n_steps=3):
     p, big_g = P0.copy(), np.zeros_like(P0)
-    for g, lr in zip(GRADS, LRS, strict=True):
+    for g, lr in steps(n_steps):
         big_g = big_g + g**2
         p = p - lr * g / (np.sqrt(big_g) + epsilon)
         yield p
 
 
-def textbook_rmsprop(beta_2=0.999, epsilon=1e-8):
+def textbook_rmsprop(beta_2=0.999, epsilon=1e-8, n_steps=3):
     p, s = P0.copy(), np.zeros_like(P0)
-    for g, lr in zip(GRADS, LRS, strict=True):
+    for g, lr in steps(n_steps):
         s = beta_2 * s + (1 - beta_2) * g**2
         p = p - lr * g / (np.sqrt(s) + epsilon)
         yield p
 
 
-def textbook_adam(beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+def textbook_adam(beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_steps=3):
     p, m, v = P0.copy(), np.zeros_like(P0), np.zeros_like(P0)
-    for k, (g, lr) in enumerate(zip(GRADS, LRS, strict=True), start=1):
+    for k, (g, lr) in enumerate(steps(n_steps), start=1):
         m = beta_1 * m + (1 - beta_1) * g
         v = beta_2 * v + (1 - beta_2) * g**2
         m_hat = m / (1 - beta_1**k)
@@ -80,6 +86,9 @@ CASES = [
     ("sgd", {"momentum": 0.0}, textbook_sgd),
     ("sgd", {"momentum": 0.9}, textbook_sgd),
     ("sgd", {"momentum": 0.5, "nesterov": True}, textbook_sgd),
+    # a small momentum is momentum, not plain gradient descent
+    ("sgd", {"momentum": 0.01}, textbook_sgd),
+    ("sgd", {"momentum": 0.01, "nesterov": True}, textbook_sgd),
     ("adagrad", {}, textbook_adagrad),
     ("adagrad", {"epsilon": 0.5}, textbook_adagrad),
     ("rmsprop", {}, textbook_rmsprop),
@@ -116,6 +125,17 @@ def test_rule_matches_textbook(name, hyper, textbook, dtype):
         if isinstance(value, np.ndarray):
             assert value.dtype == dtype
     assert opt.n_steps == 3
+
+
+@pytest.mark.parametrize(("name", "hyper", "textbook"), CASES, ids=CASE_IDS)
+def test_rule_matches_textbook_over_a_long_run(name, hyper, textbook):
+    # past the first steps: a step count that stops growing (Adam's bias
+    # corrections) or state that is reset shows only later
+    opt = make_optimizer(name, P0.size, np.float64, **hyper)
+    _, history = run(opt, np.float64, n_steps=40)
+    expected = list(textbook(**hyper, n_steps=40))
+    assert_allclose(history, expected, rtol=1e-10, atol=1e-13)
+    assert opt.n_steps == 40
 
 
 def test_sgd_momentum_by_hand():
@@ -258,6 +278,31 @@ def test_float32_stays_float32_with_numpy_scalars(name):
     assert np.all(np.isfinite(params))
 
 
+@pytest.mark.parametrize("name", ["adagrad", "rmsprop"])
+def test_float32_steps_compute_in_float32(name):
+    """The denominators are float32 operations, not float64 cast down.
+
+    From zero state, with epsilon 1e-3, lr = 1 (AdaGrad) or beta_2 = 0.75
+    and lr = 0.5 (RMSProp: c = 1/2, so lr / c = 1 and epsilon / c = 2e-3 are
+    exact), the first step from params 0 is -g / (sqrt(g^2) + e): each of
+    those four operations correctly rounded in float32.
+    """
+    rng = np.random.default_rng(0)
+    g = rng.standard_normal(2000).astype(np.float32) * np.float32(1e-2)
+    if name == "adagrad":
+        opt, lr, e = AdaGrad(g.size, np.float32, epsilon=1e-3), 1.0, 1e-3
+    else:
+        opt, lr, e = RMSProp(g.size, np.float32, beta_2=0.75, epsilon=1e-3), 0.5, 2e-3
+    params = np.zeros(g.size, dtype=np.float32)
+    opt.step(params, g.copy(), lr)
+    expected = -(g / (np.sqrt(g * g) + np.float32(e)))
+    assert expected.dtype == np.float32
+    assert_array_equal(params, expected)
+    g64 = g.astype(np.float64)
+    as_float64 = (-(g64 / (np.sqrt(g64 * g64) + e))).astype(np.float32)
+    assert not np.array_equal(params, as_float64)  # the test can tell them apart
+
+
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 @pytest.mark.parametrize("nesterov", [False, True])
 def test_step_allocates_nothing(name, nesterov):
@@ -296,6 +341,20 @@ def test_snapshot_restore_round_trip(name):
         assert_array_equal(value, snap[key])
     params_again, _ = run(opt, np.float64, n_steps=2, offset=2)
     assert_array_equal(params_again, params_after)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_restoring_the_initial_snapshot_starts_over(name):
+    # n_steps == 0 is a step count like any other (Adam's bias corrections
+    # restart from it)
+    opt = make_optimizer(name, P0.size, np.float64)
+    initial = opt.snapshot()
+    run(opt, np.float64)
+    opt.restore(initial)
+    assert opt.n_steps == 0
+    params, _ = run(opt, np.float64)
+    fresh, _ = run(make_optimizer(name, P0.size, np.float64), np.float64)
+    assert_array_equal(params, fresh)
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
@@ -363,6 +422,27 @@ def test_pickle_mid_run_resumes_bit_identical(name, nesterov, dtype):
     assert clone.n_steps == opt.n_steps == 6
     for key, value in opt.snapshot().items():
         assert_array_equal(clone.snapshot()[key], value)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_state_loaded_as_a_writeable_memory_map_is_copied(name, tmp_path):
+    # joblib.load(mmap_mode="r+") hands back writeable memory maps: steps must
+    # not write through to the file the optimizer was loaded from
+    opt = make_optimizer(name, P0.size, np.float64)
+    run(opt, np.float64)
+    path = tmp_path / "optimizer.joblib"
+    joblib.dump(opt, path)
+    saved = path.read_bytes()
+    loaded = joblib.load(path, mmap_mode="r+")
+    for key in opt._state_arrays:
+        assert type(getattr(loaded, key)) is np.ndarray
+        assert_array_equal(getattr(loaded, key), getattr(opt, key))
+    assert loaded._owns_writeable_state()
+    params_loaded, _ = run(loaded, np.float64, offset=3)
+    params, _ = run(opt, np.float64, offset=3)
+    assert_array_equal(params_loaded, params)
+    del loaded
+    assert path.read_bytes() == saved
 
 
 def test_work_buffer_is_not_pickled():

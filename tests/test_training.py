@@ -16,12 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_info
+from threadpoolctl import ThreadpoolController, threadpool_info
 
 from sklearn_lr import SGDNetClassifier
 from sklearn_lr._training import (
     EXPLOSION_FACTOR,
     RestorePoints,
+    _set_threads,
     batch_buffers,
     blas_threads,
     caller_stacklevel,
@@ -169,6 +170,32 @@ def test_blas_threads_overlapping_holders_restore_the_threads_from_before():
     first.__exit__(None, None, None)
     assert all(_blas_threads_now()[path] == 1 for path in limited)  # B still runs
     second.__exit__(None, None, None)
+    assert _blas_threads_now() == before
+
+
+def test_blas_threads_leave_a_limit_set_in_the_meantime_alone():
+    # someone else (a user, another library) sets SciPy's BLAS threads while
+    # a fit runs: the fit's exit does not put back the threads from before
+    before = _blas_threads_now()
+    limited = [path for path in before if "numpy" not in path]
+    if not limited or len(limited) == len(before):
+        pytest.skip("one BLAS serves numpy and SciPy: nothing is limited")
+    if min(before[path] for path in limited) < 2:
+        pytest.skip("SciPy's BLAS runs one thread: nothing is limited")
+    libs = [
+        lib for lib in ThreadpoolController().lib_controllers if lib.filepath in limited
+    ]
+    meanwhile = {lib.filepath: before[lib.filepath] + 1 for lib in libs}
+    try:
+        with blas_threads():
+            assert all(_blas_threads_now()[path] == 1 for path in limited)
+            for lib in libs:
+                _set_threads(lib, meanwhile[lib.filepath])
+        now = _blas_threads_now()
+        assert {path: now[path] for path in meanwhile} == meanwhile
+    finally:
+        for lib in libs:
+            _set_threads(lib, before[lib.filepath])
     assert _blas_threads_now() == before
 
 
