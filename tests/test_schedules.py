@@ -300,6 +300,41 @@ def test_sequential_matches_sequentiallr(spe):
     assert_allclose(trace(policy, n_epochs, spe), expected, RTOL, atol=1e-15)
 
 
+class _ClockRecorder:
+    """A policy of one's own that records every clock it is asked about."""
+
+    def __init__(self):
+        self.times = []
+
+    def start(self, max_epochs):
+        return self
+
+    def rate(self, t):
+        self.times.append(t)
+        return 1.0
+
+    def observe(self, t, *, loss=None, score=None):
+        pass
+
+
+def test_sequential_switches_at_a_milestone_reached_up_to_rounding():
+    # step 5 of 3 a epoch is t = 1 + 2/3 = 1.6666666666666665, one rounding
+    # error short of the milestone 5/3: SequentialLR switches at step 5
+    assert 1 + 2 / 3 < 5 / 3
+    policy = Sequential([Constant(0.1), StepDecay(1.0, 0.5, every=1)], [5 / 3])
+    assert_allclose(trace(policy, 3, 3), [0.1] * 5 + [1.0, 1.0, 1.0, 0.5], RTOL)
+    # the next policy's clock starts at 0, never a rounding error below it
+    recorder = _ClockRecorder()
+    assert_array_equal(trace(Sequential([0.1, recorder], [5 / 3]), 3, 3)[5:], 1.0)
+    assert recorder.times[0] == 0.0 and min(recorder.times) >= 0.0
+
+
+def test_rate_before_the_clock_starts_is_the_rate_at_zero():
+    for policy in [StepDecay(0.1, 0.5, every=1), ExponentialDecay(0.1, 0.5)]:
+        schedule = policy.start(max_epochs=5)
+        assert schedule.rate(-1.0) == schedule.rate(0.0) == 0.1
+
+
 _FORMULA_POLICIES = [
     Constant(),
     InverseTimeDecay(),
@@ -381,6 +416,18 @@ def test_reduce_on_plateau_without_monitored_value_changes_nothing():
         schedule.observe(t, loss=1.0)
     assert schedule.rate(4) == 0.25
     assert_array_equal(trace(ReduceOnPlateau(1.0, patience=0), 5, 2), np.ones(10))
+
+
+def test_reduce_on_plateau_auto_settles_at_the_first_observation_with_a_value():
+    # an epoch end without loss or score leaves "auto" undecided: the next
+    # observation, which has a score, makes it watch the score
+    schedule = ReduceOnPlateau(1.0, 0.5, patience=0, threshold=0).start(10)
+    schedule.observe(1)
+    assert schedule.monitor == "auto"
+    for t, score in enumerate([0.5, 0.6, 0.6], start=2):
+        schedule.observe(t, loss=1.0, score=score)  # a flat loss is ignored
+    assert schedule.monitor == "score"
+    assert schedule.rate(4) == 0.5
 
 
 @pytest.mark.parametrize("monitor", ["loss", "score"])
@@ -467,6 +514,16 @@ def test_bold_driver_up_down_and_clipping():
     expected = [1, 1, 2, 3, 3, 0.75, 0.1875, 0.1875, 0.1, 0.2]
     assert_allclose(trace(policy, 10, 1, losses=losses), expected, RTOL)
     assert_allclose(trace(policy, 10, 2, losses=losses), np.repeat(expected, 2), RTOL)
+
+
+def test_bold_driver_cuts_alpha_after_any_loss_that_is_not_finite():
+    # even the first epoch's (no finite loss to compare with yet) and -inf,
+    # which is below every finite loss
+    policy = BoldDriver(alpha=1.0, increase=2.0, decrease=0.5, min_alpha=0.01)
+    losses = [np.nan, 1.0, 0.5, -np.inf, 0.4, 0.3]
+    expected = [1.0, 0.5, 0.5, 1.0, 0.5, 1.0]
+    assert_allclose(trace(policy, 6, 1, losses=losses), expected, RTOL)
+    assert_allclose(trace(policy, 2, 1, losses=[np.inf, 1.0]), [1.0, 0.5], RTOL)
 
 
 def test_bold_driver_uses_the_loss_only():
@@ -761,6 +818,17 @@ def test_sequential_nested_params():
         policy.set_params(policies__0__nonsense=1)
 
 
+def test_sequential_deep_params_of_a_class_child():
+    # a class instead of an instance is refused at start, not by get_params
+    policy = Sequential([StepDecay, Constant(0.2)], milestones=[1])
+    params = policy.get_params(deep=True)
+    assert params["policies__0"] is StepDecay
+    assert params["policies__1__alpha"] == 0.2
+    assert not any(key.startswith("policies__0__") for key in params)
+    with pytest.raises(ValueError, match=r"'policies\[0\]'.*did you mean StepDecay"):
+        policy.start(max_epochs=10)
+
+
 def test_parameters_of_a_float_policy_are_explained_before_anything_is_set():
     warmup = Warmup(0.1, epochs=2)
     with pytest.raises(ValueError, match=r"'policy__alpha'.*policy is 0\.1.*Constant"):
@@ -984,6 +1052,25 @@ def test_a_warmup_may_fill_a_segment_that_ends_at_a_milestone():
             trace(policy, 4, 1)
 
 
+def test_a_warmup_may_fill_a_segment_up_to_rounding():
+    # the segment from 0.1 to 0.3 is 0.19999999999999998 epochs long: a
+    # warm-up of 0.2 epochs fills it, it does not overrun it
+    assert 0.3 - 0.1 < 0.2
+    policy = Sequential([0.01, Warmup(0.1, epochs=0.2), 1.0], [0.1, 0.3])
+    assert_allclose(trace(policy, 1, 10), [0.01, 0, 0.05] + [1.0] * 7, RTOL)
+
+
+def test_a_warmup_may_fill_the_end_of_a_nested_sequential_that_hands_over():
+    # the inner Sequential's last segment ends at the outer milestone, where
+    # the outer Sequential's next policy takes over
+    inner = Sequential([1.0, Warmup(0.1, epochs=1)], [1])
+    rates = trace(Sequential([inner, 0.5], [2]), 3, 2)
+    assert_allclose(rates, [1.0, 1.0, 0.0, 0.05, 0.5, 0.5], RTOL)
+    # as the last segment of the training, the warm-up never hands over
+    with pytest.raises(ValueError, match=r"'epochs' parameter of Warmup must be <"):
+        trace(Sequential([0.5, inner], [1]), 3, 2)
+
+
 class OwnPolicy:
     """A policy of one's own, which may read its horizon."""
 
@@ -1035,6 +1122,37 @@ def test_extreme_valid_durations_give_finite_rates(policy):
     low, high = bounds(policy)
     assert np.all(np.isfinite(rates))
     assert np.all(rates >= low) and np.all(rates <= high)
+
+
+def test_durations_that_underflow_take_the_documented_limits():
+    # a phase that underflowed to 0 epochs starts at its first value at t = 0
+    # and is over after it; infinitely many cycles sit at their start
+    for three_phase in (False, True):
+        policy = OneCycle(0.1, n_epochs=0.5, pct_start=5e-324, three_phase=three_phase)
+        rates = trace(policy, 3, 2)
+        assert_allclose(rates, [0.1 / 25] + [0.1 / 25 / 1e4] * 5, RTOL)
+    for mode in ("triangular", "triangular2", "exp_range"):
+        policy = Cyclic(0.01, 0.1, step_size=5e-324, mode=mode)
+        assert_array_equal(trace(policy, 3, 2), np.full(6, 0.01))
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        InverseTimeDecay(alpha=0.1, decay=0.5, power=0),  # power >= 0
+        PolynomialDecay(alpha=0.1, end_alpha=0.1),  # end_alpha <= alpha
+        CosineAnnealing(alpha=0.1, min_alpha=0.1),  # min_alpha <= alpha
+        CosineWarmRestarts(alpha=0.1, min_alpha=0.1),
+    ],
+)
+def test_hyperparameters_on_the_edge_of_their_range_give_a_constant(policy):
+    assert_allclose(trace(policy, 3, 2), np.full(6, 0.1), RTOL)
+
+
+def test_a_warmup_must_end_before_the_training_does():
+    assert_allclose(trace(Warmup(0.1, epochs=4.5), 5, 2)[-1], 0.1, RTOL)
+    with pytest.raises(ValueError, match=r"'epochs' parameter of Warmup must be <"):
+        Warmup(0.1, epochs=5).start(max_epochs=5)
 
 
 def test_numeric_hyperparameters_take_bools_as_scikit_learn_does():
@@ -1131,6 +1249,15 @@ def test_trace_validates_its_arguments(kwargs, match):
     arguments = {"policy": Constant(), "n_epochs": 3, "steps_per_epoch": 2, **kwargs}
     with pytest.raises(ValueError, match=match):
         trace(**arguments)
+
+
+def test_trace_takes_the_first_n_epochs_of_longer_feedback():
+    policy = BoldDriver(alpha=1.0, increase=2.0, decrease=0.5)
+    losses = [3.0, 2.0, 1.0, 5.0, 9.0]
+    assert_array_equal(trace(policy, 3, 2, losses=losses), [1, 1, 1, 1, 2, 2])
+    plateau = ReduceOnPlateau(1.0, patience=0, threshold=0)
+    rates = trace(plateau, 3, 1, losses=[1.0] * 5, scores=[0.5, 0.5, 0.9, 0.9, 1])
+    assert_array_equal(rates, [1.0, 1.0, 0.5])
 
 
 def test_trace_accepts_a_float_and_numpy_integers():
