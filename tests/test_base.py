@@ -20,6 +20,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import load_digits, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -163,6 +164,9 @@ def test_batch_size_larger_than_the_data_is_one_batch(cls):
     full = cls(**SMALL, max_iter=2, batch_size=len(X), shuffle=False).fit(X, y)
     assert big.lr_history_.shape == (2,)
     assert_allclose(big.loss_curve_, full.loss_curve_, rtol=1e-12)
+    # however large: nothing is allocated for more rows than the data has
+    huge = cls(**SMALL, max_iter=2, batch_size=2**62, shuffle=False).fit(X, y)
+    assert_allclose(huge.loss_curve_, full.loss_curve_, rtol=1e-12)
 
 
 # --------------------------------------------------------------------------
@@ -1175,6 +1179,11 @@ def test_early_stopping_attributes_are_none_without_it(cls):
     est = cls(**SMALL, max_iter=3).fit(X, y)
     assert est.validation_scores_ is None
     assert est.best_validation_score_ is None
+    # partial_fit holds out no data, even with early_stopping=True
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est = cls(**SMALL, early_stopping=True).partial_fit(X, y, **extra)
+    assert est.validation_scores_ is None
+    assert est.best_validation_score_ is None
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
@@ -1231,6 +1240,135 @@ def test_partial_fit_never_stops_nor_warns(cls):
             est.partial_fit(X, y, **extra)
             extra = {}
     assert est.n_iter_ == 5
+
+
+def _scripted_scores(monkeypatch, scores):
+    """Make early stopping's validation score of epoch e ``scores[e - 1]``;
+    returns the weights of every scored epoch's end, as they were scored."""
+    seen = []
+
+    def scripted(self, X, y, sample_weight):
+        seen.append([a.copy() for a in self.coefs_ + self.intercepts_])
+        return scores[len(seen) - 1]
+
+    monkeypatch.setattr(base_module.BaseSGDNet, "_score", scripted)
+    return seen
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_an_improving_score_resets_the_count_of_epochs_without_improvement(
+    cls, monkeypatch
+):
+    # every other epoch fails to improve: never more than one in a row, so
+    # n_iter_no_change=1 never stops training
+    X, y = _data(cls)
+    scores = [0.5, 0.4, 0.6, 0.5, 0.7, 0.6, 0.8, 0.7, 0.9, 0.8]
+    seen = _scripted_scores(monkeypatch, scores)
+    est = cls(
+        **SMALL, max_iter=10, early_stopping=True, tol=0.0, n_iter_no_change=1
+    ).fit(X, y)
+    assert est.n_iter_ == 10
+    assert est.validation_scores_ == scores
+    assert est.best_validation_score_ == 0.9
+    for kept, best in zip(est.coefs_ + est.intercepts_, seen[8], strict=True):
+        assert_array_equal(kept, best)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_early_stopping_stops_on_the_score_whatever_the_training_loss_does(
+    cls, monkeypatch
+):
+    # the score never beats the first epoch's while the training loss falls
+    X, y = _data(cls)
+    seen = _scripted_scores(monkeypatch, [0.5] + [0.4] * 9)
+    est = cls(
+        **SMALL, max_iter=10, early_stopping=True, tol=0.0, n_iter_no_change=2
+    ).fit(X, y)
+    assert est.n_iter_ == 1 + 2 + 1
+    assert est.loss_curve_[-1] < est.loss_curve_[0]
+    for kept, best in zip(est.coefs_ + est.intercepts_, seen[0], strict=True):
+        assert_array_equal(kept, best)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_early_stopping_keeps_the_first_of_tied_best_scores(cls, monkeypatch):
+    # as scikit-learn's MLP: only a score above the best so far is a new best
+    X, y = _data(cls)
+    seen = _scripted_scores(monkeypatch, [0.5, 0.7, 0.7, 0.6, 0.6])
+    est = cls(**SMALL, max_iter=5, early_stopping=True, n_iter_no_change=10)
+    est.fit(X, y)
+    assert est.n_iter_ == 5 and est.best_validation_score_ == 0.7
+    for kept, best in zip(est.coefs_ + est.intercepts_, seen[1], strict=True):
+        assert_array_equal(kept, best)
+    # the premise: the tied epoch ended with other weights
+    assert not all(np.array_equal(a, b) for a, b in zip(seen[1], seen[2], strict=True))
+
+
+def _no_improvement_stop(curve, tol, n_iter_no_change):
+    """The epoch after which scikit-learn's MLP stops for a ``curve`` of
+    training losses, or None: once more than `n_iter_no_change` epochs in a
+    row did not fall `tol` below the best loss before them."""
+    best, count = np.inf, 0
+    for epoch, loss in enumerate(curve, 1):
+        count = count + 1 if loss > best - tol else 0
+        best = min(best, loss)
+        if count > n_iter_no_change:
+            return epoch
+    return None
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_no_improvement_is_judged_against_the_best_loss_not_the_last(cls):
+    # a noisy curve (small batches, large α): an epoch that falls below the
+    # one before it but not below the best is still no improvement
+    X, y = _data(cls)
+    est = cls(
+        **SMALL,
+        learning_rate=0.2,
+        batch_size=16,
+        max_iter=60,
+        tol=1e-3,
+        n_iter_no_change=3,
+    ).fit(X, y)
+    curve = est.loss_curve_
+    assert curve[-1] > min(curve)  # the premise: the last epoch is not the best
+    assert est.best_loss_ == min(curve)
+    assert est.n_iter_ == _no_improvement_stop(curve, 1e-3, 3)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_stop_for_no_improvement_at_the_last_epoch_does_not_warn(cls):
+    # as in scikit-learn's MLP: training that stopped did converge, even
+    # when the stop falls on epoch max_iter
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=1 + 3 + 1, tol=1e3, n_iter_no_change=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est.fit(X, y)
+    assert est.n_iter_ == est.max_iter
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_early_stopping_validation_scores_use_the_sample_weights(cls):
+    X, y = _data(cls)
+    stratify = y if cls is SGDNetClassifier else None
+    n_val = int(np.ceil(0.2 * len(y)))
+    rows = np.arange(len(y))
+    _, val_rows = train_test_split(
+        rows, test_size=n_val, random_state=0, stratify=stratify
+    )
+    weights = np.random.RandomState(0).uniform(0.1, 5.0, len(y))
+    est = cls(**SMALL, max_iter=1, early_stopping=True, validation_fraction=0.2)
+    est.fit(X, y, sample_weight=weights)
+    X_val, y_val, w_val = X[val_rows], y[val_rows], weights[val_rows]
+    metric = accuracy_score if cls is SGDNetClassifier else r2_score
+    predicted = est.predict(X_val)
+    weighted = metric(y_val, predicted, sample_weight=w_val)
+    assert weighted != metric(y_val, predicted)  # the premise: weights matter
+    assert est.validation_scores_ == [pytest.approx(weighted, abs=1e-12)]
+    assert est.score(X_val, y_val, sample_weight=w_val) == pytest.approx(
+        weighted, abs=1e-12
+    )
 
 
 # --------------------------------------------------------------------------
@@ -1568,6 +1706,26 @@ def test_verbose_prints_one_line_per_epoch(cls, capsys):
         assert int(match[1]) == epoch + 1
         assert float(match[2]) == pytest.approx(est.loss_curve_[epoch], rel=1e-5)
         assert float(match[3]) == pytest.approx(0.1 * 0.5**epoch)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_verbose_reports_the_alpha_of_each_epochs_last_step(cls, capsys):
+    # α changes within each epoch: the line reports the last one applied
+    X, y = _data(cls)  # 150 samples: 3 batches of 50
+    est = cls(
+        **SMALL,
+        learning_rate=CosineAnnealing(alpha=0.1),
+        batch_size=50,
+        max_iter=3,
+        verbose=1,
+        n_iter_no_change=np.inf,
+    ).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3
+    for epoch, line in enumerate(lines):
+        alpha = float(re.search(r"alpha ([0-9.e+-]+)", line)[1])
+        assert alpha == pytest.approx(est.lr_history_[3 * epoch + 2], rel=1e-5)
+        assert alpha != pytest.approx(est.lr_history_[3 * epoch], rel=1e-3)
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -328,6 +328,9 @@ def test_partial_fit_rejects_labels_outside_classes():
         clf.partial_fit(X, np.where(y == 2, 3, y))
     with pytest.raises(ValueError, match="classes"):
         clf.partial_fit(X, y, classes=[0, 1, 2, 3])
+    # fewer classes than the model's are refused too, even with labels in them
+    with pytest.raises(ValueError, match="differs from the classes"):
+        clf.partial_fit(X[y != 2], y[y != 2], classes=[0, 1])
     assert clf.n_iter_ == 1
 
 

@@ -393,6 +393,21 @@ def test_sample_weight_skips_zero_weight_batches_and_is_scale_free(linear):
     assert_allclose(doubled.raw_losses, plain.raw_losses, rtol=1e-12)
 
 
+def test_uneven_sample_weight_weighs_each_batch_loss(linear):
+    # each step is the estimator's partial_fit on the batch with its weights
+    X, y = linear[0][:200], linear[1][:200]
+    net = _linear_net(shuffle=False, batch_size=20)
+    weights = np.random.default_rng(0).uniform(0.1, 3.0, 200)
+    weighted = lr_range_test(net, X, y, sample_weight=weights, n_steps=18)
+    replay = clone(net).set_params(learning_rate=_ExponentialRamp(n_steps=18))
+    for k in range(len(weighted.lrs)):
+        rows = slice(20 * (k % 10), 20 * (k % 10) + 20)
+        replay.partial_fit(X[rows], y[rows], sample_weight=weights[rows])
+    assert_array_equal(weighted.raw_losses, replay.loss_curve_)
+    plain = lr_range_test(net, X, y, n_steps=18)
+    assert not np.allclose(weighted.raw_losses, plain.raw_losses[: len(weighted.lrs)])
+
+
 def test_a_column_vector_y_warns_once_and_verbose_is_off(iris, capsys):
     # each step is a partial_fit call: without care, every step would warn
     # about the column and print an "Epoch" line
