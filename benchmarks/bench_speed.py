@@ -12,6 +12,7 @@ Usage (from the repository root)::
     python benchmarks/bench_speed.py --quick      # smoke run, seconds
     python benchmarks/bench_speed.py --memory     # peak memory of fit
     python benchmarks/bench_speed.py --profile    # cProfile of one epoch
+    python benchmarks/bench_speed.py --stream     # partial_fit on small chunks
 
 See ``benchmarks/README.md`` for what the figures mean.
 """
@@ -34,13 +35,13 @@ import warnings
 import numpy as np
 import sklearn
 import threadpoolctl
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
 import sklearn_lr
-from sklearn_lr import SGDNetClassifier
+from sklearn_lr import SGDNetClassifier, SGDNetRegressor
 from sklearn_lr._training import blas_threads
 from sklearn_lr.optimizers import make_optimizer
 
@@ -589,6 +590,97 @@ def _memory_estimator(label, batch_size, epochs):
 
 
 # --------------------------------------------------------------------------
+# stream: partial_fit on small chunks
+
+STREAM_HIDDEN = (32,)
+STREAM_FEATURES = 20
+
+
+def _stream_estimator(label, chunk):
+    """A fresh estimator of a stream row: ours or scikit-learn's, classifier
+    or regressor, one batch per chunk."""
+    common = dict(hidden_layer_sizes=STREAM_HIDDEN, batch_size=chunk, random_state=0)
+    sklearn_common = dict(
+        solver="sgd",
+        learning_rate_init=LEARNING_RATE,
+        momentum=MOMENTUM,
+        nesterovs_momentum=False,
+        alpha=L2,
+    )
+    ours_common = dict(learning_rate=LEARNING_RATE, momentum=MOMENTUM, l2=L2)
+    return {
+        "ours clf": lambda: SGDNetClassifier(**common, **ours_common),
+        "sklearn clf": lambda: MLPClassifier(**common, **sklearn_common),
+        "ours reg": lambda: SGDNetRegressor(**common, **ours_common),
+        "sklearn reg": lambda: MLPRegressor(**common, **sklearn_common),
+    }[label]()
+
+
+def _time_stream(est, X, y, chunk, classes):
+    """Microseconds per partial_fit call over X in chunks of `chunk` rows
+    (after a first, untimed call that sets the model up)."""
+    extra = {} if classes is None else {"classes": classes}
+    est.partial_fit(X[:chunk], y[:chunk], **extra)
+    starts = range(chunk, X.shape[0] - chunk + 1, chunk)
+    begin = time.perf_counter()
+    for start in starts:
+        est.partial_fit(X[start : start + chunk], y[start : start + chunk])
+    return (time.perf_counter() - begin) / len(starts) * 1e6
+
+
+def run_stream(args):
+    n_samples = min(args.n_samples, 4000)
+    X_clf, y_clf = make_classification(
+        n_samples=n_samples,
+        n_features=STREAM_FEATURES,
+        n_informative=10,
+        n_classes=3,
+        random_state=0,
+    )
+    X_clf = StandardScaler().fit_transform(X_clf)
+    X_reg, y_reg = make_regression(
+        n_samples=n_samples, n_features=STREAM_FEATURES, noise=1.0, random_state=0
+    )
+    X_reg = StandardScaler().fit_transform(X_reg)
+    y_reg = (y_reg - y_reg.mean()) / y_reg.std()
+    tasks = {
+        "clf": (X_clf, y_clf, np.unique(y_clf)),
+        "reg": (X_reg, y_reg, None),
+    }
+    print(
+        f"\npartial_fit on chunks: N={n_samples}, D={STREAM_FEATURES}, net "
+        f"{STREAM_FEATURES}-{'-'.join(map(str, STREAM_HIDDEN))}-out, float64, "
+        "one batch per chunk, the same settings as the speed rows otherwise; "
+        f"{args.repeats} repetition(s), median [best] microseconds per call"
+    )
+    header = (
+        f"{'chunk':>5}  {'task':<4}{'ours us':>10}{'sklearn us':>12}"
+        f"{'ours/sklearn':>26}"
+    )
+    print(header)
+    print("-" * len(header))
+    for chunk in args.batch_sizes:
+        for task, (X, y, classes) in tasks.items():
+            if chunk * 2 > X.shape[0]:
+                print(f"{chunk:>5}  {task:<4}  chunk too large for N={n_samples}")
+                continue
+            runs = {"ours": [], "sklearn": []}
+            for repeat in range(args.repeats):
+                order = ["ours", "sklearn"][:: 1 if repeat % 2 == 0 else -1]
+                for who in order:
+                    est = _stream_estimator(f"{who} {task}", chunk)
+                    runs[who].append(_time_stream(est, X, y, chunk, classes))
+            ours, theirs = runs["ours"], runs["sklearn"]
+            paired = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+            print(
+                f"{chunk:>5}  {task:<4}{statistics.median(ours):>10.0f}"
+                f"{statistics.median(theirs):>12.0f}"
+                f"{statistics.median(ours) / statistics.median(theirs):>12.2f}"
+                f" [{min(ours) / min(theirs):.2f}] {{{paired:.2f}}}"
+            )
+
+
+# --------------------------------------------------------------------------
 # profile
 
 
@@ -648,6 +740,11 @@ def parse_args(argv=None):
     )
     parser.add_argument("--memory", action="store_true", help="peak memory mode")
     parser.add_argument("--profile", action="store_true", help="cProfile mode")
+    parser.add_argument(
+        "--stream",
+        action="store_true",
+        help="partial_fit on chunks of each --batch-sizes rows (N at most 4000)",
+    )
     parser.add_argument("--repeats", type=_positive, default=5)
     parser.add_argument("--epochs", type=_positive, default=3)
     parser.add_argument("--n-samples", type=_positive, default=20000)
@@ -694,6 +791,8 @@ def main(argv=None):
         run_memory(args)
     elif args.profile:
         run_profile(args)
+    elif args.stream:
+        run_stream(args)
     else:
         run_speed(args)
     return 0

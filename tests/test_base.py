@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_digits, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
@@ -424,6 +424,30 @@ def test_partial_fit_checks_the_parameters_again_only_when_changed(cls, monkeypa
     est.partial_fit(X, y)
     assert len(checks) == 8
     assert est.n_iter_ == 5
+
+
+@pytest.mark.parametrize("policy", [False, True])
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_partial_fit_stream_checks_estimator_and_policy_once(
+    cls, policy, monkeypatch
+):
+    X, y = _data(cls)
+    checked = []
+    check = BaseEstimator._validate_params
+    ours = (cls.__name__, "StepDecay", "Constant")  # not LabelBinarizer
+
+    def counted(self):
+        if type(self).__name__ in ours:
+            checked.append(type(self).__name__)
+        return check(self)
+
+    monkeypatch.setattr(BaseEstimator, "_validate_params", counted)
+    est = cls(**SMALL, learning_rate=StepDecay(alpha=0.1) if policy else 0.1)
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    for _ in range(4):
+        est.partial_fit(X, y, **extra)
+    # a float becomes a Constant at every call, checked by the float's check
+    assert checked == ([cls.__name__, "StepDecay"] if policy else [cls.__name__])
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -105,3 +105,29 @@ def test_single_thread_ratios_compare_one_thread_runs(bench_speed, capsys):
     assert float(ratio_row[2]) == pytest.approx(
         times["ours 1thr"] / times["sklearn 1thr"], abs=0.02
     )
+
+
+def test_stream_mode_prints_a_row_per_chunk_size_and_task(bench_speed, capsys):
+    args = bench_speed.parse_args(
+        [
+            "--stream",
+            "--n-samples",
+            "200",
+            "--repeats",
+            "2",
+            "--batch-sizes",
+            "16",
+            "150",
+        ]
+    )
+    bench_speed.run_stream(args)
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+    timed = [row for row in rows if row[:1] == ["16"]]
+    assert [row[1] for row in timed] == ["clf", "reg"]
+    for row in timed:
+        ours, theirs, ratio = map(float, row[2:5])
+        assert ours > 0 and theirs > 0
+        assert ratio == pytest.approx(ours / theirs, rel=0.05, abs=0.01)
+    # a chunk larger than half the data leaves nothing to time: said so
+    assert [row[1] for row in rows if row[:1] == ["150"]] == ["clf", "reg"]
+    assert all("too large" in " ".join(row) for row in rows if row[:1] == ["150"])

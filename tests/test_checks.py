@@ -15,6 +15,7 @@ from sklearn_lr._checks import (
     check_run_shapes,
     check_weight_shapes,
     hidden_sizes,
+    passed_params,
     sklearn_schedule_hint,
     training_weights,
     validate_params_once,
@@ -237,3 +238,17 @@ def test_the_record_is_not_part_of_the_estimator():
     copied = pickle.loads(pickle.dumps(est))
     validate_params_once(copied, copied.validate)  # a new object: checked
     assert copied.checks == 2
+
+
+def test_parameters_recorded_as_passed_are_not_checked_until_they_change():
+    est = _Counted(size=3)
+    passed_params(est)  # its maker checked them
+    validate_params_once(est, est.validate)
+    assert est.checks == 0
+    est.size = 4
+    validate_params_once(est, est.validate)
+    assert est.checks == 1
+    listed = _Counted(names=["a"])
+    passed_params(listed)  # a list may change unseen: not recorded
+    validate_params_once(listed, listed.validate)
+    assert listed.checks == 1

@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import (
     InvalidParameterError,
 )
 
+from .._checks import passed_params
 from .base import (
     _FACTOR,
     _HORIZON,
@@ -405,7 +406,9 @@ def _as_policy(value, *, name="learning_rate"):
     if isinstance(value, Real) and not isinstance(value, bool):
         if not 0 < value < math.inf:
             raise ValueError(f"{expected}. Got {value!r} instead.")
-        return Constant(alpha=float(value))
+        policy = Constant(alpha=float(value))
+        passed_params(policy)  # the check above is Constant's own
+        return policy
     if isinstance(value, type):
         got = f"the class {value.__name__} instead; did you mean {value.__name__}()?"
     else:
