@@ -184,9 +184,12 @@ def _record(estimator):
     """The parameters as their checks see them, or None when one of them could
     change in place unseen (a list, an array, a dict).
 
-    A policy or a RandomState is recorded by its type and identity: its checks
-    look at nothing else (that it has a ``start`` method; that it is a
-    RandomState), and what it holds is checked where it is used.
+    Any other object (a policy, a RandomState, a sequence of layer sizes of
+    another type) is recorded by its type and identity: the parameter checks
+    look at nothing else (that it has a ``start`` method, that it is a
+    RandomState, that it is array-like), and what it holds is checked where
+    it is used (a policy's hyperparameters when it starts, the layer sizes
+    at every call).
     """
     cls = type(estimator)
     names = _names.get(cls)
