@@ -182,7 +182,8 @@ _names: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _record(estimator):
     """The parameters as their checks see them, or None when one of them could
-    change in place unseen (a list, an array, a dict).
+    change in place unseen (a list, an array, a dict) or the estimator's
+    class defines its own equality (the record is kept by identity).
 
     Any other object (a policy, a RandomState, a sequence of layer sizes of
     another type) is recorded by its type and identity: the parameter checks
@@ -192,6 +193,8 @@ def _record(estimator):
     at every call).
     """
     cls = type(estimator)
+    if cls.__hash__ is not object.__hash__:
+        return None  # a subclass that compares by value: no record by identity
     names = _names.get(cls)
     if names is None:
         names = _names[cls] = tuple(cls._get_param_names())

@@ -229,6 +229,23 @@ def test_parameters_that_change_in_place_are_checked_every_time(mutable):
     assert est.checks == 2
 
 
+class _ComparedByValue(_Counted):
+    def __eq__(self, other):
+        return type(other) is type(self) and other.get_params() == self.get_params()
+
+    __hash__ = None  # what defining __eq__ alone gives
+
+
+def test_estimators_that_compare_by_value_are_checked_every_time():
+    est = _ComparedByValue()
+    for n in (1, 2):
+        validate_params_once(est, est.validate)
+        assert est.checks == n
+    passed_params(est)
+    validate_params_once(est, est.validate)
+    assert est.checks == 3
+
+
 def test_the_record_is_not_part_of_the_estimator():
     est = _Counted()
     before = dict(vars(est))
