@@ -18,7 +18,11 @@ from sklearn.ensemble import BaggingClassifier, GradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV
+from sklearn.model_selection import (
+    GridSearchCV,
+    HalvingGridSearchCV,
+    RandomizedSearchCV,
+)
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -160,6 +164,9 @@ def test_from_estimator_through_a_fitted_search(iris):
     search = GridSearchCV(pipe, grid, cv=2)
     with pytest.raises(NotFittedError, match="GridSearchCV"):
         LearningRateDisplay.from_estimator(search)
+    randomized = RandomizedSearchCV(pipe, grid, n_iter=1, cv=2)
+    with pytest.raises(NotFittedError, match="RandomizedSearchCV"):
+        LearningRateDisplay.from_estimator(randomized)
     search.fit(X, y)
     best = search.best_estimator_[-1]
     for estimator in (search, make_pipeline(search)):
@@ -264,6 +271,63 @@ def test_a_new_figure_has_room_for_both_right_axes():
         [0.1, 0.2, 0.3, 0.4], loss_curve=[1.0, 0.5], validation_scores=[0.6, 0.8]
     ).plot(ax=ax)
     assert fig.subplotpars.right == right
+
+
+def test_the_score_axis_sits_beside_the_loss_axis():
+    # two right axes at the same place would draw their ticks over each other
+    display = LearningRateDisplay(
+        [0.1, 0.2, 0.3, 0.4], loss_curve=[1.0, 0.5], validation_scores=[0.6, 0.8]
+    ).plot()
+    display.figure_.canvas.draw()
+    renderer = display.figure_.canvas.get_renderer()
+    loss_axis = display.ax_loss_.yaxis.get_tightbbox(renderer)
+    score_axis = display.ax_score_.yaxis.get_tightbbox(renderer)
+    assert score_axis.x0 >= loss_axis.x1
+
+
+def test_subplots_sharing_x_keep_their_own_twins_and_legends():
+    # axes that share x with another subplot are not its twins: each
+    # subplot gets twins of its own, and a legend of the other is left alone
+    fig, (top, bottom) = plt.subplots(2, sharex=True)
+    bottom.plot([0, 1], [0, 1], label="mine")
+    bottom.legend()
+    first = LearningRateDisplay(
+        [0.1, 0.2, 0.3, 0.4], loss_curve=[1.0, 0.5], validation_scores=[0.6, 0.8]
+    ).plot(ax=top)
+    assert bottom.get_legend() is not None
+    texts = [t.get_text() for t in first.ax_score_.get_legend().get_texts()]
+    assert texts == ["learning rate", "training loss", "validation score"]
+    assert first.ax_loss_.spines["right"].get_position() != ("axes", 1.15)
+    second = LearningRateDisplay([0.1, 0.2, 0.3, 0.4], loss_curve=[2.0, 1.0]).plot(
+        ax=bottom
+    )
+    assert second.ax_loss_ is not first.ax_loss_
+    assert second.ax_loss_.get_position().bounds == bottom.get_position().bounds
+    assert len(fig.axes) == 5
+
+
+def test_twin_keywords_win_and_leave_no_stray_lines():
+    # loss_kw and score_kw are the last word on their lines (a color under
+    # any alias included), and choosing colors leaves nothing behind on ax
+    display = LearningRateDisplay(
+        [0.1, 0.2, 0.3, 0.4], loss_curve=[1.0, 0.5], validation_scores=[0.6, 0.8]
+    ).plot(
+        loss_kw={"marker": "s", "c": "black"},
+        score_kw={"label": "accuracy", "marker": "^"},
+    )
+    assert display.loss_line_.get_marker() == "s"
+    # the color given takes no entry of the cycle: the score line has the next
+    assert _colors(display.loss_line_, display.score_line_) == _colors("black", "C1")
+    assert display.score_line_.get_marker() == "^"
+    assert display.score_line_.get_label() == "accuracy"
+    assert display.ax_.get_lines() == [display.line_]
+    assert display.ax_loss_.get_lines() == [display.loss_line_]
+
+
+def test_a_named_single_run_has_a_legend():
+    named = LearningRateDisplay([0.1, 0.2], name="run").plot()
+    assert [t.get_text() for t in named.ax_.get_legend().get_texts()] == ["run"]
+    assert LearningRateDisplay([0.1, 0.2]).plot().ax_.get_legend() is None
 
 
 def test_plot_on_given_axes_with_line_keywords():
@@ -414,9 +478,30 @@ def test_a_diverged_epoch_leaves_the_loss_axis_through_the_top():
     climbing = np.geomspace(1.0, 1e50, 30)
     LearningRateDisplay([0.1] * 30, loss_curve=climbing).plot(ax=display.ax_)
     assert later.ax_loss_.get_ylim()[1] >= 1e50
+    # a run that diverged in its second epoch: one loss kept, with a margin
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Attempting to set identical ... ylims"
+        early = LearningRateDisplay([0.1] * 2, loss_curve=[1.0, 1e50]).plot()
+    bottom, top = early.ax_loss_.get_ylim()
+    assert bottom < 1.0 < top < 2.0
     # a loss that falls steeply without exploding keeps its whole axis
     falling = LearningRateDisplay([0.1] * 3, loss_curve=[2.0, 1e-4, 1e-6]).plot()
     assert falling.ax_loss_.get_ylim()[1] > 2.0
+
+
+def test_a_large_first_loss_and_a_run_on_another_scale_stay_in_view():
+    # a first epoch far above the rest is training that converged fast (an
+    # unscaled regression target), not a diverged epoch
+    fast = LearningRateDisplay([0.1] * 4, loss_curve=[17767.3, 0.506, 0.508, 0.51])
+    assert fast.plot().ax_loss_.get_ylim()[1] > 17767.3
+    # runs on their own scales share the axes without cutting each other
+    small = LearningRateDisplay([0.1] * 2, loss_curve=[1.0, 0.5]).plot()
+    LearningRateDisplay([0.1] * 2, loss_curve=[5e4, 4e4]).plot(ax=small.ax_)
+    assert small.ax_loss_.get_ylim()[1] > 5e4
+    # and a diverged epoch after a large first loss still leaves through the top
+    diverged = [5e4, 4e4, 1e12, 3e4]
+    top = LearningRateDisplay([0.1] * 4, loss_curve=diverged).plot()
+    assert top.ax_loss_.get_ylim()[1] < 1e5
 
 
 def test_a_twin_line_names_its_run_when_several_runs_share_the_axes():
@@ -438,6 +523,8 @@ def test_a_twin_line_names_its_run_when_several_runs_share_the_axes():
         "training loss (b)",
         "validation score (b)",
     ]
+    # the legend the first run left on the loss twin is gone
+    assert sum(axes.get_legend() is not None for axes in ax.figure.axes) == 1
 
 
 def test_a_new_figure_with_a_layout_engine_is_not_adjusted():
@@ -463,6 +550,7 @@ def test_a_new_figure_with_a_layout_engine_is_not_adjusted():
         (dict(lr_history=[]), "lr_history is empty"),
         (dict(lr_history=[0.1, 0.1], steps_per_epoch=0), "positive number"),
         (dict(lr_history=[0.1, 0.1], steps_per_epoch=-2.0), "positive number"),
+        (dict(lr_history=[0.1, 0.1], steps_per_epoch=np.inf), "positive number"),
         (dict(lr_history=[0.1, 0.1], steps_per_epoch=[1, 0, 1]), "positive and sum"),
     ],
 )
@@ -625,6 +713,11 @@ def test_a_cut_range_test_plot_keeps_its_bottom_near_the_curve():
     bottom, top = display.ax_.get_ylim()
     assert top == pytest.approx(2.0 + 0.05 * (2.0 - 0.05))
     assert bottom == pytest.approx(0.05 - 0.05 * (top - 0.05))
+    # the vertical marks of the suggestions are no curve: same limits
+    marked = RangeTestDisplay(
+        np.geomspace(1e-4, 1, 6), losses, suggested_lr=1e-3, valley_lr=1e-2
+    ).plot()
+    assert marked.ax_.get_ylim() == pytest.approx((bottom, top))
     # on a log axis, a positive bottom, 5% of the range below in log scale
     _, ax = plt.subplots()
     ax.set_yscale("log")
@@ -644,10 +737,12 @@ def test_range_tests_drawn_on_the_same_axes_get_their_own_colors(iris):
             X,
             y,
             ax=ax,
+            name=str(hidden),
             random_state=0,
         )
         for hidden in [(4,), (8,)]
     ]
+    assert [d.line_.get_label() for d in displays] == ["(4,)", "(8,)"]
     # one color per test, shared by its marks
     for display, color in zip(displays, ["C0", "C1"], strict=True):
         marks = (display.suggested_line_, display.valley_line_)
@@ -665,8 +760,9 @@ def test_range_test_display_from_result_on_axes_and_without_suggestions():
         stopped_early=False,
     )
     _, ax = plt.subplots()
-    display = RangeTestDisplay.from_result(result, ax=ax, name="rising")
+    display = RangeTestDisplay.from_result(result, ax=ax, name="rising", color="red")
     assert display.ax_ is ax
+    assert display.line_.get_color() == "red"
     assert display.suggested_line_ is None and display.valley_line_ is None
     assert len(ax.lines) == 1 and display.line_.get_label() == "rising"
     # no descent: the y axis is not cut
@@ -743,6 +839,11 @@ def test_range_tests_on_the_same_axes_keep_every_curve_visible(order):
     RangeTestDisplay(lrs, [0.25, 0.2, 0.1, 0.05, 0.01, 0.4], name="2").plot(ax=ax)
     bottom, top = ax.get_ylim()
     assert bottom < 0.01 and top == pytest.approx(3.125)
+    # a later curve that needs no cut is not cut by the limits set before
+    _, other = plt.subplots()
+    RangeTestDisplay(lrs, high, name="0").plot(ax=other)
+    RangeTestDisplay(lrs, [4.0, 4.5, 5.0, 5.5, 6.0, 6.5], name="r").plot(ax=other)
+    assert other.get_ylim()[1] >= 6.5
 
 
 # ------------------------------------------------------ LearningRateSearchDisplay
@@ -869,14 +970,41 @@ def test_search_display_takes_arrays():
     alphas = np.array([[0.01, 0.1, 1.0], [0.01, 0.1, 1.0]])
     means = np.array([[0.8, 0.9, 0.5], [0.85, 0.92, 0.6]])
     stds = np.full_like(means, 0.01)
+    _, ax = plt.subplots()
+    ax.plot([0.01, 1.0], [0.5, 0.5])  # a line of the user's: the cycle has moved on
     display = LearningRateSearchDisplay(
         alphas, means, std_scores=stds, labels=np.array(["Constant", "StepDecay"])
-    ).plot()
+    ).plot(ax=ax, band_alpha=0.5)
     assert [line.get_label() for line in display.lines_] == ["Constant", "StepDecay"]
     assert all(band is not None for band in display.bands_)
+    # each band in its line's color, with the opacity asked for
+    for line, band in zip(display.lines_, display.bands_, strict=True):
+        assert band.get_alpha() == 0.5
+        assert to_hex(band.get_facecolor()[0], keep_alpha=False) == to_hex(
+            line.get_color()
+        )
     assert_array_equal(display.lines_[1].get_ydata(), means[1])
     legend = display.ax_.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["Constant", "StepDecay"]
+    # no labels: no legend; lines and scores that do not pair up: an error
+    assert LearningRateSearchDisplay(alphas, means).plot().ax_.get_legend() is None
+    with pytest.raises(ValueError):
+        LearningRateSearchDisplay(alphas, means[:1]).plot()
+
+
+def test_search_display_sorts_each_line_by_alpha():
+    # an int α is a Constant like a float one: one line, in α order
+    search = _Results([0.1, 0.01, 1], [0.7, 0.5, 0.2])
+    (line,) = LearningRateSearchDisplay.from_search(search).lines_
+    assert line.get_label() == "Constant"
+    assert_array_equal(line.get_xdata(), [0.01, 0.1, 1.0])
+    assert_array_equal(line.get_ydata(), [0.5, 0.7, 0.2])
+
+
+def test_search_display_refuses_a_learning_rate_that_is_no_policy():
+    search = _Results(["adaptive"], [0.5])
+    with pytest.raises(ValueError, match="neither a float nor a learning-rate policy"):
+        LearningRateSearchDisplay.from_search(search)
 
 
 def test_search_display_explicit_parameters_and_axes(search):
@@ -887,9 +1015,11 @@ def test_search_display_explicit_parameters_and_axes(search):
         alpha_param="learning_rate__alpha",
         ax=ax,
         linestyle="--",
+        marker="s",
     )
     assert display.ax_ is ax and len(ax.lines) == 2
     assert all(line.get_linestyle() == "--" for line in display.lines_)
+    assert all(line.get_marker() == "s" for line in display.lines_)
 
 
 def test_search_display_errors(iris, search):
@@ -996,6 +1126,11 @@ def test_search_display_finds_a_warmups_alpha_in_its_policy(iris):
     search.fit(X, y)
     with pytest.raises(ValueError, match="pass alpha_param"):
         LearningRateSearchDisplay.from_search(search)
+    display = LearningRateSearchDisplay.from_search(
+        search, alpha_param="learning_rate__policies__1__alpha"
+    )
+    assert display.lines_[0].get_label() == "Sequential(Constant, StepDecay)"
+    assert_array_equal(display.lines_[0].get_xdata(), [0.1])
 
 
 def test_search_display_reads_the_learning_rate_each_candidate_trained_with(iris):
@@ -1127,6 +1262,9 @@ def test_search_display_plots_one_round_of_successive_halving(iris, search):
         params["learning_rate"] for params in np.array(results["params"])[kept]
     ]
     assert_array_equal(last.lines_[0].get_xdata(), sorted(kept_alphas))
+    order = np.argsort(kept_alphas)
+    assert_allclose(last.lines_[0].get_ydata(), results["mean_test_score"][kept][order])
+    assert_allclose(last.std_scores[0], results["std_test_score"][kept][order])
     assert last.ax_.get_ylabel() == "mean CV score, max_iter=9"
 
     with pytest.raises(ValueError, match=r"iteration must be an int in \[-3, 2\]"):

@@ -140,23 +140,31 @@ def _exploded_ylim(ax):
     """Y limits that leave exploded values off the top: (bottom, top), or
     None when no value exploded (the y axis then scales itself).
 
-    Among the finite values of the curves on `ax` (see `_curves`), sorted,
-    the first one that exceeds ``EXPLOSION_FACTOR`` (10^4) times the largest
-    of 1 and the value below it has exploded, and so have all above it: the
-    estimator's test of a diverged epoch, with the lower losses as the
-    reference. Such a loss (a diverged epoch kept in ``loss_curve_``) would
-    flatten every other one at the bottom; its line now leaves through the
-    top. The top lies 5% of their range above the highest value kept, the
-    bottom as in `_with_bottom`.
+    Along each curve on `ax` (see `_curves`), in epoch order, a finite value
+    has exploded when it exceeds ``EXPLOSION_FACTOR`` (10^4) times the
+    largest of 1 and the last value before it that had not: the estimator's
+    test of a diverged epoch, step by step. A curve's first value never has
+    (a large first loss that falls fast is training, and stays in view), nor
+    has a curve that climbs gradually, nor a run on another scale than the
+    others on the axes. An exploded loss (a diverged epoch kept in
+    ``loss_curve_``) would flatten every other one at the bottom; its line
+    now leaves through the top. The top lies 5% of their range above the
+    highest value kept, the bottom as in `_with_bottom`.
     """
-    values = [np.asarray(line.get_ydata(), dtype=float) for line in _curves(ax)]
-    values = np.sort(np.concatenate(values)) if values else np.array([])
-    values = values[np.isfinite(values)]
-    jumps = values[1:] > EXPLOSION_FACTOR * np.maximum(values[:-1], 1.0)
-    if not jumps.any():
+    kept, exploded = [], False
+    for line in _curves(ax):
+        last = None
+        for value in np.asarray(line.get_ydata(), dtype=float):
+            if not np.isfinite(value):
+                continue
+            if last is not None and value > EXPLOSION_FACTOR * max(last, 1.0):
+                exploded = True
+                continue
+            kept.append(value)
+            last = value
+    if not exploded:
         return None
-    kept = values[: int(np.argmax(jumps)) + 1]
-    low, high = kept[0], kept[-1]
+    low, high = min(kept), max(kept)
     span = high - low or abs(high) or 1.0  # one value kept: a margin around it
     return _with_bottom(ax, low, high + 0.05 * span)
 

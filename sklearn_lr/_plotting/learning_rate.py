@@ -70,9 +70,9 @@ class LearningRateDisplay:
     line ends with one more point, there, at the last α); a run of a single
     step is also marked. The training loss and validation score of
     epoch e are drawn at its end, e + 1, on twin axes. A loss that exploded
-    (a diverged epoch kept in ``loss_curve_``, 10^4 times above the others)
-    leaves the loss axis through the top, so that the other epochs keep
-    their scale.
+    (a diverged epoch kept in ``loss_curve_``, 10^4 times above the epoch
+    before it) leaves the loss axis through the top, so that the other
+    epochs keep their scale; a large first loss stays in view.
 
     Parameters
     ----------
