@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn import config_context
 from sklearn.datasets import load_iris
 
 import sklearn_lr.__main__ as main_module
@@ -48,7 +49,7 @@ def parse_table(out):
     assert set(lines[start + 1]) <= {"-", " "}
     rows = []
     for line in lines[start + 2 :]:
-        if not line.strip():
+        if not line.strip() or line.startswith("* "):  # the end, or a footnote
             break
         cells = re.split(r"\s{2,}", line.strip())
         assert len(cells) == len(header), line
@@ -179,6 +180,114 @@ def test_results_do_not_depend_on_n_jobs():
         np.testing.assert_array_equal(a.scores, b.scores)
 
 
+def test_folds_are_stratified_seeded_and_standardized_on_their_training_part():
+    iris = _demo.load_dataset("iris")
+    folds = runs._fold_data(iris, 2, 0)
+    for X_train, _, _, y_val in folds:
+        # stratified: iris has 50 of each class, each held-out half 25
+        assert np.bincount(y_val).tolist() == [25, 25, 25]
+        # the scaler is fitted on the training part only
+        np.testing.assert_allclose(X_train.mean(axis=0), 0, atol=1e-12)
+        np.testing.assert_allclose(X_train.std(axis=0), 1)
+    # --random-state seeds the folds
+    other = runs._fold_data(iris, 2, 1)
+    assert not np.array_equal(folds[0][2], other[0][2])
+    # a regression target is standardized with the training part's statistics
+    diabetes = _demo.load_dataset("diabetes")
+    for _, y_train, _, _ in runs._fold_data(diabetes, 3, 0):
+        assert abs(y_train.mean()) < 1e-12 and y_train.std() == pytest.approx(1)
+
+
+def test_each_candidate_gets_its_own_folds_results(monkeypatch):
+    # a stand-in for training on one fold, whose scores tell which call they
+    # come from; every setting diverges in its first fold only
+    calls = []
+
+    def train_fold(estimator, fold, epochs, classes):
+        policy = estimator.learning_rate
+        fold_number = sum(p is policy for p, _, _ in calls)
+        calls.append((policy, fold_number, estimator.get_params()))
+        return np.full(epochs, len(calls) - 1.0), 0.25, fold_number == 0
+
+    jobs, real_parallel = [], runs.Parallel
+
+    def parallel(n_jobs):
+        jobs.append(n_jobs)
+        return real_parallel(n_jobs=1)  # no worker processes
+
+    monkeypatch.setattr(runs, "_train_fold", train_fold)
+    monkeypatch.setattr(runs, "Parallel", parallel)
+    candidates = _demo.run(
+        _demo.load_dataset("iris"),
+        epochs=3,
+        cv=2,
+        alphas=(0.01, 0.1),
+        n_jobs=2,
+        random_state=5,
+    )
+    assert jobs == [2]
+    assert len(candidates) == len(calls) // 2 == 2 * len(POLICIES)
+    for c in candidates:
+        assert c.scores.shape == (2, 3)
+        for fold_number in range(2):
+            call = next(
+                i
+                for i, (p, f, _) in enumerate(calls)
+                if p is c.policy and f == fold_number
+            )
+            assert (c.scores[fold_number] == call).all(), c.family.name
+        assert c.seconds == 0.5  # summed over the folds
+        assert c.diverged  # in some fold
+    for _, _, params in calls:
+        assert params["max_iter"] == 3  # the horizon of the policies
+        assert params["random_state"] == 5
+        assert params["batch_size"] == _demo.BATCH_SIZE
+        assert params["hidden_layer_sizes"] == _demo.HIDDEN_LAYER_SIZES
+        assert params["momentum"] == 0.9
+
+
+def test_non_finite_regression_predictions_score_minus_infinity():
+    class Exploding:
+        divergence_epoch_ = 2
+
+        def partial_fit(self, X, y):
+            return self
+
+        def predict(self, X):
+            return np.full(len(X), np.inf)
+
+    X, y = np.zeros((4, 1)), np.arange(4.0)
+    scores, _, diverged = runs._train_fold(Exploding(), (X, y, X, y), 3, None)
+    np.testing.assert_array_equal(scores, [-np.inf] * 3)
+    assert diverged
+
+
+def test_policies_of_the_grid_follow_the_help():
+    # their durations scale with --epochs, as --help describes them
+    def rates(name, epochs, n_epochs=None):
+        family = next(f for f in _demo.FAMILIES if f.name == name)
+        return trace(family.build(0.1, epochs), n_epochs or epochs, 1) / 0.1
+
+    np.testing.assert_allclose(
+        rates("StepDecay", 20)[[4, 5, 10, 15]], [1, 0.5, 0.25, 0.125]
+    )
+    np.testing.assert_allclose(
+        rates("MultiStepDecay", 20)[[9, 10, 14, 15]], [1, 0.1, 0.1, 0.01]
+    )
+    # α / 10 and α / 100 at the end of the run (clock 20 after 20 epochs)
+    assert rates("InverseTimeDecay", 20, n_epochs=21)[-1] == pytest.approx(0.1)
+    assert rates("ExponentialDecay", 20, n_epochs=21)[-1] == pytest.approx(0.01)
+    # a warm-up over epochs / 10, then cosine annealing
+    np.testing.assert_allclose(rates("Warmup(CosineAnnealing)", 20)[:3], [0, 0.5, 1])
+    # constant for the first half, then annealed
+    sequential = rates("Sequential(Constant, CosineAnnealing)", 20)
+    assert (sequential[:11] == 1).all() and (np.diff(sequential[10:]) < 0).all()
+    # three triangles between α / 10 and α
+    cyclic = rates("Cyclic", 12)
+    np.testing.assert_allclose(cyclic[[0, 4, 8]], 0.1)
+    np.testing.assert_allclose(cyclic[[2, 6, 10]], 1)
+
+
 def test_parallel_only_when_it_pays(monkeypatch):
     settings = len(_demo.FAMILIES) * len(_demo.DEFAULT_ALPHAS)
     monkeypatch.setattr(runs, "_usable_cpus", lambda: 2)
@@ -205,6 +314,73 @@ def test_help_exits_zero(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     assert "--dataset" in out and "--csv" in out and "--plot" in out
+
+
+def test_defaults_of_the_options():
+    args = main_module.make_parser().parse_args([])
+    assert (args.epochs, args.cv, args.random_state) == (20, 3, 0)
+    assert args.alphas == _demo.DEFAULT_ALPHAS == (0.01, 0.03, 0.1)
+    assert args.n_jobs is None and args.target_score is None
+    # α sorted, each once (ties go to the smaller α); -1 jobs: all cores
+    args = main_module.make_parser().parse_args(
+        ["--alphas", "0.1,0.01,0.1", "--n-jobs", "-1"]
+    )
+    assert args.alphas == (0.01, 0.1)
+    assert args.n_jobs == -1
+
+
+def test_the_options_reach_the_run(monkeypatch, capsys):
+    calls = {}
+
+    def load_dataset(name):
+        calls["dataset"] = name
+        return _demo.load_dataset("iris")
+
+    def run(data, **kwargs):
+        calls["run"] = kwargs
+        return _demo.run(data, **{**kwargs, "n_jobs": 1})  # no worker processes
+
+    def auto_n_jobs(n_samples, **kwargs):
+        calls["auto"] = (n_samples, kwargs)
+        return 3
+
+    monkeypatch.setattr(main_module, "load_dataset", load_dataset)
+    monkeypatch.setattr(main_module, "run", run)
+    monkeypatch.setattr(main_module, "auto_n_jobs", auto_n_jobs)
+    args = ["--epochs", "2", "--cv", "2", "--random-state", "7"]
+    assert main([*args, "--alphas", "0.03", "--n-jobs", "2", "--quiet"]) == 0
+    assert calls.pop("dataset") == "digits"  # the default data set
+    assert "auto" not in calls  # --n-jobs given: no guess
+    assert calls.pop("run") == {
+        "epochs": 2,
+        "cv": 2,
+        "alphas": (0.03,),
+        "n_jobs": 2,
+        "random_state": 7,
+    }
+    capsys.readouterr()
+    # without --n-jobs, the guess sees the whole grid and is used
+    assert main([*args, "--alphas", "0.01,0.1"]) == 0
+    out = capsys.readouterr().out
+    assert calls["auto"] == (150, {"cv": 2, "epochs": 2, "n_settings": 28})
+    assert calls["run"]["n_jobs"] == 3
+    assert "28 settings x 2 folds in" in out and "(n_jobs=3)" in out
+
+
+def test_best_line_names_the_first_row_and_footnote_marks_divergence(capsys):
+    for alphas, diverged in (("10", True), ("0.01", False)):
+        args = ["--dataset", "iris", "--alphas", alphas, *FAST]
+        assert main(args) == 0
+        out = capsys.readouterr().out
+        rows = parse_table(out)
+        assert any(row["best parameters"].endswith("*") for row in rows) == diverged
+        assert ("* diverged in some fold" in out) == diverged
+        first = rows[0]
+        family = next(f for f in _demo.FAMILIES if f.name == first["policy"])
+        alpha = float(first["best parameters"].rstrip("*").split("=")[1])
+        with config_context(print_changed_only=False):
+            expected = repr(family.build(alpha, 2))
+        assert f"\nbest: {expected}\n" in out
 
 
 # ------------------------------------------------------------- ranking unit
@@ -261,6 +437,21 @@ def test_best_per_family_ranks_by_final_score_then_epochs():
     assert [row["epochs to 0.85"] for row in rows] == ["1", "1", "2", "—"]
 
 
+def test_best_per_family_ties_go_to_the_target_then_the_smaller_alpha():
+    candidates = [
+        _candidate("Constant", 0.01, [[0.5, 0.8]]),  # never reaches 0.85
+        _candidate("Constant", 0.1, [[0.5, 0.8]]),  # ties: the smaller α wins
+        _candidate("OneCycle", 0.01, [[0.9, 0.8]]),  # reached it at epoch 1
+        _candidate("StepDecay", 0.01, [[0.5, 0.8]]),  # ties: the earlier family
+    ]
+    ranked = _demo.best_per_family(candidates, target=0.85)
+    assert [(c.family.name, c.alpha) for c in ranked] == [
+        ("OneCycle", 0.01),
+        ("Constant", 0.01),
+        ("StepDecay", 0.01),
+    ]
+
+
 # --------------------------------------------------------------------- CSV
 
 
@@ -293,6 +484,31 @@ def test_csv_na_among_text_labels_is_a_class(tmp_path):
     data = _demo.load_csv(path, "y")
     assert data.task == "classification"
     assert sorted(set(data.y)) == ["A", "B", "NA"]
+    # so it is among labels some of which are numbers
+    path.write_text(
+        "a,y\n" + "".join(f"{i},{r}\n" for i in range(9) for r in "1A") + "9,NA\n"
+    )
+    assert sorted(set(_demo.load_csv(path, "y").y)) == ["1", "A", "NA"]
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-Inf"])
+def test_csv_non_finite_among_text_labels_is_a_class(tmp_path, text):
+    # as "NA": a class among text labels, a broken value among numbers
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        "a,y\n" + "".join(f"{i},{r}\n" for i in range(9) for r in "AB") + f"9,{text}\n"
+    )
+    assert sorted(set(_demo.load_csv(path, "y").y)) == sorted(["A", "B", text])
+    path.write_text("a,y\n" + "".join(f"{i},{i}.5\n" for i in range(9)) + f"9,{text}\n")
+    for task in ("auto", "regression"):
+        with pytest.raises(_demo.DemoError, match=rf"non-finite target value '{text}'"):
+            _demo.load_csv(path, "y", task=task)
+    # with a missing value as well: the numbers still make it numeric
+    path.write_text(
+        "a,y\n" + "".join(f"{i},{i}.5\n" for i in range(9)) + f"9,NA\n10,{text}\n"
+    )
+    with pytest.raises(_demo.DemoError, match="non-finite target value"):
+        _demo.load_csv(path, "y")
 
 
 def test_csv_task_rule(tmp_path):
@@ -306,6 +522,12 @@ def test_csv_task_rule(tmp_path):
 
     many = write_csv(tmp_path / "many.csv", ["a", "y"], [[i, i] for i in range(30)])
     assert _demo.load_csv(many, "y").task == "regression"  # > 20 distinct integers
+    twenty = write_csv(
+        tmp_path / "20.csv", ["a", "y"], [[i, i % 20] for i in range(40)]
+    )
+    assert _demo.load_csv(twenty, "y").task == "classification"  # at most 20
+    more = write_csv(tmp_path / "21.csv", ["a", "y"], [[i, i % 21] for i in range(42)])
+    assert _demo.load_csv(more, "y").task == "regression"
     assert _demo.load_csv(few, "y", task="regression").task == "regression"
 
     real = write_csv(tmp_path / "r.csv", ["a", "y"], [[i, i / 2] for i in range(10)])
@@ -352,6 +574,53 @@ def test_csv_header_whitespace_bom_and_blank_lines(tmp_path):
     data = _demo.load_csv(path, "label")
     np.testing.assert_array_equal(data.X, [[1, 2], [3, 4]])
     assert list(data.y) == ["x", "y"]
+    # the names are stripped, the first one of its BOM; so are the labels
+    path.write_text("\ufefflabel, b ,c\n x ,2,5\n\ny ,4,6\n", encoding="utf-8")
+    data = _demo.load_csv(path, "label")
+    np.testing.assert_array_equal(data.X, [[2, 5], [4, 6]])
+    assert list(data.y) == ["x", "y"]
+    path = write_csv(tmp_path / "b.csv", ["a", " b "], [[1, 2.5], [3, 4.5]])
+    assert _demo.load_csv(path, "b").task == "regression"
+
+
+def test_bundled_data_sets():
+    expected = {
+        "digits": (1797, 64, "10 classes"),
+        "breast_cancer": (569, 30, "2 classes"),
+        "wine": (178, 13, "3 classes"),
+        "iris": (150, 4, "3 classes"),
+        "diabetes": (442, 10, "regression"),
+    }
+    assert set(_demo.DATASETS) == set(expected)
+    for name, (n, d, what) in expected.items():
+        data = _demo.load_dataset(name)
+        assert data.describe().startswith(f"{name}: {n} samples, {d} features, {what}")
+        assert data.task == ("regression" if name == "diabetes" else "classification")
+
+
+def test_task_option_overrides_the_guess(tmp_path, capsys):
+    path = write_csv(tmp_path / "t.csv", ["a", "y"], [[i, i % 3] for i in range(30)])
+    args = ["--csv", str(path), "--target", "y", "--alphas", "0.03", *FAST]
+    assert main(args) == 0
+    assert (
+        "t.csv: 30 samples, 1 features, 3 classes, accuracy" in capsys.readouterr().out
+    )
+    assert main([*args, "--task", "regression"]) == 0
+    assert "t.csv: 30 samples, 1 features, regression, R²" in capsys.readouterr().out
+
+
+def test_fold_checks_accept_the_smallest_data():
+    def data(y, task):
+        return _demo.Data(np.zeros((len(y), 1)), np.asarray(y), task, "d")
+
+    # cv samples of each class, 2 * cv samples for regression: enough
+    _demo.check_folds(data([0, 0, 0, 1, 1, 1], "classification"), 3)
+    _demo.check_folds(data(np.arange(6.0), "regression"), 3)
+    # one fewer: not
+    with pytest.raises(_demo.DemoError, match="class 1 has 2"):
+        _demo.check_folds(data([0, 0, 0, 1, 1], "classification"), 3)
+    with pytest.raises(_demo.DemoError, match="5 sample"):
+        _demo.check_folds(data(np.arange(5.0), "regression"), 3)
 
 
 # ---------------------------------------------------------------- bad input
@@ -441,6 +710,18 @@ def _bad_csvs(tmp_path):
             "y",
         ],
         "NA feature": ["--csv", make("r.csv", "a,y\n1,0\nN/A,1\n"), "--target", "y"],
+        "duplicate target column": [
+            "--csv",
+            make("t.csv", "a,y,y\n1,0,1\n2,1,0\n"),
+            "--target",
+            "y",
+        ],
+        "single regression value": [
+            "--csv",
+            make("u.csv", "a,y\n" + "".join(f"{i},2.5\n" for i in range(6))),
+            "--target",
+            "y",
+        ],
         "<NA> in a numeric target": [
             "--csv",
             make(
@@ -467,12 +748,15 @@ BAD_OPTIONS = {
     "too many folds": ["--dataset", "iris", "--cv", "51"],
     "unknown option": ["--bogus"],
     "csv without target": ["--csv", "x.csv"],
-    "target without csv": ["--target", "y"],
-    "task without csv": ["--task", "regression"],
+    # (small runs, should the check be missing)
+    "target without csv": ["--dataset", "iris", "--target", "y", *FAST],
+    "task without csv": ["--dataset", "iris", "--task", "regression", *FAST],
     "dataset and csv": ["--dataset", "iris", "--csv", "x.csv", "--target", "y"],
     "bad alphas": ["--alphas", "0.1,oops"],
     "alpha out of range": ["--alphas", "100"],
-    "infinite target score": ["--target-score", "inf"],
+    "zero alpha": ["--dataset", "iris", "--alphas", "0", *FAST],
+    "negative alpha": ["--dataset", "iris", "--alphas=-0.1", *FAST],
+    "infinite target score": ["--dataset", "iris", "--target-score", "inf", *FAST],
     "zero jobs": ["--n-jobs", "0"],
     "seed beyond NumPy's": ["--random-state", str(2**32)],
 }
@@ -491,6 +775,20 @@ def _assert_one_line_error(status, capsys):
 @pytest.mark.parametrize("case", sorted(BAD_OPTIONS))
 def test_bad_option_is_a_one_line_error(case, capsys):
     _assert_one_line_error(main(BAD_OPTIONS[case]), capsys)
+
+
+def test_bad_option_messages_name_the_problem(capsys):
+    expected = {
+        "csv without target": "--csv needs --target COLUMN",
+        "target without csv": "--target applies to --csv only",
+        "task without csv": "--task applies to --csv only",
+        "zero alpha": "in [1e-06, 10], got '0'",
+        "zero jobs": "expected a non-zero integer",
+        "seed beyond NumPy's": "expected an integer in [0, 4294967295]",
+    }
+    for case, text in expected.items():
+        err = _assert_one_line_error(main(BAD_OPTIONS[case]), capsys)
+        assert text in err, (case, err)
 
 
 @pytest.mark.parametrize(
@@ -518,6 +816,8 @@ def test_bad_option_is_a_one_line_error(case, capsys):
         "NA in a numeric target",
         "NA feature",
         "<NA> in a numeric target",
+        "duplicate target column",
+        "single regression value",
     ],
 )
 def test_bad_csv_is_a_one_line_error(case, tmp_path, capsys):
@@ -540,6 +840,10 @@ def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
         "NA in a numeric target": "missing target value 'NA' in column 'y' (line 32)",
         "NA feature": "missing value 'N/A' in feature column 'a' (line 3)",
         "<NA> in a numeric target": "missing target value '<NA>' in column 'y'",
+        "no features": "no feature columns besides 'y'",
+        "duplicate target column": "column name 'y' appears more than once",
+        "single regression value": "target column 'y' has a single value",
+        "single class": "classification needs at least 2 classes",
     }
     for case, text in expected.items():
         err = _assert_one_line_error(main(cases[case]), capsys)
@@ -583,6 +887,35 @@ def test_plot_writes_a_png(tmp_path, capsys):
     status = main(["--csv", str(data), "--target", "y", "--plot", str(data), *FAST])
     assert "is the --csv data file" in _assert_one_line_error(status, capsys)
     assert data.read_bytes() == before
+
+
+def test_plot_format_follows_the_extension(tmp_path):
+    pytest.importorskip("matplotlib")
+    ranked = [
+        _candidate("Constant", 0.1, [[0.5, 0.9, 1.0], [0.7, 0.9, 0.9]]),
+        _candidate("OneCycle", 0.1, [[0.2, 0.5, 0.8], [0.4, 0.5, 0.6]]),
+    ]
+    for name, magic in (("f.svg", b"<svg"), ("f.pdf", b"%PDF"), ("f", b"\x89PNG")):
+        _demo.plot(ranked, str(tmp_path / name), 0.9, "title", "accuracy")
+        assert magic in (tmp_path / name).read_bytes()[:500], name
+
+
+def test_plot_is_labelled_with_the_tasks_score(monkeypatch, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    calls = []
+
+    def plot(ranked, path, target, title, score):
+        calls.append((len(ranked), path, target, title, score))
+
+    monkeypatch.setattr(main_module, "plot", plot)
+    figure = str(tmp_path / "fig.png")
+    for dataset in ("iris", "diabetes"):
+        args = ["--dataset", dataset, "--alphas", "0.03", "--plot", figure, "--quiet"]
+        assert main([*args, *FAST]) == 0
+    assert calls == [
+        (14, figure, 0.95, "iris: mean 2-fold CV accuracy per epoch", "accuracy"),
+        (14, figure, 0.4, "diabetes: mean 2-fold CV R² per epoch", "R²"),
+    ]
 
 
 def test_plot_in_a_format_that_cannot_be_made_here_fails_before_the_run(
@@ -660,6 +993,23 @@ def test_an_output_that_cannot_be_written_is_a_one_line_error(monkeypatch, capsy
     monkeypatch.setattr(main_module, "_run", busy)
     with pytest.raises(BlockingIOError):
         main(["--dataset", "iris"])
+
+    # nor is a failure of a file the demo opened itself
+    def file_full(args):
+        raise OSError(28, "No space left on device", "fig.png")
+
+    monkeypatch.setattr(main_module, "_run", file_full)
+    with pytest.raises(OSError, match="fig.png"):
+        main(["--dataset", "iris"])
+
+
+def test_an_interrupt_is_reported_with_status_130(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(main_module, "_run", interrupted)
+    assert main(["--dataset", "iris"]) == 130
+    assert capsys.readouterr().err == "python -m sklearn_lr: interrupted\n"
 
 
 def test_a_reader_that_leaves_early_ends_the_demo_quietly():

@@ -32,7 +32,7 @@ DATASETS: dict[str, tuple[Callable, str]] = {
 # has at most this many distinct values.
 MAX_INTEGER_CLASSES = 20
 # Spellings of a missing value (pandas' default na_values), lowercased;
-# "nan" parses as a float and is refused as non-finite
+# "nan" also parses as a float, non-finite (see _check_non_finite)
 MISSING = frozenset(
     {"#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "1.#ind", "1.#qnan"}
     | {"<na>", "n/a", "na", "nan", "null", "none"}
@@ -128,7 +128,8 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
     task : {"auto", "classification", "regression"}, default="auto"
         "auto": classification if any target value is not a number, or if
         all are integers with at most `MAX_INTEGER_CLASSES` distinct values;
-        regression otherwise.
+        regression otherwise. A missing value ("NA", ...) or "nan" or "inf"
+        among numbers is an error; among other text labels, it is a class.
 
     Returns
     -------
@@ -199,19 +200,12 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
         label = row[t].strip()
         if not label:
             raise DemoError(f"missing target value in column {target!r} (line {line})")
-        number = _parse_float(label)
-        if task != CLASSIFICATION and number is not None and not math.isfinite(number):
-            # "nan" or "inf" among numbers: a missing or broken value, not a
-            # class of its own
-            raise DemoError(
-                f"non-finite target value {label!r} in column {target!r} "
-                f"(line {line}); a numeric target must be finite"
-            )
         labels.append(label)
         lines.append(line)
     if not labels:
         raise DemoError(f"{str(path)!r} has a header but no data rows")
     if task != CLASSIFICATION:
+        _check_non_finite(labels, lines, target, task)
         _check_numeric_holes(labels, lines, target)
     y, task = _target(labels, task, target)
     # finite values whose squares overflow cannot be standardized
@@ -227,6 +221,31 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
                 f"(largest magnitude {np.abs(values).max():.3g}); rescale it"
             )
     return Data(X, y, task, path.name)
+
+
+def _check_non_finite(
+    labels: list[str], lines: list[int], column: str, task: str
+) -> None:
+    """Refuse "nan" or "inf" in a numeric target (a regression's, or with
+    ``task="auto"`` a column whose other values are numbers or missing): a
+    broken value, not a class of its own. Among other text labels, such a
+    value is a class like any other."""
+    numbers = [_parse_float(label) for label in labels]
+    broken = [
+        i for i, v in enumerate(numbers) if v is not None and not math.isfinite(v)
+    ]
+    if not broken:
+        return
+    numeric = task == REGRESSION or all(
+        v is not None or label.lower() in MISSING
+        for label, v in zip(labels, numbers, strict=True)
+    )
+    if numeric:
+        i = broken[0]
+        raise DemoError(
+            f"non-finite target value {labels[i]!r} in column {column!r} "
+            f"(line {lines[i]}); a numeric target must be finite"
+        )
 
 
 def _check_numeric_holes(labels: list[str], lines: list[int], column: str) -> None:
