@@ -196,6 +196,30 @@ def test_divergence_is_silenced_and_no_warning_escapes(linear):
     assert len(result.lrs) < 100
 
 
+class _LossTurnsNaNRegressor(SGDNetRegressor):
+    """Reports a NaN loss from its sixth epoch on, without flagging a
+    divergence itself (``divergence_epoch_`` stays None)."""
+
+    def partial_fit(self, X, y, sample_weight=None):
+        super().partial_fit(X, y, sample_weight=sample_weight)
+        if len(self.loss_curve_) >= 6:
+            self.loss_curve_[-1] = math.nan
+        return self
+
+
+def test_a_non_finite_smoothed_loss_stops_the_test(linear):
+    # with the ratio rule off, a NaN loss the estimator does not report as
+    # a divergence still ends the test at the step that made it
+    X, y = linear
+    net = _LossTurnsNaNRegressor((), momentum=0.0, batch_size=32, random_state=0)
+    result = lr_range_test(
+        net, X, y, max_lr=1e-2, diverge_factor=np.inf, random_state=0
+    )
+    assert result.stopped_early
+    assert len(result.lrs) == len(result.losses) == 6
+    assert np.isnan(result.losses[-1]) and np.isfinite(result.losses[:-1]).all()
+
+
 def test_users_estimator_is_unchanged(linear):
     X, y = linear
     policy = CosineAnnealing(alpha=0.05)
@@ -225,6 +249,31 @@ def test_same_seeds_give_the_same_result_and_data_is_cycled(iris):
     assert len(a.lrs) == 12
     assert_array_equal(a.raw_losses, b.raw_losses)
     assert not np.array_equal(a.raw_losses, c.raw_losses)
+    # every pass covers the samples once, in a new order
+    stream = range_test_module._batches(150, 50, True, np.random.RandomState(3), None)
+    passes = [np.concatenate([next(stream) for _ in range(3)]) for _ in range(3)]
+    for order in passes:
+        assert_array_equal(np.sort(order), np.arange(150))
+    assert not np.array_equal(passes[0], passes[1])
+    assert not np.array_equal(passes[1], passes[2])
+
+
+def test_all_classes_are_declared_though_the_first_batch_holds_one(iris):
+    # iris is sorted by class: unshuffled, the first batches are all setosa
+    X, y = iris
+    X = StandardScaler().fit_transform(X)
+    net = SGDNetClassifier((8,), shuffle=False, batch_size=16, random_state=0)
+    result = lr_range_test(net, X, y, n_steps=30, max_lr=0.1)
+    assert len(result.lrs) == 30 and np.isfinite(result.raw_losses).all()
+    assert_allclose(result.constant_loss, math.log(3), rtol=1e-12)
+
+
+def test_auto_batch_size_is_200_samples_at_most(linear):
+    X, y = linear
+    kwargs = dict(n_steps=12, max_lr=1.0, random_state=0)
+    auto = lr_range_test(_linear_net(batch_size="auto"), X, y, **kwargs)
+    explicit = lr_range_test(_linear_net(batch_size=200), X, y, **kwargs)
+    assert_array_equal(auto.raw_losses, explicit.raw_losses)
 
 
 def test_classifier_on_iris_with_string_labels(iris):
@@ -388,6 +437,15 @@ def test_sample_weight_skips_zero_weight_batches_and_is_scale_free(linear):
     weighted = lr_range_test(net, X, y, sample_weight=weights, n_steps=18)
     dropped = lr_range_test(net, X[20:], y[20:], n_steps=18)
     assert_allclose(weighted.raw_losses, dropped.raw_losses, rtol=1e-12)
+    # a batch only partly of zero weight is trained on, not skipped
+    weights = np.ones(200)
+    weights[:10] = 0.0
+    partly = lr_range_test(net, X, y, sample_weight=weights, n_steps=18)
+    replay = clone(net).set_params(learning_rate=_ExponentialRamp(n_steps=18))
+    for k in range(18):
+        rows = slice(20 * (k % 10), 20 * (k % 10) + 20)
+        replay.partial_fit(X[rows], y[rows], sample_weight=weights[rows])
+    assert_array_equal(partly.raw_losses, replay.loss_curve_)
     doubled = lr_range_test(net, X, y, sample_weight=np.full(200, 2.0), n_steps=18)
     plain = lr_range_test(net, X, y, n_steps=18)
     assert_allclose(doubled.raw_losses, plain.raw_losses, rtol=1e-12)
@@ -471,12 +529,12 @@ def test_batch_stream_raises_instead_of_looping_when_no_batch_weighs_anything(
 @pytest.mark.parametrize(
     "kwargs, name",
     [
-        ({"min_lr": 0.0}, "min_lr"),
-        ({"min_lr": -1e-3}, "min_lr"),
+        ({"min_lr": 0.0}, "'min_lr' parameter of lr_range_test"),
+        ({"min_lr": -1e-3}, "'min_lr' parameter of lr_range_test"),
         ({"max_lr": 1e-7}, "max_lr"),
         ({"max_lr": 1e-6}, "max_lr"),
         ({"max_lr": np.inf}, "max_lr"),
-        ({"n_steps": 1}, "n_steps"),
+        ({"n_steps": 1}, "'n_steps' parameter of lr_range_test"),
         ({"n_steps": 10.5}, "n_steps"),
         ({"smoothing": 0.0}, "smoothing"),
         ({"smoothing": 1.5}, "smoothing"),
@@ -531,12 +589,20 @@ def test_suggestion_rules_on_known_curves():
     first = lrs[np.tanh(2.0 * (np.log10(lrs) + 2.0)) >= depth][0]
     assert _valley_lr(lrs, losses, 101) == first
     assert 1e-2 < first < 1e-1
+    # the first point two thirds down, though the loss rises back above the
+    # mark after it
+    bounce = losses.copy()
+    bounce[np.flatnonzero(lrs == first)[0] + 2] = 2.5
+    assert _valley_lr(lrs, bounce, 101) == first
     # a rise after the minimum is ignored; a bump before the descent starts it
     rising = np.concatenate([losses[:80], losses[79] + np.arange(21.0)])
     assert _steepest_lr(lrs, rising, 101) == pytest.approx(1e-2)
     bump = losses.copy()
     bump[15] = 10.0  # the descent now runs from 10 down
     assert _valley_lr(lrs, bump, 101) < _valley_lr(lrs, losses, 101)
+    # two thirds down from 10 is below all the points after the bump (but
+    # also all those before it): the first point after the peak
+    assert _valley_lr(lrs, bump, 101) == lrs[16]
     # but not from a spike among the first tenth of the steps, whose
     # few-batch average is noise
     early = losses.copy()
@@ -554,6 +620,57 @@ def test_suggestion_rules_on_known_curves():
     broken = losses.copy()
     broken[-3:] = np.nan
     assert _valley_lr(lrs, broken, 101) == _valley_lr(lrs[:-3], losses[:-3], 101)
+    # the curve ends at its first non-finite point, whatever follows it
+    gap = losses.copy()
+    gap[50] = np.nan
+    assert _valley_lr(lrs, gap, 101) == _valley_lr(lrs[:50], losses[:50], 101)
+    assert _steepest_lr(lrs, gap, 101) == _steepest_lr(lrs[:50], losses[:50], 101)
+
+
+def test_steepest_descent_is_measured_on_the_descent_only():
+    lrs = np.geomspace(1e-4, 1.0, 101)
+    # a descent ever steeper down to its minimum at step 80, then a sharp
+    # rise: the secants are clipped at the minimum, so the steepest is the
+    # last point before it (not the minimum itself, nor one whose secant
+    # reaches into the rise)
+    steeper = 2.0 - (np.arange(101) / 80) ** 3
+    steeper[81:] = 1.0 + np.arange(1, 21.0)
+    assert _steepest_lr(lrs, steeper, 101) == lrs[79]
+    # a spike and its fall after the minimum are not part of the descent
+    losses = 2.0 - np.tanh(2.0 * (np.log10(lrs) + 2.0))
+    rising = np.concatenate([losses[:80], losses[79] + np.arange(21.0)])
+    rising[85] = 50.0
+    assert _steepest_lr(lrs, rising, 101) == pytest.approx(1e-2)
+    # a steep fall among the first steps (under 5% of them, where even the
+    # secants of the first searched points do not reach) is ignored
+    early = losses.copy()
+    early[:3] = 6.0
+    assert _steepest_lr(lrs, early, 101) == pytest.approx(1e-2)
+
+
+def test_suggestions_on_a_curve_cut_short():
+    lrs = np.geomspace(1e-4, 1.0, 101)
+    # a 100-step test that ended after 12 steps, its last loss NaN: 11
+    # points are too few to spare the first tenth of the steps, and the
+    # secants start at the first point
+    short = np.array([3, 2.95, 2.9, 2.8, 2.2, 1.6, 1.2, 1.1, 1.05, 1.02, 1.0, np.nan])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        steepest = _steepest_lr(lrs[:12], short, 100)
+        valley = _valley_lr(lrs[:12], short, 100)
+    assert steepest is not None and lrs[0] <= steepest < lrs[10]
+    assert valley == lrs[5]  # the first point 2/3 down from 3 to 1
+    # the first tenth of the steps that were planned (not of those run) is
+    # not searched: a dip at step 6 of a test stopped after 50 of 100 steps
+    half = (2.0 - np.tanh(2.0 * (np.log10(lrs) + 3.0)))[:50]
+    dip = half.copy()
+    dip[6] = 0.5
+    assert _valley_lr(lrs[:50], dip, 100) == _valley_lr(lrs[:50], half, 100)
+    assert _steepest_lr(lrs[:50], dip, 100) == _steepest_lr(lrs[:50], half, 100)
+    # with five steps, the first point is still not searched
+    five = np.array([3.0, 1.0, 2.0, 2.5, 3.0])
+    assert _valley_lr(lrs[:5], five, 5) is None
+    assert _steepest_lr(lrs[:5], five, 5) is None
 
 
 def test_a_noise_dip_among_the_first_steps_is_not_the_bottom():
@@ -586,6 +703,9 @@ def test_a_loss_that_never_beats_a_constant_prediction_warns(digits):
         result = lr_range_test(net, X, shuffled, random_state=0)
     assert_allclose(result.constant_loss, entropy, rtol=1e-12)
     assert result.suggested_lr is not None  # kept; the warning qualifies it
+    # unsmoothed, the smoothed loss is as noisy as a batch
+    with pytest.warns(UserWarning, match="best constant prediction"):
+        lr_range_test(net, X, shuffled, smoothing=1.0, random_state=0)
     # unscaled features: the loss climbs above the constant level at once
     with pytest.warns(UserWarning, match="best constant prediction"):
         lr_range_test(net, 100.0 * X + 1000.0, y, random_state=0)
@@ -595,6 +715,17 @@ def test_a_loss_that_never_beats_a_constant_prediction_warns(digits):
         result = lr_range_test(net, X, y, random_state=0)
     assert_allclose(result.constant_loss, entropy, rtol=1e-12)
     assert result.losses.min() < 0.5 * result.constant_loss
+
+
+def test_no_warning_without_a_suggestion_to_qualify(linear):
+    # α too large from the first step: the loss never falls, nothing is
+    # suggested, and there is no suggestion the warning could qualify
+    X, y = linear
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = lr_range_test(_linear_net(), X, y, min_lr=10.0, max_lr=1e4)
+    assert result.stopped_early
+    assert result.suggested_lr is None and result.valley_lr is None
 
 
 def test_constant_loss_is_that_of_the_weighted_targets_the_net_sees(linear):
@@ -622,6 +753,9 @@ def test_learning_is_judged_against_the_noise_of_the_batch_losses():
     # no noise: any fall counts; no fall never does
     assert _learned(smoothed, np.full(100, 1.0), 1.0, 0.05)
     assert not _learned(np.full(100, 1.0), np.full(100, 1.0), 1.0, 0.05)
+    # a curve shorter than the 1 / smoothing window: the mean of all of it
+    flat = 1.0 + 0.05 * np.tile([1.0, -1.0], 5)
+    assert not _learned(_smoothed(flat, 0.05), flat, 1.0, 0.05)
     # points after the loss explodes are not part of the curve
     raw[50:] = np.inf
     smoothed[50:] = np.nan
@@ -673,6 +807,10 @@ def test_pure_noise_is_seldom_judged_learned(smoothing):
     # a first batch 2.5 standard deviations low is no learning
     raw = np.full(100, 1.0) + 0.2 * np.tile([1.0, -1.0], 50)
     raw[0] = 0.5
+    assert not _learned(_smoothed(raw, smoothing), raw, 1.0, smoothing)
+    # nor one about 3.6 of them (the first smoothed value is one batch)
+    raw = 1.0 + 0.05 * np.random.default_rng(1).standard_normal(100)
+    raw[0] = 0.83
     assert not _learned(_smoothed(raw, smoothing), raw, 1.0, smoothing)
 
 
