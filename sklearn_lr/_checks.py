@@ -224,12 +224,13 @@ def validate_params_once(estimator, validate):
     every time. Nothing is stored on the estimator: its pickles and clones
     are unchanged.
     """
-    record = _record(estimator)
+    record = _record(estimator)  # None: an estimator not to be looked up
     # types compare by identity inside the tuples' ==; a record is kept only
     # for parameters that passed, so a refused value is checked every time
-    if record is not None and record == _checked.get(estimator):
-        return
-    _checked.pop(estimator, None)
+    if record is not None:
+        if record == _checked.get(estimator):
+            return
+        _checked.pop(estimator, None)
     validate()
     if record is not None:
         _checked[estimator] = record

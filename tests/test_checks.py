@@ -237,6 +237,8 @@ class _ComparedByValue(_Counted):
 
 
 def test_estimators_that_compare_by_value_are_checked_every_time():
+    other = _Counted()  # a record of another estimator, alive: not empty
+    validate_params_once(other, other.validate)
     est = _ComparedByValue()
     for n in (1, 2):
         validate_params_once(est, est.validate)
