@@ -300,12 +300,17 @@ def _learned(losses, raw_losses, constant_loss, smoothing):
     variance = (
         (1 - beta) * (1 - beta ** (2 * terms)) / ((1 + beta) * (1 - beta**terms) ** 2)
     )
-    if np.any(losses[:n] < constant_loss - _SIGMAS * deviation * np.sqrt(variance)):
+    # averaging rounds: losses all equal to the constant one can average a
+    # unit in the last place below it, which is no fall
+    rounding = 16 * np.finfo(float).eps * abs(constant_loss)
+    margins = np.maximum(_SIGMAS * deviation * np.sqrt(variance), rounding)
+    if np.any(losses[:n] < constant_loss - margins):
         return True
     for width in {_WINDOW, max(1, round(1 / smoothing))}:
         w = min(width, n)
         means = np.convolve(raw, np.full(w, 1.0 / w), mode="valid")
-        if np.any(means < constant_loss - _SIGMAS * deviation / math.sqrt(w)):
+        margin = max(_SIGMAS * deviation / math.sqrt(w), rounding)
+        if np.any(means < constant_loss - margin):
             return True
     return False
 

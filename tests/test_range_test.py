@@ -753,6 +753,9 @@ def test_learning_is_judged_against_the_noise_of_the_batch_losses():
     # no noise: any fall counts; no fall never does
     assert _learned(smoothed, np.full(100, 1.0), 1.0, 0.05)
     assert not _learned(np.full(100, 1.0), np.full(100, 1.0), 1.0, 0.05)
+    # nor losses equal to the constant one whose average rounds below it
+    assert np.convolve(np.ones(10), np.full(10, 0.1), mode="valid")[0] < 1.0
+    assert not _learned(np.full(10, 1.0), np.full(10, 1.0), 1.0, 0.05)
     # a curve shorter than the 1 / smoothing window: the mean of all of it
     flat = 1.0 + 0.05 * np.tile([1.0, -1.0], 5)
     assert not _learned(_smoothed(flat, 0.05), flat, 1.0, 0.05)
