@@ -32,6 +32,7 @@ from sklearn_lr.schedules import (
     BoldDriver,
     Constant,
     CosineAnnealing,
+    InverseTimeDecay,
     ReduceOnPlateau,
     Sequential,
     StepDecay,
@@ -1819,6 +1820,9 @@ def test_divergence_restores_the_last_finite_weights(cls):
     assert re.search(r"\bepoch 1\b", message), message
     rate = re.search(r"learning rate ([0-9.e+-]+)", message)
     assert rate and float(rate[1]) == 1e4, message
+    # the epoch's first batch found the start sound: it is not called exploded
+    assert "start of epoch 1 were restored. Lower the learning rate" in message
+    assert "already exploded" not in message, message
     # diverged in the first epoch: the hand-set weights are back
     for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
         assert_array_equal(got, want)
@@ -1998,6 +2002,10 @@ def test_divergence_raised_as_an_error_leaves_a_complete_record(cls):
             raised.fit(X, y)
     assert raised.divergence_epoch_ == raised.n_iter_ == warned.n_iter_ == 1
     assert raised.loss_curve_ == warned.loss_curve_
+    # the recorded epoch's shuffle stays drawn: the next call draws the next
+    assert_array_equal(
+        raised._random_state.get_state()[1], warned._random_state.get_state()[1]
+    )
     assert_array_equal(raised.lr_history_, warned.lr_history_)
     for got, want in zip(raised.coefs_ + raised.intercepts_, start, strict=True):
         assert_array_equal(got, want)
@@ -2077,6 +2085,79 @@ def test_the_last_step_check_skips_rows_of_zero_weight(cls):
         est = cls(**SMALL, batch_size=64, shuffle=False, max_iter=2)
         est.fit(X, y, sample_weight=weights)
     assert est.divergence_epoch_ is None
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+@pytest.mark.parametrize(
+    "policy",
+    [
+        Warmup(Constant(1e4), epochs=1.0, start_factor=0.0),
+        InverseTimeDecay(alpha=1e4, decay=5.0),
+    ],
+)
+def test_divergence_warning_names_the_largest_alpha_of_the_epoch(cls, policy):
+    # α changes within the epoch (up in a warm-up, down in a decay): the
+    # message names the largest α of the epoch
+    X, y = _data(cls)
+    est, _ = _hand_set(cls, learning_rate=policy, batch_size=10, max_iter=20)
+    with pytest.warns(DivergenceWarning) as record:
+        est.fit(X, y)
+    assert est.divergence_epoch_ == est.n_iter_ == 1
+    rates = est.lr_history_
+    assert min(rates[0], rates[-1]) < rates.max()
+    message = str(record[0].message)
+    assert f"at learning rate {rates.max():.4g} (" in message, message
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_partial_fit_call_diverging_after_its_first_batch_undoes_only_itself(cls):
+    # its first batch found the weights of the call before sound: only this
+    # call's epoch is undone, and the message does not blame the call before
+    X, y = _data(cls)
+    kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est, _ = _hand_set(cls, learning_rate=1e-3, batch_size=10)
+    est.partial_fit(X, y, **kwargs)
+    after_first = [c.copy() for c in est.coefs_ + est.intercepts_]
+    est.schedule_ = Constant(1e4).start(max_epochs=200)
+    with pytest.warns(DivergenceWarning) as record:
+        est.partial_fit(X, y, **kwargs)
+    assert est.divergence_epoch_ == 2
+    message = str(record[0].message)
+    assert "start of epoch 2 were restored. Lower the learning rate" in message
+    assert "previous call" not in message and "already exploded" not in message
+    for got, want in zip(est.coefs_ + est.intercepts_, after_first, strict=True):
+        assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "huber"])
+def test_the_last_step_check_measures_rows_against_their_own_targets(loss):
+    # rows whose targets are 10^6 times the data's: a zero output (say, after
+    # the last step undid a fit of them) costs their targets' own loss, which
+    # is no explosion even when the epoch began fitting them exactly
+    rng = np.random.RandomState(0)
+    X = rng.randn(50, 3)
+    reg = SGDNetRegressor((), loss=loss, max_iter=2, random_state=0).fit(X, X[:, 0])
+    shapes = [c.shape for c in reg.coefs_]
+    Y = 1e6 * X[:, :1]
+    rows = (X, Y, np.ones(50))
+    fitted = np.array([1e6, 0.0, 0.0, 0.0])  # the coefficients, the intercept
+    zero = np.zeros(4)
+    assert reg._last_step_diverged(zero, shapes, rows, loss, 1.0, fitted) is None
+    # the same output is an explosion on rows with targets on the run's scale
+    rows = (1e6 * X, X[:, :1], np.ones(50))
+    message = reg._last_step_diverged(fitted, shapes, rows, loss, 1.0, zero)
+    assert message and message.endswith("after its last step")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_warm_started_fit_is_a_new_run_with_its_own_loss_scale(cls):
+    # rows far off the scale of the first run's data: at alpha 1e-12 nothing
+    # explodes, and the warm-started run's first batch sets its scale
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=2).fit(X, y)
+    est.set_params(warm_start=True, learning_rate=1e-12)
+    _fit_without_divergence(est, 1e6 * X, y)
+    assert est.loss_curve_[0] > 1e4
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -282,3 +282,43 @@ def test_a_watching_callback_does_not_change_a_diverging_fit(early_stopping):
     np.testing.assert_array_equal(watched.lr_history_, plain.lr_history_)
     for got, want in zip(watched.coefs_, plain.coefs_, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_a_callback_stopping_at_the_last_epoch_does_not_warn(iris):
+    # the callback's stop is a stop, not max_iter running out
+    X, y = iris
+
+    class StopAt(_Callback):
+        def on_fit_task_end(self, estimator, context, **kwargs):
+            return context.task_name == "epoch" and estimator.n_iter_ >= 3
+
+    clf = SGDNetClassifier((8,), max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf.set_callbacks(StopAt()).fit(X, y)
+    assert clf.n_iter_ == 3
+
+
+class _Keeper(_Callback):
+    """Keeps the model each epoch task ends with, as handed over."""
+
+    def __init__(self):
+        self.models = []
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None, **kw):
+        if context.task_name == "epoch":
+            self.models.append(fitted_estimator)
+        return False
+
+
+def test_the_model_an_epoch_task_hands_over_keeps_that_epochs_weights(iris):
+    # kept by the callback, it is not updated by the epochs that follow
+    X, y = iris
+    keeper = _Keeper()
+    clf = SGDNetClassifier((8,), max_iter=3, random_state=0)
+    _fit(clf.set_callbacks(keeper), X, y)
+    assert len(keeper.models) == 3
+    for n_epochs, model in enumerate(keeper.models, start=1):
+        alone = _fit(SGDNetClassifier((8,), max_iter=n_epochs, random_state=0), X, y)
+        for got, want in zip(model.coefs_, alone.coefs_, strict=True):
+            np.testing.assert_array_equal(got, want)
