@@ -594,7 +594,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     if first_loss is None:
                         first_loss = batch_loss
                     accumulated += batch_loss * float(batch_weight)
-                    optimizer._step(theta, workspace.grad, rates[b])
+                    # the optimizer may keep the gradient's array as its
+                    # state and give back another for the next gradient
+                    workspace.use_grad(
+                        optimizer._step(theta, workspace.grad, rates[b], keep=True)
+                    )
                     if optimizer.n_steps % _network.FLUSH_EVERY == 0:
                         # the step left the gradient buffer free as scratch
                         for array in (theta, *optimizer._flushable_state()):

@@ -319,9 +319,11 @@ class Workspace:
     ``scratch`` room for an array shaped like the output layer, for the loss.
     The output logits and ``scratch`` are flat: :meth:`batch_views` shapes
     them per batch size. ``grad`` is the flat gradient, laid out like theta,
-    with ``coef_grads``/``intercept_grads`` views into it. ``zeros`` and
-    ``ones`` are constant buffers (flat, large enough for any
-    layer of a batch) the step compares with and multiplies by; ``axpy``
+    with ``coef_grads``/``intercept_grads`` views into it; a training loop
+    may trade it for an optimizer's state array (see :meth:`use_grad`),
+    which ``shapes`` (the weight shapes) lays out. ``zeros`` and ``ones``
+    are constant buffers (flat, large enough for any layer of a batch) the
+    step compares with and multiplies by; ``axpy``
     (``y += a * x``) and ``ger`` (``A += a * x y^T``) are BLAS routines of
     theta's precision.
     """
@@ -337,9 +339,12 @@ class Workspace:
     n_weights: int
     zeros: np.ndarray
     ones: np.ndarray
+    shapes: list
     axpy: object
     ger: object
     _views: tuple = (None, None, None)
+    # (grad, coef_grads, intercept_grads) as they were before use_grad
+    _spare_grad: tuple | None = None
 
     @classmethod
     def allocate(cls, shapes, batch_size, dtype):
@@ -366,9 +371,26 @@ class Workspace:
             n_weights=n_weights(shapes),
             zeros=np.zeros(largest, dtype=dtype),
             ones=np.ones(batch_size, dtype=dtype),
+            shapes=list(shapes),
             axpy=axpy,
             ger=ger,
         )
+
+    def use_grad(self, array):
+        """Make ``array``, shaped and typed like ``grad``, the gradient buffer.
+
+        An optimizer that keeps the gradient array as its new state hands
+        back its old state array instead (see ``_Optimizer._step``): the
+        gradient then alternates between two arrays, and the views of the
+        one set aside are kept for its return.
+        """
+        if array is self.grad:
+            return
+        spare = self._spare_grad
+        if spare is None or spare[0] is not array:
+            spare = (array, *unpack(array, self.shapes))
+        self._spare_grad = (self.grad, self.coef_grads, self.intercept_grads)
+        self.grad, self.coef_grads, self.intercept_grads = spare
 
     def batch_views(self, theta, shapes, n):
         """Views for a batch of ``n`` rows, built once per (theta, n).

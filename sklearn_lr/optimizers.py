@@ -20,6 +20,12 @@ textbook formulas up to rounding. The squared-gradient sum is up to
 1 / (1 - beta_2) times the average (1000 times at 0.999), so in float32 it
 overflows for gradients above about 6e17 instead of 2e19; training with
 such gradients has diverged long before.
+
+SGD and RMSProp build their new sum in another array than the old one
+(``g + mu * v`` is one BLAS pass; scaling ``v`` in place and adding ``g``
+are two), and the arrays then trade places. A step may therefore rebind a
+state attribute to another array rather than write into the one it had:
+read the state after a step, not through an array taken before it.
 """
 
 from __future__ import annotations
@@ -143,14 +149,23 @@ class _Optimizer:
             )
         self._step(params, grads, lr)
 
-    def _step(self, params, grads, lr):
+    def _step(self, params, grads, lr, keep=False):
         """`step` without the checks, for a training loop whose buffers are
-        made for this optimizer (saves ~1 µs of a step)."""
-        self.n_steps += 1
-        self._update(params, grads, float(lr))
+        made for this optimizer (saves ~1 µs of a step).
 
-    def _update(self, params, grads, lr):
-        """The rule itself, at step ``n_steps`` (already counted)."""
+        With ``keep``, the caller gives ``grads`` up: a rule that builds a
+        state array in it (SGD's velocity) keeps it as that state instead of
+        copying it over the old one, a pass less over the parameters, and
+        hands back the old state array as the caller's new gradient buffer.
+        Returns the array that is the caller's gradient buffer from now on:
+        ``grads`` itself unless it was kept.
+        """
+        self.n_steps += 1
+        return self._update(params, grads, float(lr), keep)
+
+    def _update(self, params, grads, lr, keep):
+        """The rule itself, at step ``n_steps`` (already counted); see
+        `_step` for ``keep`` and what it returns."""
         raise NotImplementedError
 
     def _allocate_scratch(self):
@@ -352,20 +367,24 @@ class SGD(_Optimizer):
     def __init__(self, n_params, dtype, *, momentum=0.9, nesterov=False):
         super().__init__(n_params, dtype, momentum=momentum, nesterov=nesterov)
 
-    def _update(self, params, grads, lr):
+    def _update(self, params, grads, lr, keep):
         mu = self.momentum
         axpy = self._axpy
         if mu == 0.0:
             axpy(grads, params, a=-lr)
-            return
+            return grads
         v = self.velocity
-        self._scal(mu, v)
-        axpy(grads, v)
         if self.nesterov:  # p -= lr * g + (lr * mu) * v
             axpy(grads, params, a=-lr)
-            axpy(v, params, a=-lr * mu)
-        else:
-            axpy(v, params, a=-lr)
+        # the new velocity built in the gradient's array: g + mu * v in one
+        # pass, where scaling v in place and adding g would take two
+        axpy(v, grads, a=mu)
+        axpy(grads, params, a=-lr * mu if self.nesterov else -lr)
+        if keep:
+            self.velocity = grads
+            return v
+        np.copyto(v, grads)
+        return grads
 
 
 class AdaGrad(_Optimizer):
@@ -424,7 +443,7 @@ class AdaGrad(_Optimizer):
     def __init__(self, n_params, dtype, *, epsilon=1e-8):
         super().__init__(n_params, dtype, epsilon=epsilon)
 
-    def _update(self, params, grads, lr):
+    def _update(self, params, grads, lr, keep):
         acc, buf = self.sq_grad_sum, self._scratch
         np.square(grads, out=buf)  # twice as fast as multiply(g, g, out=buf)
         self._axpy(buf, acc)
@@ -432,6 +451,7 @@ class AdaGrad(_Optimizer):
         np.add(buf, self.epsilon, out=buf)
         np.divide(grads, buf, out=grads)
         self._axpy(grads, params, a=-lr)
+        return grads
 
 
 class RMSProp(_Optimizer):
@@ -512,16 +532,20 @@ class RMSProp(_Optimizer):
         """The textbook average s = (1 - beta_2) * sq_grad_sum (a new array)."""
         return (1.0 - self.beta_2) * self.sq_grad_sum
 
-    def _update(self, params, grads, lr):
+    def _update(self, params, grads, lr, keep):
         acc, buf = self.sq_grad_sum, self._scratch
         c = (1.0 - self.beta_2) ** 0.5  # sqrt(s) = c * sqrt(S)
-        self._scal(self.beta_2, acc)
+        # the new sum built in the work buffer, g^2 + beta_2 * S in one pass
+        # after the square (scaling S in place and adding would take two);
+        # the two arrays then trade places
         np.square(grads, out=buf)
-        self._axpy(buf, acc)
-        np.sqrt(acc, out=buf)
-        np.add(buf, self.epsilon / c, out=buf)
-        np.divide(grads, buf, out=grads)
+        self._axpy(acc, buf, a=self.beta_2)
+        np.sqrt(buf, out=acc)
+        np.add(acc, self.epsilon / c, out=acc)
+        np.divide(grads, acc, out=grads)
         self._axpy(grads, params, a=-lr / c)
+        self.sq_grad_sum, self._scratch = buf, acc
+        return grads
 
 
 class Adam(_Optimizer):
@@ -614,13 +638,16 @@ class Adam(_Optimizer):
         """The textbook v = (1 - beta_2) * sq_grad_sum (a new array)."""
         return (1.0 - self.beta_2) * self.sq_grad_sum
 
-    def _update(self, params, grads, lr):
+    def _update(self, params, grads, lr, keep):
         k = self.n_steps
         beta_1, beta_2 = self.beta_1, self.beta_2
         a = (1.0 - beta_1) / (1.0 - beta_1**k)  # m_hat = a * M
         b = ((1.0 - beta_2) / (1.0 - beta_2**k)) ** 0.5  # sqrt(v_hat) = b * sqrt(V)
         m, v = self.grad_sum, self.sq_grad_sum
         axpy, scal = self._axpy, self._scal
+        # (building the new sums in other arrays, as SGD and RMSProp do,
+        # takes two passes fewer but a work buffer more, and measured no
+        # faster within training)
         scal(beta_1, m)
         axpy(grads, m)
         scal(beta_2, v)
@@ -630,6 +657,7 @@ class Adam(_Optimizer):
         np.add(grads, self.epsilon / b, out=grads)
         np.divide(m, grads, out=grads)
         axpy(grads, params, a=-lr * a / b)
+        return grads
 
 
 #: The update rules by the names the estimators' ``optimizer`` takes.

@@ -5,13 +5,14 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
+from numpy.testing import assert_array_equal
+from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_lr import SGDNetClassifier, SGDNetRegressor
-from sklearn_lr.optimizers import OPTIMIZERS
+from sklearn_lr import SGDNetClassifier, SGDNetRegressor, _network
+from sklearn_lr.optimizers import OPTIMIZERS, make_optimizer
 from sklearn_lr.schedules import CosineAnnealing
 
 # a sensible alpha for each rule on standardized digits
@@ -111,3 +112,84 @@ def test_invalid_optimizer_hyperparameters(cls, params, parameter):
     y = np.arange(10) % 2
     with pytest.raises(ValueError, match=parameter):
         cls(**{"optimizer": "adam", **params}).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(optimizer="sgd"),
+        dict(optimizer="sgd", nesterov=True),
+        dict(optimizer="sgd", momentum=0.0),
+        dict(optimizer="adagrad"),
+        dict(optimizer="rmsprop"),
+        dict(optimizer="adam"),
+    ],
+    ids=["sgd", "nesterov", "plain", "adagrad", "rmsprop", "adam"],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_training_equals_a_replay_with_the_public_step(settings, dtype):
+    # The training loop hands the rules its gradient array to keep as state
+    # (SGD's velocity) and takes the old state array for the next gradient.
+    # Replayed batch by batch with the network's gradient and the public
+    # step, with the rates the estimator recorded, the weights and the
+    # optimizer's state must come out the same to the bit
+    X, y = make_classification(
+        70, 6, n_informative=4, n_redundant=0, n_classes=3, random_state=0
+    )
+    X = X.astype(dtype)
+    est = SGDNetClassifier(
+        (8, 5),
+        batch_size=16,
+        learning_rate=CosineAnnealing(0.05),
+        l2=1e-3,
+        shuffle=False,
+        max_iter=1,
+        random_state=0,
+        **settings,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)  # weights to start from; the next fit is a new run
+        shapes = [coef.shape for coef in est.coefs_]
+        theta = _network.pack(est.coefs_, est.intercepts_, dtype)
+        est.set_params(warm_start=True, max_iter=3).fit(X, y)
+
+    optimizer = make_optimizer(
+        est.optimizer,
+        theta.size,
+        dtype,
+        momentum=est.momentum,
+        nesterov=est.nesterov,
+        beta_1=est.beta_1,
+        beta_2=est.beta_2,
+        epsilon=est.epsilon,
+    )
+    workspace = _network.Workspace.allocate(shapes, 16, dtype)
+    Y = (y[:, None] == est.classes_).astype(dtype)
+    weights = np.ones(len(y), dtype=dtype)
+    rates = iter(est.lr_history_)
+    for _ in range(3):
+        for start in range(0, len(y), 16):
+            rows = slice(start, start + 16)
+            _network.loss_and_gradient(
+                theta,
+                shapes,
+                X[rows],
+                Y[rows],
+                weights[rows],
+                est.activation,
+                "softmax_log_loss",
+                est.l2,
+                workspace,
+            )
+            optimizer.step(theta, workspace.grad, float(next(rates)))
+    assert next(rates, None) is None
+    assert optimizer.n_steps == est.optimizer_.n_steps == 15
+    coefs, intercepts = _network.unpack(theta, shapes)
+    for got, expected in zip(
+        est.coefs_ + est.intercepts_, coefs + intercepts, strict=True
+    ):
+        assert got.dtype == dtype
+        assert_array_equal(got, expected)
+    for key, value in optimizer.snapshot().items():
+        assert_array_equal(getattr(est.optimizer_, key), value)

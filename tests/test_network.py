@@ -661,6 +661,48 @@ def test_gradient_is_written_to_workspace_grad_with_views():
         assert np.shares_memory(theirs, ws.grad)
 
 
+def test_use_grad_makes_another_array_the_gradient():
+    # a training loop trades the gradient array for an optimizer's state
+    # array and back: the gradient is written into the array in use, with
+    # views of it, and the views of the array set aside are kept for it
+    shapes, theta, X, Y, sw = _problem("softmax_log_loss", "relu")
+    ws = net.Workspace.allocate(shapes, X.shape[0], np.float64)
+    args = (theta, shapes, X, Y, sw, "relu", "softmax_log_loss", 0.1, ws)
+    first = ws.grad
+    first_views = (ws.coef_grads, ws.intercept_grads)
+    net.loss_and_gradient(*args)
+    expected = first.copy()
+
+    other = np.full_like(first, np.nan)
+    ws.use_grad(other)
+    assert ws.grad is other
+    first.fill(np.nan)
+    net.loss_and_gradient(*args)
+    assert_array_equal(other, expected)
+    assert np.isnan(first).all()  # the array set aside was not written
+    for view in [*ws.coef_grads, *ws.intercept_grads]:
+        assert np.shares_memory(view, other)
+    other_views = (ws.coef_grads, ws.intercept_grads)
+
+    ws.use_grad(first)  # back: its own views again, not rebuilt
+    assert ws.grad is first
+    assert ws.coef_grads is first_views[0]
+    assert ws.intercept_grads is first_views[1]
+    net.loss_and_gradient(*args)
+    assert_array_equal(first, expected)
+    ws.use_grad(other)
+    assert ws.coef_grads is other_views[0]
+    assert ws.intercept_grads is other_views[1]
+    ws.use_grad(other)  # the array in use: nothing changes
+    assert ws.grad is other and ws.coef_grads is other_views[0]
+
+    third = np.empty_like(first)  # a new array gets views of its own
+    ws.use_grad(third)
+    net.loss_and_gradient(*args)
+    assert_array_equal(third, expected)
+    assert all(np.shares_memory(v, third) for v in ws.intercept_grads)
+
+
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_in_place_parameter_updates_are_seen_by_the_next_call(activation):
     # the workspace keeps views of theta between calls: an optimizer writes

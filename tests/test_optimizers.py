@@ -303,6 +303,51 @@ def test_float32_steps_compute_in_float32(name):
     assert not np.array_equal(params, as_float64)  # the test can tell them apart
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("name", "hyper", "textbook"), CASES, ids=CASE_IDS)
+def test_a_kept_gradient_array_gives_the_same_steps(name, hyper, textbook, dtype):
+    # A training loop gives its gradient array up (keep=True) and writes the
+    # next gradient into the array it gets back: the same parameters and
+    # state, to the bit, as the public step with its own gradient arrays
+    public = make_optimizer(name, P0.size, dtype, **hyper)
+    kept = make_optimizer(name, P0.size, dtype, **hyper)
+    params, history = run(public, dtype, n_steps=7)
+    ours = P0.astype(dtype)
+    buffer = np.empty(P0.size, dtype=dtype)
+    for i, expected in enumerate(history):
+        state = {key: getattr(kept, key) for key in kept._state_arrays}
+        buffer[...] = GRADS[i % 3]
+        given = buffer
+        buffer = kept._step(ours, given, LRS[i % 3], keep=True)
+        assert_array_equal(ours, expected)
+        if name == "sgd" and hyper["momentum"] > 0:
+            # the velocity is the given array; the old one is handed back
+            assert kept.velocity is given and buffer is state["velocity"]
+        else:
+            assert buffer is given
+    for key, value in public.snapshot().items():
+        assert_array_equal(getattr(kept, key), value)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_a_step_leaves_the_state_in_its_attributes(name):
+    # a rule may rebind a state attribute to another array (RMSProp trades
+    # its sum and its work buffer): the attributes hold the state after the
+    # step, its snapshot resumes it, and no state array is the work buffer
+    opt = make_optimizer(name, P0.size, np.float64)
+    run(opt, np.float64, n_steps=4)
+    twin = make_optimizer(name, P0.size, np.float64)
+    twin.restore(opt.snapshot())
+    after, _ = run(opt, np.float64, n_steps=2, offset=4)
+    again, _ = run(twin, np.float64, n_steps=2, offset=4)
+    assert_array_equal(again, after)
+    arrays = [getattr(opt, key) for key in opt._state_arrays]
+    scratch = getattr(opt, "_scratch", None)
+    assert not any(
+        np.shares_memory(array, scratch) for array in arrays if scratch is not None
+    )
+
+
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 @pytest.mark.parametrize("nesterov", [False, True])
 def test_step_allocates_nothing(name, nesterov):
@@ -311,10 +356,11 @@ def test_step_allocates_nothing(name, nesterov):
     opt = make_optimizer(name, n, np.float64, nesterov=nesterov)
     params, grads = rng.standard_normal(n), rng.standard_normal(n)
     opt.step(params, grads.copy(), 0.1)  # warm up
-    fresh = grads.copy()
+    fresh, kept = grads.copy(), grads.copy()
     tracemalloc.start()
     try:
         opt.step(params, fresh, 0.1)
+        opt._step(params, kept, 0.1, keep=True)  # the training loop's way
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
