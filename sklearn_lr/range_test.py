@@ -220,8 +220,10 @@ def _steepest_lr(lrs, losses, n_steps):
     """α of the most negative slope of the loss in log α before its minimum.
 
     The slope at point i is the secant from point i - h to i + h (clipped to
-    the descent), h = 5% of `n_steps`: a plain central difference of a noisy
-    curve picks noise, a wider secant averages it out.
+    the points searched, so that the skipped start weighs on none), h = 5%
+    of `n_steps`: a plain central difference of a noisy curve picks noise, a
+    wider secant averages it out. A secant between equal α (bounds a few
+    ulps apart) has no slope.
     """
     descent = _descent(losses, n_steps)
     if descent is None:
@@ -233,9 +235,11 @@ def _steepest_lr(lrs, losses, n_steps):
         skip = 0  # too short a descent to spare any point
     points = np.arange(skip, low)
     ahead = np.minimum(points + h, low)
-    behind = np.maximum(points - h, 0)
+    behind = np.maximum(points - h, skip)
     log_lrs = np.log(lrs)
-    slopes = (losses[ahead] - losses[behind]) / (log_lrs[ahead] - log_lrs[behind])
+    run = log_lrs[ahead] - log_lrs[behind]
+    slopes = np.full(len(points), np.inf)
+    np.divide(losses[ahead] - losses[behind], run, out=slopes, where=run > 0)
     index = int(np.argmin(slopes))
     return float(lrs[points[index]]) if slopes[index] < 0 else None
 

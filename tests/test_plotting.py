@@ -552,6 +552,9 @@ def test_a_new_figure_with_a_layout_engine_is_not_adjusted():
         (dict(lr_history=[0.1, 0.1], steps_per_epoch=-2.0), "positive number"),
         (dict(lr_history=[0.1, 0.1], steps_per_epoch=np.inf), "positive number"),
         (dict(lr_history=[0.1, 0.1], steps_per_epoch=[1, 0, 1]), "positive and sum"),
+        # counts of steps are whole: a sum that fits is not enough
+        (dict(lr_history=[0.1] * 5, steps_per_epoch=[2.5, 2.5]), "whole numbers"),
+        (dict(lr_history=[0.1] * 5, steps_per_epoch=[2, np.nan]), "whole numbers"),
     ],
 )
 def test_display_refuses_input_it_cannot_draw_before_making_a_figure(kwargs, match):
@@ -638,6 +641,19 @@ def test_display_takes_one_step_count_per_epoch():
         display = LearningRateDisplay([0.1, 0.2, 0.3, 0.4], steps_per_epoch=counts)
         with pytest.raises(ValueError, match="sum to the 4 steps of lr_history"):
             display.plot()
+
+
+def test_step_counts_held_as_floats_are_counts():
+    # whole counts in a float array (say, from a DataFrame column) are
+    # drawn as the integers they are
+    lrs = [0.1, 0.1, 0.05, 0.05, 0.05]
+    ints = LearningRateDisplay(lrs, loss_curve=[1, 0.5], steps_per_epoch=[2, 3])
+    floats = LearningRateDisplay(
+        lrs, loss_curve=[1, 0.5], steps_per_epoch=np.array([2.0, 3.0])
+    )
+    expected = _steps(ints.plot().line_)[0]
+    assert_allclose(_steps(floats.plot().line_)[0], expected)
+    assert_allclose(expected, [0, 0.5, 1, 4 / 3, 5 / 3])
 
 
 def test_a_single_step_is_drawn_as_a_marker(iris):

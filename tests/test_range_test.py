@@ -641,11 +641,49 @@ def test_steepest_descent_is_measured_on_the_descent_only():
     rising = np.concatenate([losses[:80], losses[79] + np.arange(21.0)])
     rising[85] = 50.0
     assert _steepest_lr(lrs, rising, 101) == pytest.approx(1e-2)
-    # a steep fall among the first steps (under 5% of them, where even the
-    # secants of the first searched points do not reach) is ignored
-    early = losses.copy()
-    early[:3] = 6.0
-    assert _steepest_lr(lrs, early, 101) == pytest.approx(1e-2)
+    # a steep fall or a spike anywhere among the first tenth of the steps,
+    # which are not searched, is ignored: the secants of the first searched
+    # points do not reach back into them
+    for start, stop in [(0, 3), (7, 8), (0, 10)]:
+        early = losses.copy()
+        early[start:stop] = 6.0
+        assert _steepest_lr(lrs, early, 101) == pytest.approx(1e-2)
+    # the first searched point's secant starts at itself
+    dip = losses.copy()
+    dip[5] = losses[15]  # had it reached back, 10 -> 5 would not fall steepest
+    assert _steepest_lr(lrs, dip, 101) == pytest.approx(1e-2)
+
+
+def test_secants_between_equal_rates_have_no_slope():
+    # bounds a few ulps apart round to repeated rates: a secant between two
+    # equal ones divides by zero, and is left out (no RuntimeWarning)
+    distinct = [1e-3]
+    for _ in range(5):
+        distinct.append(np.nextafter(distinct[-1], 1.0))
+    lrs = np.repeat(distinct, 20)[:101]
+    lrs = np.append(lrs, [distinct[-1]] * (101 - len(lrs)))
+    losses = np.linspace(2.0, 1.0, 101)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = _steepest_lr(lrs, losses, 101)
+    assert found in distinct  # a secant across two of them
+    flat = np.full(101, 1e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _steepest_lr(flat, losses, 101) is None
+
+
+def test_close_bounds_run_without_runtime_warnings():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    y = X.sum(axis=1)
+    net = SGDNetRegressor((4,), batch_size=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = lr_range_test(
+            net, X, y, min_lr=1e-3, max_lr=np.nextafter(1e-3, 1.0), random_state=0
+        )
+    assert np.all((result.lrs >= 1e-3) & (result.lrs <= np.nextafter(1e-3, 1.0)))
 
 
 def test_suggestions_on_a_curve_cut_short():

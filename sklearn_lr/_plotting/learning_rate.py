@@ -45,12 +45,19 @@ def _step_clock(n_steps, per_epoch):
             )
         return np.arange(n_steps + 1, dtype=float) / per_epoch
     counts = np.asarray(per_epoch).ravel()
-    if counts.sum() != n_steps or not (counts > 0).all():
+    # counts held as floats (2.0) are counts; 2.5 is none
+    whole = counts.dtype.kind in "iu" or (
+        counts.dtype.kind == "f"
+        and np.isfinite(counts).all()
+        and (counts == np.round(counts)).all()
+    )
+    if not whole or counts.sum() != n_steps or not (counts > 0).all():
         raise ValueError(
-            f"steps_per_epoch, counted per epoch, must be positive and sum to "
-            f"the {n_steps} steps of lr_history; got {counts.sum()} steps in "
-            f"{len(counts)} epochs."
+            f"steps_per_epoch, counted per epoch, must be whole numbers, "
+            f"positive and sum to the {n_steps} steps of lr_history; got "
+            f"{counts.tolist()!r} in {len(counts)} epochs."
         )
+    counts = counts.astype(np.intp)
     epoch = np.repeat(np.arange(len(counts)), counts)
     start = np.repeat(np.cumsum(counts) - counts, counts)
     return np.append(epoch + (np.arange(n_steps) - start) / counts[epoch], len(counts))

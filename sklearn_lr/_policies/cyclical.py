@@ -140,11 +140,15 @@ class OneCycle(_Policy):
     final value. Those offsets depend on the number of steps per epoch, which
     a policy does not know, so here the phases end at :math:`pT`
     (:math:`2pT`) and T. The values agree exactly with PyTorch's formula
-    written without the offsets (``- 1`` and ``- 2``). This curve lags
-    PyTorch's by at most one step with two phases; with `three_phase` the lag
-    grows from one step at the peak to two at the end of the middle phase,
-    then shrinks back to one. Either way the values differ by
-    :math:`O(1/\text{total\_steps})`.
+    written without the offsets (``- 1`` and ``- 2``). As curves over the
+    step count, this one lags PyTorch's by at most one step with two phases;
+    with `three_phase` the lag grows from one step at the peak to two at the
+    end of the middle phase, then shrinks back to one. At the steps
+    themselves the values differ by at most what α moves in a step or two:
+    :math:`O(1/\text{total\_steps})` when every phase spans many steps, but
+    up to the whole rise when the warm-up lasts only a step or two (with
+    ``pct_start * total_steps < 1``, PyTorch's first step is already past
+    the peak, where this one starts at :math:`\alpha_0`).
 
     Only α cycles: the estimator's ``momentum`` (or ``beta_1``) stays fixed,
     as with PyTorch's ``cycle_momentum=False`` (its default cycles it).
