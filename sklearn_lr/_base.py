@@ -291,7 +291,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 y,
                 sample_weight,
                 classes=classes,
+                # an estimator never fitted may hold weights set by hand
                 reset=reset or not hasattr(self, "n_features_in_"),
+                keeps_weights=not reset,
                 incremental=incremental,
             )
             dtype = X.dtype
@@ -592,7 +594,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     if self._initial_loss is None:
                         self._initial_loss = batch_loss
                     if first_loss is None:
-                        first_loss = batch_loss
+                        first_loss, first_batch = batch_loss, b
                     accumulated += batch_loss * float(batch_weight)
                     # the optimizer may keep the gradient's array as its
                     # state and give back another for the next gradient
@@ -630,6 +632,31 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if diverged:
                     diverged_points = (restore_points.start, restore_points.before)
                     previous = self._exploded(first_loss, baseline)
+                    if previous and restore_points.has_older:
+                        # unless the first batch's rows are that far off
+                        # the scale already at the weights the epoch before
+                        # began with: then its loss blames them, not the
+                        # weights the epoch before left
+                        start = first_batch * batch_size
+                        rows = slice(start, start + batch_size)
+                        if order is not None:
+                            rows = order[rows]
+                        older = self._loss_at(
+                            restore_points.before[0],
+                            shapes,
+                            X[rows],
+                            Y[rows],
+                            sample_weight[rows],
+                            loss,
+                        )
+                        previous = not (
+                            np.isfinite(older)
+                            and not exploded(
+                                first_loss,
+                                max(self._initial_loss, older),
+                                baseline,
+                            )
+                        )
                     # nothing older to go back to (a run's first epoch, a
                     # loaded or copied model): the start it restores is the
                     # state that exploded
@@ -1023,14 +1050,17 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             raise
 
     def _validate_training_data(
-        self, X, y, sample_weight, *, reset, classes, incremental
+        self, X, y, sample_weight, *, reset, keeps_weights, classes, incremental
     ):
         """Validate the data of a training call; return it encoded.
 
         Call inside :meth:`_restored_on_failure`: ``validate_data`` with
         ``reset=True`` records the number and names of the features.
+        ``keeps_weights``: the call trains the weights it finds (a fitted
+        model's, or weights set by hand on an estimator never fitted, whose
+        features are recorded now), in their precision.
         """
-        dtype = self._training_dtype(X, reset)
+        dtype = self._training_dtype(keeps_weights)
         X, y = validate_data(
             self,
             X,
@@ -1057,9 +1087,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             self._check_weighted_targets(Y, sample_weight, target_state)
         return X, y, Y, sample_weight, target_state
 
-    def _training_dtype(self, X, reset):
-        """float32 data trains in float32; a fitted model keeps its dtype."""
-        if not reset:
+    def _training_dtype(self, keeps_weights):
+        """float32 data trains in float32; weights kept keep their dtype."""
+        if keeps_weights:
             return self._model_dtype()
         return [np.float64, np.float32]
 
@@ -1081,6 +1111,13 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         return 1.0
 
     # ------------------------------------------------------------- prediction
+
+    def __sklearn_is_fitted__(self):
+        """Fitted once a training call has run. Weights set by hand on an
+        estimator never fitted are where ``fit`` (with ``warm_start``) or
+        ``partial_fit`` starts, not yet a model: the encoding of the targets
+        and the output layer come from training."""
+        return hasattr(self, "coefs_") and hasattr(self, "n_features_in_")
 
     def _validate_X(self, X):
         """Validate X for prediction and cast it to the weights' dtype."""

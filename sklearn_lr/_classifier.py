@@ -73,7 +73,7 @@ Parameters
 {SHARED_PARAMETERS}
 Attributes
 ----------
-classes_ : ndarray or list of ndarray
+classes_ : ndarray of shape (n_classes,)
     Class labels (for multilabel targets, the label indices).
 
 {SHARED_ATTRIBUTES}

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_digits, load_iris, make_regression
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -1577,6 +1577,49 @@ def test_partial_fit_follows_weights_set_by_hand_in_the_other_precision(
         assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_float32_weights_set_by_hand_before_any_fit_train_in_float32(cls, method):
+    # weights set by hand on an estimator never fitted keep their precision,
+    # as a fitted model's do, whatever the data's dtype
+    X, y = _data(cls)
+    est, _ = _hand_set(cls, max_iter=2)
+    est.coefs_ = [c.astype(np.float32) for c in est.coefs_]
+    est.intercepts_ = [b.astype(np.float32) for b in est.intercepts_]
+    assert X.dtype == np.float64
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if method == "fit":
+            est.fit(X, y)
+        else:
+            kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+            est.partial_fit(X, y, **kwargs)
+    for array in est.coefs_ + est.intercepts_:
+        assert array.dtype == np.float32
+    assert est.n_features_in_ == X.shape[1]
+    assert est.predict(X).shape[0] == X.shape[0]
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_weights_set_by_hand_are_no_model_before_training(cls):
+    # the targets' encoding and the output layer come from training: until
+    # a training call, predicting says the estimator is not fitted (not an
+    # AttributeError from deep inside)
+    X, y = _data(cls)
+    est, _ = _hand_set(cls, max_iter=1)
+    methods = ["predict"] + (["predict_proba"] if cls is SGDNetClassifier else [])
+    for method in methods:
+        with pytest.raises(NotFittedError):
+            getattr(est, method)(X)
+    with pytest.raises(NotFittedError):
+        est.score(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)  # warm_start: from those weights
+    for method in methods:
+        assert len(getattr(est, method)(X)) == len(X)
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 @pytest.mark.parametrize("dtype", [np.int64, np.float16, np.longdouble])
 def test_weights_set_by_hand_in_another_dtype_compute_in_float64(cls, dtype):
@@ -2165,22 +2208,60 @@ def test_divergence_seen_by_the_next_partial_fit_call_restores_the_call_before(
     cls,
 ):
     # weights that pass their own call's check but explode on the next call's
-    # first batch (here: data a million times larger) are the previous call's
-    # doing: the state that call started from comes back
+    # first batch (here: scaled a million times in place, as if the call had
+    # left them so) are the previous call's doing: the state that call
+    # started from, where the batch's loss is sound, comes back
     X, y = _data(cls)
     kwargs = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
     est, start = _hand_set(cls, learning_rate=0.1, batch_size=X.shape[0])
     with warnings.catch_warnings():
         warnings.simplefilter("error", DivergenceWarning)
         est.partial_fit(X, y, **kwargs)
+    for coef in est.coefs_:
+        coef *= 1e6
     with pytest.warns(DivergenceWarning, match="epoch 2 .*start of epoch 1"):
-        est.partial_fit(1e6 * X, y, **kwargs)
+        est.partial_fit(X, y, **kwargs)
     assert est.divergence_epoch_ == 2
     for got, want in zip(est.coefs_ + est.intercepts_, start, strict=True):
         assert_array_equal(got, want)
     assert not np.any(est.optimizer_.velocity)
     # the restore point is not kept in pickles
     assert "_previous_start" not in est.__getstate__()
+
+
+@pytest.mark.parametrize("row", [0, 50])
+def test_an_off_scale_first_batch_does_not_undo_the_call_before(row):
+    # a row far off the scale in a call's first batch: its loss is as large
+    # at the weights the previous call began with, so the data is to blame,
+    # not the weights that call left; only this call is undone, wherever
+    # the row sits
+    rng = np.random.RandomState(0)
+    w = rng.randn(5)
+    chunks = [(X, X @ w) for X in (rng.randn(100, 5) for _ in range(4))]
+
+    def stream(n_calls):
+        net = SGDNetRegressor(
+            (8,), learning_rate=1e-3, batch_size=20, shuffle=False, random_state=0
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DivergenceWarning)
+            for X, y in chunks[:n_calls]:
+                net.partial_fit(X, y)
+        return net
+
+    net, after_call_3 = stream(3), stream(3)
+    X4, y4 = chunks[3][0].copy(), chunks[3][1]
+    X4[row] *= 1e5
+    with pytest.warns(DivergenceWarning, match="start of epoch 4") as record:
+        net.partial_fit(X4, y4)
+    assert "previous call" not in str(record[0].message)
+    assert net.divergence_epoch_ == 4
+    for got, want in zip(
+        net.coefs_ + net.intercepts_,
+        after_call_3.coefs_ + after_call_3.intercepts_,
+        strict=True,
+    ):
+        assert_array_equal(got, want)
 
 
 def test_after_early_stopping_a_diverging_call_keeps_the_weights_fit_returned():
