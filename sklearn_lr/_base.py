@@ -56,6 +56,7 @@ from .optimizers import make_optimizer
 from .schedules import (
     _check_nested_targets,
     _epoch_rates,
+    _one_line,
     _start_schedule,
 )
 
@@ -492,6 +493,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         """(Re)initialise every piece of training state but the weights."""
         self.optimizer_ = optimizer
         self.schedule_ = schedule
+        # the policy the schedule came from, for the messages of later calls
+        # (learning_rate may be set to another meanwhile; the run goes on)
+        self._run_policy = _one_line(self.learning_rate)
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -780,9 +784,13 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
 
     def _rates(self, schedule, epoch, n_batches):
-        """α of every batch of an epoch, checked (see `_epoch_rates`)."""
+        """α of every batch of an epoch, checked (see `_epoch_rates`); a bad
+        one of the running schedule names the policy it came from."""
+        policy = _one_line(self.learning_rate)
+        if schedule is getattr(self, "schedule_", None):
+            policy = getattr(self, "_run_policy", policy)
         return _epoch_rates(
-            schedule, epoch, n_batches, name="learning_rate", policy=self.learning_rate
+            schedule, epoch, n_batches, name="learning_rate", policy=policy
         )
 
     def _track_improvement(self, epoch_loss, score):

@@ -111,12 +111,13 @@ class _Optimizer:
         params : ndarray of shape (n_params,)
             Parameters, updated in place: a contiguous, writeable array of the
             optimizer's dtype (else a TypeError, before anything changes; the
-            BLAS routines would update a converted copy and drop it).
+            BLAS routines would update a converted copy and drop it), not
+            sharing memory with the optimizer's state (else a ValueError).
         grads : ndarray of shape (n_params,)
-            Gradient, same dtype as ``params``, in memory of its own (else a
-            ValueError: the rules overwrite it while they update
-            ``params``). Used as scratch space: its content is undefined
-            afterwards.
+            Gradient, same dtype as ``params``, in memory of its own, apart
+            from ``params`` and the optimizer's state (else a ValueError: the
+            rules overwrite it while they update ``params``). Used as scratch
+            space: its content is undefined afterwards.
         lr : float
             The learning rate for this step, finite and >= 0 (else a
             ValueError, before anything changes).
@@ -147,6 +148,15 @@ class _Optimizer:
                 "grads shares memory with params; pass the gradient in an "
                 "array of its own (say, grads.copy())."
             )
+        # nor the optimizer's own arrays, which a step writes as it reads them
+        for name, array in (("params", params), ("grads", grads)):
+            for state in (*self._state_arrays, "_scratch"):
+                if np.may_share_memory(array, getattr(self, state, None)):
+                    raise ValueError(
+                        f"{name} shares memory with the optimizer's "
+                        f"{state.lstrip('_')}; pass an array of its own (say, "
+                        f"{name}.copy())."
+                    )
         self._step(params, grads, lr)
 
     def _step(self, params, grads, lr, keep=False):

@@ -461,8 +461,9 @@ def lr_range_test(
         SGDNetClassifier or SGDNetRegressor, or a Pipeline or
         TransformedTargetRegressor around one. Every parameter but
         ``learning_rate`` and ``verbose`` (which would print every step as an
-        epoch) is kept: optimizer, momentum, l2, batch size, architecture,
-        ``random_state`` for the initial weights. For a
+        epoch; callbacks set on it are not run either) is kept: optimizer,
+        momentum, l2, batch size, architecture, ``random_state`` for the
+        initial weights. For a
         :class:`~sklearn.pipeline.Pipeline`, clones of the steps before the
         last are fitted on `X` and transform it, and the test runs on a clone
         of the last step. For a
@@ -626,6 +627,10 @@ def lr_range_test(
     net = clone(final).set_params(
         learning_rate=_ExponentialRamp(min_lr, max_lr, n_steps), verbose=0
     )
+    # nor the callbacks the clone keeps: each step is a partial_fit call, a
+    # fit of its own to them (a progress bar per step)
+    if hasattr(net, "set_callbacks"):
+        net.set_callbacks()
     net._validate_params()  # the estimator's own errors, before any fitting
 
     X, y = _transformed(estimator, X, y)

@@ -277,6 +277,26 @@ class _NoObserve:
         return 0.1
 
 
+class _ObserveWithoutScore:
+    """A schedule whose ``observe`` does not take the protocol's ``score``."""
+
+    def rate(self, t):
+        return 0.1
+
+    def observe(self, t, loss=None):
+        pass
+
+
+class _RateWithoutClock:
+    """A schedule whose ``rate`` takes no clock."""
+
+    def rate(self):
+        return 0.1
+
+    def observe(self, t, *, loss=None, score=None):
+        pass
+
+
 ALL = ("fit", "partial_fit", "predict", "score")
 TRAIN = ("fit", "partial_fit")
 
@@ -715,11 +735,31 @@ ROWS = [
         },
     ),
     Row(
-        "a policy of one's own that gives an α that is not a real number >= 0",
+        "a policy of one's own whose schedule's rate or observe cannot be called "
+        "as rate(t) and observe(t, loss=..., score=...)",
+        TRAIN,
+        TypeError,
+        "the schedule its start returned must be callable as <call>, the policy "
+        "protocol's call; got <method><signature>",
+        lambda d, cls: {
+            "params": {"learning_rate": _OwnPolicy(_ObserveWithoutScore())}
+        },
+        variants={
+            "rate": lambda d, cls: {
+                "params": {"learning_rate": _OwnPolicy(_RateWithoutClock())}
+            },
+            "wrapped": lambda d, cls: {
+                "params": {"learning_rate": Warmup(_OwnPolicy(_ObserveWithoutScore()))}
+            },
+        },
+    ),
+    Row(
+        "a policy of one's own that gives an α that is not a real number >= 0 "
+        "within the float range",
         ("fit",),
         ValueError,
         "gave alpha=<value> at t=<t>; a learning rate must be a real number in "
-        "[0, inf)",
+        "[0, inf), within the float range",
         lambda d, cls: {"params": {"learning_rate": _OwnPolicy(_OwnSchedule(-0.1))}},
         variants={
             bad: (
@@ -733,6 +773,23 @@ ROWS = [
                 ("string", "0.1"),
                 ("array", np.array([0.1])),
                 ("bool", True),
+                ("beyond the float range", 10**400),
+                ("longdouble beyond the float range", np.longdouble(10) ** 400),
+            ]
+        }
+        | {
+            # a warm-up scales the wrapped policy's α: a bad one is named as
+            # it is, not turned into another error on the way
+            f"wrapped {bad}": (
+                lambda d, cls, alpha=alpha: {
+                    "params": {"learning_rate": Warmup(_OwnPolicy(_OwnSchedule(alpha)))}
+                }
+            )
+            for bad, alpha in [
+                ("string", "0.1"),
+                ("None", None),
+                ("negative", -0.1),
+                ("inf", np.float32(np.inf)),
             ]
         }
         | {

@@ -322,3 +322,25 @@ def test_the_model_an_epoch_task_hands_over_keeps_that_epochs_weights(iris):
         alone = _fit(SGDNetClassifier((8,), max_iter=n_epochs, random_state=0), X, y)
         for got, want in zip(model.coefs_, alone.coefs_, strict=True):
             np.testing.assert_array_equal(got, want)
+
+
+def test_the_range_test_runs_no_callbacks_of_the_estimator(iris):
+    # each step of the range test is a partial_fit call of a clone, a fit of
+    # its own to a callback: a progress bar per step, a monitor per step
+    from sklearn_lr.range_test import lr_range_test
+
+    class Counter(_Callback):
+        calls = 0
+
+        def setup(self, estimator, context):
+            Counter.calls += 1  # on the class: the clone may copy the callback
+
+    X, y = iris
+    counter = Counter()
+    clf = SGDNetClassifier((8,), batch_size=30, random_state=0).set_callbacks(counter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = lr_range_test(clf, X, y, n_steps=20, random_state=0)
+        assert len(result.lrs) > 1 and Counter.calls == 0
+        clf.partial_fit(X, y, classes=np.unique(y))  # the estimator keeps them
+    assert Counter.calls == 1

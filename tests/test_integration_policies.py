@@ -367,6 +367,27 @@ def test_a_bad_rate_later_in_fit_stops_there_with_the_record_complete(data):
     np.testing.assert_allclose(display.line_.get_xdata(), np.arange(11) / 5)
 
 
+def test_a_bad_rate_of_a_running_schedule_names_the_policy_it_came_from(data):
+    # partial_fit keeps running the schedule of the run in progress after
+    # learning_rate is set to another policy: a bad α names the policy the
+    # schedule came from, not the new one, which never gave it
+    X, y = data
+    est = _net(_TurnsNegative(), batch_size=len(X))
+    est.partial_fit(X, y, classes=np.unique(y))
+    est.partial_fit(X, y)
+    est.set_params(learning_rate=StepDecay(alpha=0.05))
+    est.partial_fit(X, y)  # t = 2: 0.01
+    with pytest.raises(ValueError) as error:
+        est.partial_fit(X, y)  # t = 3: -0.01
+    message = str(error.value)
+    assert "learning_rate=_TurnsNegative() gave alpha=-0.01" in message
+    assert "StepDecay" not in message
+    # a new run starts from the new policy, and names it
+    est.set_params(learning_rate=_TurnsNegative(), max_iter=4)
+    with pytest.raises(ValueError, match=r"_TurnsNegative\(\) gave alpha="):
+        est.fit(X, y)
+
+
 def test_trace_checks_an_own_policys_rates():
     with pytest.raises(ValueError, match="policy=_TurnsNegative.. gave alpha="):
         trace(_TurnsNegative(), 4, steps_per_epoch=2)

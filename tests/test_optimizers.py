@@ -592,6 +592,27 @@ def test_step_refuses_a_gradient_in_the_memory_of_the_parameters(name):
     assert_array_equal(buffer, np.arange(1.0, 9.0))
 
 
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_step_refuses_arrays_in_the_memory_of_its_own_state(name):
+    # the rules write their state while they read the gradient: a gradient
+    # (or parameters) in the optimizer's own arrays would give a wrong step
+    opt = OPTIMIZERS[name](3, np.float64)
+    params = np.zeros(3)
+    opt.step(params, np.array([1.0, 2.0, 3.0]), 0.1)
+    before, snapshot = params.copy(), opt.snapshot()
+    owned = [getattr(opt, key) for key in opt._state_arrays]
+    if getattr(opt, "_scratch", None) is not None:
+        owned.append(opt._scratch)
+    for array in owned:
+        with pytest.raises(ValueError, match="grads shares memory with the optimizer"):
+            opt.step(params, array, 0.1)
+        with pytest.raises(ValueError, match="params shares memory with the optimizer"):
+            opt.step(array, np.ones(3), 0.1)
+    assert_array_equal(params, before)
+    for key, value in snapshot.items():
+        assert_array_equal(getattr(opt, key), value)
+
+
 @pytest.mark.parametrize("dtype", [np.int64, np.float16, np.longdouble])
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_dtypes_without_blas_routines_are_rejected(name, dtype):

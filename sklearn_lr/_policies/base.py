@@ -17,6 +17,7 @@ from .runtime import (
     _PUBLIC_MODULE,
     _FormulaSchedule,
     _name_in_public_module,
+    _rate_value,
     _Schedule,
 )
 
@@ -137,21 +138,20 @@ def _one_line(policy):
 
 def _epoch_rates(schedule, epoch, n_steps, *, name, policy):
     """α of the `n_steps` update steps of epoch `epoch` (step k at the clock
-    ``epoch + k / n_steps``), as floats; a ValueError names the `policy`
-    (given as `name`) if one is not a real number in [0, inf)."""
+    ``epoch + k / n_steps``), as floats; a ValueError names the `policy` (or
+    the one-line text given for it) as `name` if one is not a real number in
+    [0, inf)."""
     rates = [schedule.rate(epoch + k / n_steps) for k in range(n_steps)]
-    for k, rate in enumerate(rates):
-        if (
-            isinstance(rate, bool)
-            or not isinstance(rate, Real)
-            or not 0 <= rate < math.inf
-        ):
+    values = [_rate_value(rate) for rate in rates]
+    for k, (rate, value) in enumerate(zip(rates, values, strict=True)):
+        if value is None:
             raise ValueError(
-                f"The learning-rate policy {name}={_one_line(policy)} gave "
+                f"The learning-rate policy {name}="
+                f"{policy if isinstance(policy, str) else _one_line(policy)} gave "
                 f"alpha={rate!r} at t={epoch + k / n_steps:g}; a learning rate "
-                "must be a real number in [0, inf)."
+                "must be a real number in [0, inf), within the float range."
             )
-    return [float(rate) for rate in rates]
+    return values
 
 
 def _is_policy(value):

@@ -23,6 +23,7 @@ from .base import (
     _one_line,
     _Policy,
 )
+from .runtime import _Schedule
 
 
 class Constant(_Policy):
@@ -463,4 +464,29 @@ def _start_schedule(value, max_epochs, *, name="learning_rate", horizon=None):
             "schedule with the methods rate(t) and observe(t, *, loss, score); "
             f"got {type(schedule).__name__}, without {' and '.join(missing)}."
         )
+    if not isinstance(schedule, _Schedule):
+        _check_schedule_signatures(schedule, policy, name)
     return schedule
+
+
+def _check_schedule_signatures(schedule, policy, name):
+    """Refuse a schedule of one's own whose ``rate`` or ``observe`` cannot be
+    called as training calls them, before training changes anything (the
+    first ``observe`` comes at the end of the first epoch)."""
+    for method, args, kwargs in (
+        ("rate", (0.0,), {}),
+        ("observe", (1.0,), {"loss": 1.0, "score": None}),
+    ):
+        try:
+            signature = inspect.signature(getattr(schedule, method))
+        except (TypeError, ValueError):  # no signature to read
+            continue
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:
+            call = "rate(t)" if method == "rate" else "observe(t, loss=..., score=...)"
+            raise TypeError(
+                f"{name}={_one_line(policy)}: the schedule its start returned "
+                f"must be callable as {call}, the policy protocol's call; got "
+                f"{method}{signature}."
+            ) from None

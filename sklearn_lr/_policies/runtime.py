@@ -9,6 +9,21 @@ and strings (and, for composite policies, other schedules) with
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from numbers import Real
+
+
+def _rate_value(rate):
+    """``rate`` as a float if it is a learning rate, a real number in
+    [0, inf) (not a bool), else None: a number beyond the float range (an
+    int of 400 digits, a longdouble) is none either."""
+    if isinstance(rate, bool) or not isinstance(rate, Real):
+        return None
+    try:
+        value = float(rate)
+    except (OverflowError, TypeError, ValueError):
+        return None
+    return value + 0.0 if 0.0 <= value < math.inf else None  # -0.0 as 0.0
+
 
 _EPS = 1e-9  # epochs: a boundary reached up to rounding error counts as reached
 _PLATEAU_EPS = 1e-8  # PyTorch's ReduceLROnPlateau `eps`: smaller reductions are skipped
@@ -295,7 +310,13 @@ class _WarmupSchedule(_Schedule):
     def rate(self, t: float) -> float:
         if t < self.epochs:
             ramp = self.start_factor + (1.0 - self.start_factor) * t / self.epochs
-            return self.inner.rate(0.0) * ramp
+            alpha = self.inner.rate(0.0)
+            if _rate_value(alpha) is None:
+                # no learning rate (a policy of one's own gave a string, a
+                # negative or infinite number): passed on as it is, for the
+                # check of the rates to name, not scaled into another
+                return alpha
+            return alpha * ramp
         return self.inner.rate(t - self.epochs)
 
     def observe(
