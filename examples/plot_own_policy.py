@@ -125,7 +125,7 @@ class _ScoreBoldDriverSchedule:
 # A list of grids compares a constant α, the built-in bold driver and the
 # new one, each over its starting α. Every candidate validates on 10 % of its
 # training folds and stops once the validation score has not improved for
-# five epochs.
+# more than five epochs in a row.
 X, y = load_digits(return_X_y=True)
 pipe = make_pipeline(
     StandardScaler(),

@@ -144,10 +144,14 @@ best_validation_score_ : float or None
     still in ``validation_scores_``, is that of the weights restored).
 
 lr_history_ : ndarray of shape (n_steps,)
-    The α of every update step since (re)initialisation. After ``fit`` it
-    equals :func:`sklearn_lr.schedules.trace` of the same policy with the
-    same number of batches per epoch. A batch whose samples all weigh zero
-    is skipped (it has no gradient) but keeps its place and its α here.
+    The α of every update step since (re)initialisation. After a ``fit``
+    that ran all ``max_iter`` epochs it equals
+    :func:`sklearn_lr.schedules.trace` of the same policy over ``max_iter``
+    epochs of the same number of batches, given ``losses=loss_curve_`` (and
+    ``scores=validation_scores_`` with early stopping) for a feedback
+    policy; after an early stop, it is the start of that trace. A batch
+    whose samples all weigh zero is skipped (it has no gradient) but keeps
+    its place and its α here.
 
 schedule_ : object
     The run-time state of the learning-rate policy; its clock and

@@ -477,8 +477,8 @@ def lr_range_test(
     min_lr : float, default=1e-6
         Learning rate α of the first step, > 0.
     max_lr : float, default=10.0
-        Learning rate α of the last step (step `n_steps`), finite and
-        > `min_lr`.
+        Learning rate α of the last step (step `n_steps` - 1, counting
+        from 0), finite and > `min_lr`.
     n_steps : int, default=100
         Number of update steps (>= 2). The data is cycled, reshuffled at
         every pass, when one pass has fewer batches. The suggestions need a

@@ -76,10 +76,11 @@ class LearningRateDisplay:
     until the next step, and the last one until the end of its step (the
     line ends with one more point, there, at the last α); a run of a single
     step is also marked. The training loss and validation score of
-    epoch e are drawn at its end, e + 1, on twin axes. A loss that exploded
-    (a diverged epoch kept in ``loss_curve_``, 10^4 times above the epoch
-    before it) leaves the loss axis through the top, so that the other
-    epochs keep their scale; a large first loss stays in view.
+    epoch e are drawn at its end, e + 1, on twin axes. A loss more than
+    10^4 times that of the epoch drawn before it (an epoch that exploded at
+    once, kept in ``loss_curve_``) leaves the loss axis through the top, so
+    that the other epochs keep their scale; a large first loss stays in
+    view. A loss that climbs over several epochs is drawn in full.
 
     Parameters
     ----------
