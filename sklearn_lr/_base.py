@@ -46,6 +46,7 @@ from ._training import (
     DivergenceWarning,
     RestorePoints,
     batch_buffers,
+    batch_rows,
     blas_threads,
     caller_stacklevel,
     epoch_batches,
@@ -637,14 +638,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     diverged_points = (restore_points.start, restore_points.before)
                     previous = self._exploded(first_loss, baseline)
                     if previous and restore_points.has_older:
-                        # unless the first batch's rows are that far off
-                        # the scale already at the weights the epoch before
-                        # began with: then its loss blames them, not the
-                        # weights the epoch before left
-                        start = first_batch * batch_size
-                        rows = slice(start, start + batch_size)
-                        if order is not None:
-                            rows = order[rows]
+                        # unless the batch's rows are that far off the scale
+                        # already at the weights the epoch before began with:
+                        # the data's doing, not the weights it left
+                        rows = batch_rows(first_batch, batch_size, order)
                         older = self._loss_at(
                             restore_points.before[0],
                             shapes,
@@ -653,14 +650,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                             sample_weight[rows],
                             loss,
                         )
-                        previous = not (
-                            np.isfinite(older)
-                            and not exploded(
-                                first_loss,
-                                max(self._initial_loss, older),
-                                baseline,
-                            )
-                        )
+                        previous = not self._explained_by(first_loss, older, baseline)
                     # nothing older to go back to (a run's first epoch, a
                     # loaded or copied model): the start it restores is the
                     # state that exploded
@@ -962,12 +952,17 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             baseline = max(baseline, rows_baseline)
         if not self._exploded(end_loss, baseline):
             return None
-        start_loss = rows_loss(start)
-        if np.isfinite(start_loss) and not exploded(
-            end_loss, max(self._initial_loss, start_loss), baseline
-        ):
+        if self._explained_by(end_loss, rows_loss(start), baseline):
             return None
         return f"loss {end_loss:.4g} after its last step"
+
+    def _explained_by(self, loss, older, baseline):
+        """Whether a batch's exploded ``loss`` is no explosion of the
+        weights, its rows' loss ``older`` at older weights being that large
+        too: rows far off the data's scale."""
+        return bool(np.isfinite(older)) and not exploded(
+            loss, max(self._initial_loss, older), baseline
+        )
 
     def _warn_divergence(
         self,

@@ -142,6 +142,13 @@ def epoch_batches(X, Y, sample_weight, batch_size, order=None, buffers=None):
         yield b, X_batch, Y_batch, w_batch, batch_weights[b]
 
 
+def batch_rows(b, batch_size, order=None):
+    """The rows of batch ``b`` of an epoch, as `epoch_batches` takes them:
+    a slice, or the batch's part of the permutation ``order``."""
+    rows = slice(b * batch_size, (b + 1) * batch_size)
+    return rows if order is None else order[rows]
+
+
 def _set_threads(lib, n_threads):
     """Set a BLAS's thread count, leaving no claim on it behind.
 

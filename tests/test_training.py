@@ -24,6 +24,7 @@ from sklearn_lr._training import (
     RestorePoints,
     _set_threads,
     batch_buffers,
+    batch_rows,
     blas_threads,
     caller_stacklevel,
     epoch_batches,
@@ -96,6 +97,19 @@ def test_epoch_batches_cover_every_row_once_in_order(n, batch_size, shuffle, see
         assert weight == pytest.approx(w[rows].sum())
         seen.append(b)
     assert seen == list(range(-(-n // batch_size)))
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_batch_rows_are_the_rows_of_each_batch(shuffled):
+    X, Y = _data(7)
+    w = np.arange(1.0, 8.0)
+    order = np.random.RandomState(0).permutation(7) if shuffled else None
+    buffers = _buffers(3, X, Y) if shuffled else None
+    for b, X_b, Y_b, w_b, _ in epoch_batches(X, Y, w, 3, order, buffers):
+        rows = batch_rows(b, 3, order)
+        assert_array_equal(X_b, X[rows])
+        assert_array_equal(Y_b, Y[rows])
+        assert_array_equal(w_b, w[rows])
 
 
 def test_epoch_batches_skip_batches_of_zero_weight_but_keep_their_numbers():
