@@ -45,6 +45,9 @@ from ._demo import (
 )
 
 PROG = "python -m sklearn_lr"
+#: --epochs at most: a run of more is a typo (its score table alone would
+#: take gigabytes)
+MAX_EPOCHS = 100_000
 
 EPILOG = f"""\
 how it works:
@@ -130,6 +133,17 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _target_score(text: str) -> float:
+    """Argparse ``type``: a score to reach, within ±1e6 (accuracy and R² are
+    at most 1; a value far beyond would only break the plot's axis)."""
+    value = _finite_float(text)
+    if not -1e6 <= value <= 1e6:
+        raise argparse.ArgumentTypeError(
+            f"expected a score in [-1e6, 1e6], got {text!r}"
+        )
+    return value
+
+
 def _alphas(text: str) -> tuple[float, ...]:
     """Argparse ``type``: comma-separated peak alphas in `ALPHA_RANGE`, sorted."""
     values = []
@@ -195,10 +209,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--epochs",
-        type=_int_at_least(1),
+        type=_int_at_least(1, MAX_EPOCHS),
         default=20,
         metavar="N",
-        help="epochs per run (default: 20)",
+        help=f"epochs per run (default: 20, at most {MAX_EPOCHS})",
     )
     parser.add_argument(
         "--cv",
@@ -209,7 +223,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--target-score",
-        type=_finite_float,
+        type=_target_score,
         metavar="S",
         help="score for the epochs-to-target column (default: 0.95 accuracy, 0.4 R²)",
     )
@@ -280,7 +294,7 @@ def _run(args: argparse.Namespace) -> None:
             f"network {HIDDEN_LAYER_SIZES}, batch {BATCH_SIZE}, SGD momentum 0.9, "
             f"{args.epochs} epoch{'s' * (args.epochs != 1)}, {args.cv}-fold CV, "
             "peak alpha in "
-            f"{{{', '.join(f'{a:g}' for a in args.alphas)}}}",
+            f"{{{', '.join(f'{a:.12g}' for a in args.alphas)}}}",
             flush=True,
         )
     n_jobs = args.n_jobs

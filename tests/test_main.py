@@ -393,6 +393,16 @@ def _candidate(name, alpha, scores):
     return candidate
 
 
+def test_close_alphas_are_told_apart(capsys):
+    assert _candidate("Constant", 0.1, [[0.5]]).parameters == "alpha=0.1"
+    close = _candidate("Constant", 0.1000001, [[0.5]])
+    assert close.parameters == "alpha=0.1000001"
+    args = ["--dataset", "iris", "--alphas", "0.1,0.1000001", *FAST]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "peak alpha in {0.1, 0.1000001}" in out
+
+
 def test_epochs_to_target_uses_the_mean_over_folds():
     c = _candidate("Constant", 0.1, [[0.5, 0.9, 1.0], [0.7, 0.9, 0.9]])
     np.testing.assert_allclose(c.curve, [0.6, 0.9, 0.95])
@@ -603,10 +613,10 @@ def test_task_option_overrides_the_guess(tmp_path, capsys):
     args = ["--csv", str(path), "--target", "y", "--alphas", "0.03", *FAST]
     assert main(args) == 0
     assert (
-        "t.csv: 30 samples, 1 features, 3 classes, accuracy" in capsys.readouterr().out
+        "t.csv: 30 samples, 1 feature, 3 classes, accuracy" in capsys.readouterr().out
     )
     assert main([*args, "--task", "regression"]) == 0
-    assert "t.csv: 30 samples, 1 features, regression, R²" in capsys.readouterr().out
+    assert "t.csv: 30 samples, 1 feature, regression, R²" in capsys.readouterr().out
 
 
 def test_fold_checks_accept_the_smallest_data():
@@ -757,6 +767,10 @@ BAD_OPTIONS = {
     "zero alpha": ["--dataset", "iris", "--alphas", "0", *FAST],
     "negative alpha": ["--dataset", "iris", "--alphas=-0.1", *FAST],
     "infinite target score": ["--dataset", "iris", "--target-score", "inf", *FAST],
+    # beyond what a plot's axis can hold (the run would be lost at its end)
+    "huge target score": ["--dataset", "iris", "--target-score", "1.7e308", *FAST],
+    # a typo with extra zeros: a score table of terabytes
+    "too many epochs": ["--dataset", "iris", "--epochs", "99999999999999"],
     "zero jobs": ["--n-jobs", "0"],
     "seed beyond NumPy's": ["--random-state", str(2**32)],
 }
@@ -785,6 +799,8 @@ def test_bad_option_messages_name_the_problem(capsys):
         "zero alpha": "in [1e-06, 10], got '0'",
         "zero jobs": "expected a non-zero integer",
         "seed beyond NumPy's": "expected an integer in [0, 4294967295]",
+        "huge target score": "expected a score in [-1e6, 1e6], got '1.7e308'",
+        "too many epochs": "expected an integer in [1, 100000]",
     }
     for case, text in expected.items():
         err = _assert_one_line_error(main(BAD_OPTIONS[case]), capsys)
@@ -831,7 +847,9 @@ def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
         "missing file": "not found",
         "missing column": "'y' not found",
         "non-numeric feature": "non-numeric value 'x' in feature column 'b' (line 3)",
-        "too few rows": "class 0 has 2 sample(s)",
+        "too few rows": "class 0 has 2 sample(s), and 3-fold CV needs at least 3 "
+        "per class (if the target is a quantity, not a class, pass --task "
+        "regression)",
         "feature too large to standardize": "column 'a' holds values too large",
         "target too large to standardize": "column 'y' holds values too large",
         "non-finite numeric target": "non-finite target value 'nan' in column 'y' "
@@ -843,7 +861,9 @@ def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
         "no features": "no feature columns besides 'y'",
         "duplicate target column": "column name 'y' appears more than once",
         "single regression value": "target column 'y' has a single value",
-        "single class": "classification needs at least 2 classes",
+        "single class": "classification needs at least 2 classes; the target "
+        "has only one, 0 (if the target is a quantity, not a class, pass "
+        "--task regression)",
     }
     for case, text in expected.items():
         err = _assert_one_line_error(main(cases[case]), capsys)
@@ -887,6 +907,56 @@ def test_plot_writes_a_png(tmp_path, capsys):
     status = main(["--csv", str(data), "--target", "y", "--plot", str(data), *FAST])
     assert "is the --csv data file" in _assert_one_line_error(status, capsys)
     assert data.read_bytes() == before
+
+
+def test_plot_paths_that_cannot_be_files_are_one_line_errors(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    afile = write_csv(tmp_path / "a.csv", ["a", "y"], [[1, 0]])
+    cases = {
+        str(afile / "fig.png"): f"{str(afile)!r} is a file, not a folder",
+        str(tmp_path / ("a" * 300 + ".png")): "cannot use",  # name too long
+    }
+    for bad, text in cases.items():
+        status = main(["--dataset", "iris", "--plot", bad, *FAST])
+        assert text in _assert_one_line_error(status, capsys), bad
+
+
+def test_a_bad_matplotlib_setting_is_a_one_line_error(tmp_path):
+    pytest.importorskip("matplotlib")
+    env = dict(os.environ, MPLBACKEND="no-such-backend")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sklearn_lr",
+            "--dataset",
+            "iris",
+            "--plot",
+            str(tmp_path / "f.png"),
+            *FAST,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "--plot: matplotlib cannot start" in done.stderr
+    assert done.stdout == ""
+
+
+def test_the_plots_epoch_axis_has_whole_epochs(monkeypatch, tmp_path):
+    matplotlib_figure = pytest.importorskip("matplotlib.figure")
+    saved = []
+    monkeypatch.setattr(
+        matplotlib_figure.Figure, "savefig", lambda self, *a, **k: saved.append(self)
+    )
+    ranked = [_candidate("Constant", 0.1, [[0.5, 0.9, 1.0], [0.7, 0.9, 0.9]])]
+    _demo.plot(ranked, str(tmp_path / "f.png"), 0.9, "title", "accuracy")
+    for ax in saved[-1].axes:
+        ticks = ax.get_xticks()
+        assert np.array_equal(ticks, np.round(ticks)), ticks
 
 
 def test_plot_format_follows_the_extension(tmp_path):

@@ -72,7 +72,8 @@ class Data:
             if self.task == CLASSIFICATION
             else "regression, R²"
         )
-        return f"{self.name}: {n} samples, {d} features, {what}"
+        features = "feature" if d == 1 else "features"
+        return f"{self.name}: {n} samples, {d} {features}, {what}"
 
 
 def load_dataset(name: str) -> Data:
@@ -332,16 +333,22 @@ def check_folds(data: Data, cv: int) -> None:
     if data.task == CLASSIFICATION:
         classes, counts = np.unique(data.y, return_counts=True)
         classes = classes.tolist()  # plain Python labels for the messages
+        # numbers taken for classes may be a quantity with few values
+        hint = (
+            ""
+            if isinstance(classes[0], str)
+            else " (if the target is a quantity, not a class, pass --task regression)"
+        )
         if len(classes) < 2:
             raise DemoError(
                 f"classification needs at least 2 classes; the target has only "
-                f"{classes[0]!r}"
+                f"one, {classes[0]!r}{hint}"
             )
         if counts.min() < cv:
             rare = classes[int(np.argmin(counts))]
             raise DemoError(
                 f"too few rows: class {rare!r} has {counts.min()} sample(s), and "
-                f"{cv}-fold CV needs at least {cv} per class"
+                f"{cv}-fold CV needs at least {cv} per class{hint}"
             )
     elif n < 2 * cv:
         raise DemoError(

@@ -157,7 +157,8 @@ class Candidate:
     @property
     def parameters(self) -> str:
         """The grid parameter, as ``name=value``."""
-        return f"{self.family.parameter}={self.alpha:g}"
+        # 12 digits: alphas close together stay apart (0.1 and 0.1000001)
+        return f"{self.family.parameter}={self.alpha:.12g}"
 
     def epochs_to(self, target: float) -> int | None:
         """First epoch (1-based) whose mean CV score reaches `target`, or None."""

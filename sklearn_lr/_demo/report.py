@@ -95,11 +95,18 @@ def check_plot_file(path: str) -> str:
         raise DemoError(
             "--plot needs matplotlib: pip install 'sklearn_lr[plot]'"
         ) from None
+    except ValueError as error:  # a bad setting, such as MPLBACKEND=foo
+        raise DemoError(f"--plot: matplotlib cannot start: {error}") from None
     folder = Path(path).parent
-    if Path(path).is_dir():
-        raise DemoError(f"--plot: {path!r} is a folder, not a file name")
-    if not folder.is_dir():
-        raise DemoError(f"--plot: folder {str(folder)!r} does not exist")
+    try:
+        if Path(path).is_dir():
+            raise DemoError(f"--plot: {path!r} is a folder, not a file name")
+        if folder.exists() and not folder.is_dir():
+            raise DemoError(f"--plot: {str(folder)!r} is a file, not a folder")
+        if not folder.is_dir():
+            raise DemoError(f"--plot: folder {str(folder)!r} does not exist")
+    except OSError as error:  # a name too long, say
+        raise DemoError(f"--plot: cannot use {path!r}: {error.strerror}") from None
     suffix = Path(path).suffix.lower().lstrip(".")
     supported = FigureCanvasBase.get_supported_filetypes()
     if suffix and suffix not in supported:
@@ -155,6 +162,7 @@ def plot(
     """
     fmt = check_plot_file(path)
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(13, 5.5), layout="constrained")
     full, zoom = figure.subplots(1, 2)
@@ -173,6 +181,7 @@ def plot(
             )
         ax.axhline(target, color="0.5", linestyle="--", linewidth=1, label="target")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     full.set_ylabel(f"mean CV {score}")
     full.set_title("all epochs")
