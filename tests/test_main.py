@@ -710,6 +710,7 @@ def _bad_csvs(tmp_path):
             "regression",
         ],
         "not UTF-8": ["--csv", _latin1(tmp_path), "--target", "y"],
+        "deep not UTF-8": ["--csv", _deep_latin1(tmp_path), "--target", "y"],
         "NA in a numeric target": [
             "--csv",
             make(
@@ -742,6 +743,14 @@ def _bad_csvs(tmp_path):
             "y",
         ],
     }
+
+
+def _deep_latin1(tmp_path):
+    # far past the decoder's first chunk
+    path = tmp_path / "deep_latin1.csv"
+    lines = "a,b,y\n" + "".join(f"{i},{i},{i % 2}\n" for i in range(12000))
+    path.write_bytes(lines.encode() + "1,2,caf\xe9\n".encode("latin-1"))
+    return str(path)
 
 
 def _latin1(tmp_path):
@@ -826,6 +835,7 @@ def test_bad_option_messages_name_the_problem(capsys):
         "too few regression rows",
         "text regression target",
         "not UTF-8",
+        "deep not UTF-8",
         "feature too large to standardize",
         "target too large to standardize",
         "non-finite numeric target",
@@ -861,6 +871,9 @@ def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
         "no features": "no feature columns besides 'y'",
         "duplicate target column": "column name 'y' appears more than once",
         "single regression value": "target column 'y' has a single value",
+        # the line before the bad byte, not the decoder's position in its chunk
+        "not UTF-8": "not UTF-8 text (byte 0xe9 on line 2)",
+        "deep not UTF-8": "not UTF-8 text (byte 0xe9 on line 12002)",
         "single class": "classification needs at least 2 classes; the target "
         "has only one, 0 (if the target is a quantity, not a class, pass "
         "--task regression)",

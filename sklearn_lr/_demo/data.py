@@ -116,6 +116,17 @@ def _parse_int(text: str) -> int | None:
     return int(value)
 
 
+def _first_bad_byte(path):
+    """Where a file stops being UTF-8: its first bad byte and its line."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"byte {data[exc.start]:#04x} on line {line}"
+    return "read as it changed"  # valid now: the file changed meanwhile
+
+
 def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
     """Read a CSV file with a header row: numeric features and one target column.
 
@@ -152,9 +163,16 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
                 for row in reader
                 if any(field.strip() for field in row)
             ]
+    except UnicodeDecodeError:
+        # the decoder's position counts from the chunk it was given, not
+        # from the start of the file: the bytes say where
+        raise DemoError(
+            f"cannot read CSV file {str(path)!r}: not UTF-8 text "
+            f"({_first_bad_byte(path)})"
+        ) from None
     except FileNotFoundError:
         raise DemoError(f"CSV file not found: {str(path)!r}") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except (OSError, csv.Error) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DemoError(f"cannot read CSV file {str(path)!r}: {reason}") from None
     if not rows:
