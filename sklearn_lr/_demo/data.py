@@ -124,7 +124,7 @@ def _first_bad_byte(path):
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return f"byte {data[exc.start]:#04x} on line {line}"
-    return "read as it changed"  # valid now: the file changed meanwhile
+    return "the file changed while it was read"  # valid UTF-8 now
 
 
 def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
