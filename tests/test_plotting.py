@@ -1080,6 +1080,53 @@ def test_search_display_keeps_wrapped_policies_apart(iris):
         assert_allclose(line.get_ydata(), means[rows])
 
 
+@pytest.mark.parametrize("bad", ["adaptive", None, CosineAnnealing])
+def test_search_display_leaves_out_failed_candidates_that_are_no_learning_rate(
+    iris, bad
+):
+    # a string, None or a policy class fails its fits (error_score=nan) and
+    # has no α: the other candidates are still drawn
+    X, y = iris
+    search = GridSearchCV(
+        SGDNetClassifier((4,), max_iter=2, random_state=0),
+        {"learning_rate": [0.01, 0.1, bad]},
+        cv=2,
+        error_score=np.nan,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the failed fits' FitFailedWarning
+        search.fit(X, y)
+    assert np.isnan(search.cv_results_["mean_test_score"][2])
+    display = LearningRateSearchDisplay.from_search(search)
+    assert [line.get_label() for line in display.lines_] == ["Constant"]
+    assert_array_equal(display.lines_[0].get_xdata(), [0.01, 0.1])
+    # a candidate that scored is never left out so
+    search.cv_results_["mean_test_score"][2] = 0.5
+    with pytest.raises(ValueError):
+        LearningRateSearchDisplay.from_search(search)
+
+
+def test_search_display_plots_the_refit_metric_even_beside_one_named_score(iris):
+    X, y = iris
+    search = GridSearchCV(
+        SGDNetClassifier((4,), max_iter=2, random_state=0),
+        {"learning_rate": [0.01, 0.3]},
+        cv=2,
+        scoring={"score": "accuracy", "nll": "neg_log_loss"},
+        refit="nll",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    display = LearningRateSearchDisplay.from_search(search)
+    assert_allclose(display.lines_[0].get_ydata(), search.cv_results_["mean_test_nll"])
+    assert display.ax_.get_ylabel() == "mean CV nll"
+    by_name = LearningRateSearchDisplay.from_search(search, metric="score")
+    assert_allclose(
+        by_name.lines_[0].get_ydata(), search.cv_results_["mean_test_score"]
+    )
+
+
 def test_search_display_and_labels_take_a_failed_float_or_a_policy_of_ones_own(iris):
     # an invalid α makes a failed candidate (error_score=nan), still a
     # Constant; a policy of one's own is named by its class, whatever its

@@ -358,16 +358,19 @@ class LearningRateSearchDisplay:
                     f"metric={metric!r} is not a score of the search; its "
                     f"cv_results_ has mean_test_<metric> for the metrics {scored}."
                 )
-        elif "mean_test_score" in results:
-            metric = "score"
         else:
+            # the metric a multi-metric search was refitted on, even when
+            # another of its scorers is named "score"
             refit = getattr(search, "refit", None)
-            if not isinstance(refit, str):
+            if isinstance(refit, str) and f"mean_test_{refit}" in results:
+                metric = refit
+            elif "mean_test_score" in results:
+                metric = "score"
+            else:
                 raise ValueError(
                     "A multi-metric search has no mean_test_score; name the score "
                     f"to plot with metric=, one of {scored}."
                 )
-            metric = refit
         means = np.asarray(results[f"mean_test_{metric}"], dtype=float)[rows]
         stds = np.asarray(results[f"std_test_{metric}"], dtype=float)[rows]
 
@@ -382,15 +385,26 @@ class LearningRateSearchDisplay:
                 # as the same pipeline step), or one whose learning_rate is
                 # its own (a gradient boosting's, an MLPClassifier's)
             policy = effective[policy_param]
+            # a candidate that failed (error_score=np.nan) on a value that is
+            # no learning rate (a string, a policy class) has no α: it is
+            # left out, as it scored nothing
+            failed = np.isnan(means[i])
             if not (_is_float(policy) or hasattr(policy, "start")):
+                if failed:
+                    continue
                 raise ValueError(
                     f"{policy_param}={policy!r} is neither a float nor a "
                     "learning-rate policy; pass policy_param explicitly."
                 )
+            try:
+                alpha = float(_alpha_of(effective, policy, policy_param, alpha_param))
+            except ValueError:
+                if failed:
+                    continue
+                raise
             # the family, so that Warmup(CosineAnnealing) and Warmup(StepDecay)
             # stay two lines
             label = _policy_family(policy)
-            alpha = float(_alpha_of(effective, policy, policy_param, alpha_param))
             key = (label, alpha)
             # a failed candidate (NaN score, error_score=np.nan) loses to any
             # other, and is drawn only when all of its key failed
