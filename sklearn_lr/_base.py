@@ -1071,6 +1071,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             reset=reset,
             accept_sparse="csr",
             dtype=dtype,
+            # rows contiguous: a shuffled batch is gathered row by row, and
+            # NumPy gathers from any other layout (a DataFrame's, a column
+            # slice, a scaler's Fortran-ordered output) through a copy of all
+            # of X, at every batch
+            order="C",
             multi_output=True,
             y_numeric=False,
         )

@@ -2767,3 +2767,46 @@ def test_fit_returns_self(cls):
     est = cls(**SMALL, max_iter=1)
     assert est.fit(X, y) is est
     assert est.partial_fit(X, y) is est
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["fortran", "dataframe", "column slice", "scaler output"],
+)
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_batches_are_gathered_from_rows_in_contiguous_memory(
+    monkeypatch, layout, method
+):
+    # NumPy gathers rows from any other layout through a copy of the whole
+    # array, at every batch: an epoch quadratic in the rows. The data is made
+    # row-contiguous once, and trains as the C-ordered array does
+    X, y = load_iris(return_X_y=True)
+    wide = np.hstack([np.zeros((len(X), 1)), X])
+    data = {
+        "fortran": np.asfortranarray(X),
+        "dataframe": pd.DataFrame(X, columns=list("abcd")),
+        "column slice": wide[:, 1:],
+        "scaler output": StandardScaler().fit(X).transform(np.asfortranarray(X)),
+    }[layout]
+    sources = []
+    real = base_module.epoch_batches
+
+    def watched(X, *args, **kwargs):
+        sources.append(X.flags.c_contiguous)
+        return real(X, *args, **kwargs)
+
+    monkeypatch.setattr(base_module, "epoch_batches", watched)
+    params = dict(hidden_layer_sizes=(4,), batch_size=16, max_iter=2, random_state=0)
+    ours, reference = SGDNetClassifier(**params), SGDNetClassifier(**params)
+    C = np.ascontiguousarray(np.asarray(data, dtype=float))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if method == "fit":
+            ours.fit(data, y)
+            reference.fit(C, y)
+        else:
+            ours.partial_fit(data, y, classes=np.unique(y))
+            reference.partial_fit(C, y, classes=np.unique(y))
+    assert sources and all(sources)
+    for got, want in zip(ours.coefs_, reference.coefs_, strict=True):
+        assert_array_equal(got, want)
