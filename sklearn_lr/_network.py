@@ -648,8 +648,17 @@ def constant_output_loss(Y, sample_weight, loss, huber_delta=1.0):
         logits = mean
     else:
         logits = np.array([_huber_location(y, w, huber_delta) for y in Y.T])
-    z = np.repeat(logits[np.newaxis], Y.shape[0], axis=0)
-    return LOSSES[loss].function(z, Y, w, np.empty_like(z), huber_delta)
+    # the rows a few thousand at a time: the constant logits, the targets in
+    # float64 and the loss's scratch for all rows at once would be several
+    # copies of an n x n_outputs array (a range test on many classes); the
+    # losses sum w_i l_i, so the parts add up
+    total = 0.0
+    for start in range(0, Y.shape[0], 4096):
+        rows = slice(start, start + 4096)
+        part = np.asarray(Y[rows], dtype=np.float64)
+        z = np.repeat(logits[np.newaxis], part.shape[0], axis=0)
+        total += LOSSES[loss].function(z, part, w[rows], np.empty_like(z), huber_delta)
+    return total
 
 
 def _huber_location(y, w, delta):

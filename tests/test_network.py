@@ -1171,3 +1171,23 @@ def test_a_step_allocates_nothing_the_size_of_a_layer(loss, dtype):
         tracemalloc.stop()
     smallest_layer = 256 * 512 * np.dtype(dtype).itemsize
     assert peak < smallest_layer / 4
+
+
+def test_constant_output_loss_works_through_the_rows_in_parts():
+    # the loss of the class frequencies is their entropy; it is computed a
+    # few thousand rows at a time, with no n x n_outputs array besides Y
+    rng = np.random.RandomState(0)
+    n, k = 100_000, 50
+    labels = rng.randint(0, k, n)
+    Y = np.zeros((n, k))
+    Y[np.arange(n), labels] = 1.0
+    w = rng.uniform(0.5, 2.0, n)
+    p = np.bincount(labels, weights=w, minlength=k) / w.sum()
+    tracemalloc.start()
+    try:
+        loss = net.constant_output_loss(Y, w, "softmax_log_loss")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert loss == pytest.approx(-(p * np.log(p)).sum(), rel=1e-12)
+    assert peak < Y.nbytes / 4
