@@ -972,6 +972,17 @@ def test_the_plots_epoch_axis_has_whole_epochs(monkeypatch, tmp_path):
         assert np.array_equal(ticks, np.round(ticks)), ticks
 
 
+def test_a_postscript_plot_is_made_without_notices(tmp_path, caplog):
+    # PostScript has no transparency: matplotlib says so for any
+    # transparent artist, which the figure has none of
+    pytest.importorskip("matplotlib")
+    ranked = [_candidate("Constant", 0.1, [[0.5, 0.9, 1.0], [0.7, 0.9, 0.9]])]
+    with caplog.at_level("WARNING"):
+        _demo.plot(ranked, str(tmp_path / "f.eps"), 0.9, "title", "accuracy")
+    assert (tmp_path / "f.eps").read_bytes()[:4] == b"%!PS"
+    assert not [r for r in caplog.records if r.name.startswith("matplotlib")]
+
+
 def test_plot_format_follows_the_extension(tmp_path):
     pytest.importorskip("matplotlib")
     ranked = [

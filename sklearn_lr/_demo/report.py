@@ -182,7 +182,7 @@ def plot(
         ax.axhline(target, color="0.5", linestyle="--", linewidth=1, label="target")
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(alpha=0.3)
+        ax.grid(color="0.9")  # opaque: PostScript has no transparency
     full.set_ylabel(f"mean CV {score}")
     full.set_title("all epochs")
     # the right panel zooms on the top: from just below the worst final score
@@ -194,7 +194,9 @@ def plot(
         zoom.set_ylim(low - margin, high + margin)
     zoom.set_title("zoom on the final scores")
     figure.suptitle(title)
-    zoom.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
+    zoom.legend(
+        loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", framealpha=1
+    )
     try:
         figure.savefig(path, format=fmt, dpi=110)
     except (OSError, ValueError, RuntimeError) as exc:
