@@ -101,6 +101,12 @@ class _Parser(argparse.ArgumentParser):
         """Raise instead of printing the usage and exiting."""
         raise _UsageError(message)
 
+    def _print_message(self, message, file=None):
+        # argparse ignores a failed write (of --help to a full disk, say):
+        # let it reach main, which exits with status 1
+        if message:
+            (file or sys.stderr).write(message)
+
 
 def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
     """An argparse ``type`` accepting integers >= `low` (and <= `high`)."""
@@ -374,7 +380,18 @@ def _main(argv):
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except SystemExit as exc:  # --help
+        try:
+            sys.stdout.flush()  # what the help left in the buffer
+        except OSError as error:
+            return _output_failed(error)
         return exc.code if isinstance(exc.code, int) else 0
+    except BrokenPipeError:  # the reader of the help left: quietly
+        _discard_stdout()
+        return 1
+    except OSError as exc:  # the help could not be written (_Parser)
+        if exc.errno not in _WRITE_ERRORS:
+            raise
+        return _output_failed(exc)
 
     try:
         _run(args)
@@ -391,10 +408,15 @@ def _main(argv):
     except OSError as exc:  # say, a full disk behind a redirection
         if exc.filename is not None or exc.errno not in _WRITE_ERRORS:
             raise  # a file the demo opened, or no failure to write
-        _discard_stdout()
-        print(f"{PROG}: error: cannot write the output: {exc}", file=sys.stderr)
-        return 1
+        return _output_failed(exc)
     return 0
+
+
+def _output_failed(error):
+    """Report that stdout cannot be written (exit status 1)."""
+    _discard_stdout()
+    print(f"{PROG}: error: cannot write the output: {error}", file=sys.stderr)
+    return 1
 
 
 # what writing to a full or failing device raises

@@ -1097,6 +1097,41 @@ def test_an_output_that_cannot_be_written_is_a_one_line_error(monkeypatch, capsy
         main(["--dataset", "iris"])
 
 
+class _FullStream(io.TextIOWrapper):
+    """A stdout on a full disk: every write of its buffer fails."""
+
+    def __init__(self):
+        super().__init__(io.BytesIO(), encoding="utf-8", write_through=True)
+
+    def write(self, text):
+        raise OSError(28, "No space left on device")
+
+    def fileno(self):
+        raise io.UnsupportedOperation("no descriptor")
+
+
+def test_help_that_cannot_be_written_is_a_one_line_error(monkeypatch, capsys):
+    # argparse itself ignores a failed write of the help (exit status 0)
+    monkeypatch.setattr(sys, "stdout", _FullStream())
+    status = main(["--help"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.count("\n") == 1 and "cannot write the output" in err
+
+
+def test_a_reader_that_leaves_before_the_help_ends_it_quietly():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sklearn_lr", "--help"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    assert err == "", err
+    assert process.returncode in (0, 1)  # 0 if the help fit the pipe first
+
+
 def test_an_interrupt_is_reported_with_status_130(monkeypatch, capsys):
     def interrupted(args):
         raise KeyboardInterrupt
