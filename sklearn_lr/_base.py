@@ -168,8 +168,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     # ------------------------------------------------------------------ hooks
 
     @abstractmethod
-    def _encode_targets(self, y, *, reset, classes=None):
+    def _encode_targets(self, y, *, reset, classes=None, dtype=np.float64):
         """Validate y; return (Y encoded as 2-D float array, fitted target state).
+
+        ``dtype`` is the precision the caller trains in: an encoding that
+        can be made in it directly (class indicators) is; others are float64.
 
         Must not set attributes: the returned state dict is applied by the
         caller once every check has passed.
@@ -1079,7 +1082,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             multi_output=True,
             y_numeric=False,
         )
-        Y, target_state = self._encode_targets(y, reset=reset, classes=classes)
+        Y, target_state = self._encode_targets(
+            y, reset=reset, classes=classes, dtype=X.dtype
+        )
         if len(Y) != X.shape[0]:
             raise ValueError(f"y has {len(Y)} samples but X has {X.shape[0]}.")
         if Y.dtype != X.dtype:

@@ -29,8 +29,9 @@ def _check_classes(classes):
     return classes
 
 
-def _indicator(y, classes):
-    """Targets as LabelBinarizer encodes them, for labels all within ``classes``.
+def _indicator(y, classes, dtype=np.float64):
+    """Targets as LabelBinarizer encodes them, for labels all within ``classes``,
+    in ``dtype``.
 
     One column (1 for ``classes[1]``) for two classes, one column per class
     otherwise. Equal to ``LabelBinarizer.transform`` for such labels, without
@@ -53,8 +54,8 @@ def _indicator(y, classes):
             )
         index = np.array([position[label] for label in labels.tolist()])[inverse]
     if len(classes) == 2:
-        return (index == 1).astype(np.float64)[:, None]
-    Y = np.zeros((index.shape[0], len(classes)))
+        return (index == 1).astype(dtype)[:, None]
+    Y = np.zeros((index.shape[0], len(classes)), dtype=dtype)
     Y[np.arange(index.shape[0]), index] = 1.0
     return Y
 
@@ -186,7 +187,7 @@ True
             raise ValueError("classes must be passed on the first call to partial_fit.")
         return None if classes is None else _check_classes(classes)
 
-    def _encode_targets(self, y, *, reset, classes=None):
+    def _encode_targets(self, y, *, reset, classes=None, dtype=np.float64):
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -234,7 +235,7 @@ True
                     f"indices, classes=list(range({y.shape[1]})); got "
                     f"classes={np.asarray(classes).tolist()!r}."
                 )
-            Y = binarizer.transform(y).astype(np.float64)
+            Y = binarizer.transform(y).astype(dtype)
         elif multilabel:
             raise ValueError(
                 "y is a multilabel indicator matrix, but the model was fitted on "
@@ -247,7 +248,9 @@ True
                     f"y contains labels {unseen.tolist()!r} that are not in "
                     f"classes {binarizer.classes_.tolist()!r}."
                 )
-            Y = _indicator(y, binarizer.classes_)
+            # in the data's dtype at once: no float64 copy of an
+            # n x n_classes array beside a float32 one
+            Y = _indicator(y, binarizer.classes_, dtype)
         return Y, {"classes_": binarizer.classes_, "_label_binarizer": binarizer}
 
     def _check_weighted_targets(self, Y, sample_weight, target_state):

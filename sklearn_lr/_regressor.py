@@ -147,7 +147,9 @@ True
 
     # ------------------------------------------------------------------ hooks
 
-    def _encode_targets(self, y, *, reset, classes=None):
+    def _encode_targets(self, y, *, reset, classes=None, dtype=np.float64):
+        # float64 whatever the dtype: the caller casts, and checks that the
+        # values fit it
         if (
             isinstance(y, np.ndarray)
             and y.dtype.kind in "biuf"

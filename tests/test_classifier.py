@@ -592,3 +592,33 @@ def test_docstring_examples_run():
     result = doctest.testmod(sklearn_lr._classifier)
     assert result.failed == 0
     assert result.attempted >= 8
+
+
+@pytest.mark.parametrize("multilabel", [False, True])
+def test_targets_are_encoded_in_the_datas_dtype_at_once(monkeypatch, multilabel):
+    # an n x n_classes indicator in float64 beside its float32 copy doubled
+    # the memory of targets with many classes; the encoding is made in the
+    # training dtype directly, and trains as before
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3)).astype(np.float32)
+    y = rng.randint(0, 2, size=(60, 4)) if multilabel else rng.randint(0, 5, 60)
+    made = []
+    real = sklearn_lr._classifier._indicator
+    monkeypatch.setattr(
+        sklearn_lr._classifier,
+        "_indicator",
+        lambda y, classes, dtype=np.float64: (
+            made.append(dtype) or real(y, classes, dtype)
+        ),
+    )
+    clf = SGDNetClassifier((4,), batch_size=20, max_iter=2, random_state=0)
+    Y, _ = clf._encode_targets(y, reset=True, dtype=np.float32)
+    assert Y.dtype == np.float32
+    assert_array_equal(Y, clf._encode_targets(y, reset=True)[0])
+    made.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    assert clf.coefs_[0].dtype == np.float32
+    if not multilabel:
+        assert made and all(dtype == np.float32 for dtype in made)
