@@ -778,8 +778,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _rates(self, schedule, epoch, n_batches):
         """α of every batch of an epoch, checked (see `_epoch_rates`); a bad
-        one of the running schedule names the policy it came from."""
-        policy = _one_line(self.learning_rate)
+        one of the running schedule names the policy it came from (its
+        text, kept at the run's start; a policy's repr is made only for the
+        message)."""
+        policy = self.learning_rate
         if schedule is getattr(self, "schedule_", None):
             policy = getattr(self, "_run_policy", policy)
         return _epoch_rates(

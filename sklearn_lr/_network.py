@@ -648,16 +648,16 @@ def constant_output_loss(Y, sample_weight, loss, huber_delta=1.0):
         logits = mean
     else:
         logits = np.array([_huber_location(y, w, huber_delta) for y in Y.T])
-    # the rows a few thousand at a time: the constant logits, the targets in
-    # float64 and the loss's scratch for all rows at once would be several
-    # copies of an n x n_outputs array (a range test on many classes); the
-    # losses sum w_i l_i, so the parts add up
+    # the rows a few thousand at a time: the constant logits and the loss's
+    # scratch for all rows at once would be two more n x n_outputs arrays (a
+    # range test on many classes); the losses sum w_i l_i, so the parts add up
     total = 0.0
     for start in range(0, Y.shape[0], 4096):
         rows = slice(start, start + 4096)
-        part = np.asarray(Y[rows], dtype=np.float64)
-        z = np.repeat(logits[np.newaxis], part.shape[0], axis=0)
-        total += LOSSES[loss].function(z, part, w[rows], np.empty_like(z), huber_delta)
+        z = np.repeat(logits[np.newaxis], Y[rows].shape[0], axis=0)
+        total += LOSSES[loss].function(
+            z, Y[rows], w[rows], np.empty_like(z), huber_delta
+        )
     return total
 
 

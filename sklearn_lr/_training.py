@@ -109,6 +109,13 @@ def batch_buffers(X, Y, batch_size):
     )
 
 
+def batch_rows(b, batch_size, order=None):
+    """The rows of batch ``b`` of an epoch, as `epoch_batches` takes them:
+    a slice, or the batch's part of the permutation ``order``."""
+    rows = slice(b * batch_size, (b + 1) * batch_size)
+    return rows if order is None else order[rows]
+
+
 def epoch_batches(X, Y, sample_weight, batch_size, order=None, buffers=None):
     """Yield an epoch's batches as ``(b, X, Y, sample_weight, weight)``.
 
@@ -125,28 +132,19 @@ def epoch_batches(X, Y, sample_weight, batch_size, order=None, buffers=None):
     weights = sample_weight if order is None else sample_weight[order]
     # summed in float64: the epoch's mean loss is weighted by these
     batch_weights = np.add.reduceat(weights, starts, dtype=np.float64)
-    for b, offset in enumerate(starts):
+    for b in range(len(starts)):
         if batch_weights[b] <= 0:
             continue
-        stop = min(offset + batch_size, n_samples)
+        rows = batch_rows(b, batch_size, order)
         if order is None:
-            rows = slice(offset, stop)
             yield b, X[rows], Y[rows], sample_weight[rows], batch_weights[b]
             continue
-        index = order[offset:stop]
-        size = stop - offset
+        size = len(rows)
         X_buf, Y_buf, w_buf = buffers
-        X_batch = X[index] if X_buf is None else gather(X, index, X_buf[:size])
-        Y_batch = gather(Y, index, Y_buf[:size])
-        w_batch = gather(sample_weight, index, w_buf[:size])
+        X_batch = X[rows] if X_buf is None else gather(X, rows, X_buf[:size])
+        Y_batch = gather(Y, rows, Y_buf[:size])
+        w_batch = gather(sample_weight, rows, w_buf[:size])
         yield b, X_batch, Y_batch, w_batch, batch_weights[b]
-
-
-def batch_rows(b, batch_size, order=None):
-    """The rows of batch ``b`` of an epoch, as `epoch_batches` takes them:
-    a slice, or the batch's part of the permutation ``order``."""
-    rows = slice(b * batch_size, (b + 1) * batch_size)
-    return rows if order is None else order[rows]
 
 
 def _set_threads(lib, n_threads):

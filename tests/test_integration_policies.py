@@ -442,3 +442,26 @@ def test_an_interrupted_fit_keeps_a_complete_record(data):
     # training goes on from there
     est.partial_fit(X, y)
     assert est.n_iter_ == 2 and len(est.lr_history_) == 10
+
+
+class _CountedRepr(StepDecay):
+    """StepDecay counting its reprs, which messages alone need."""
+
+    reprs = 0
+
+    def __repr__(self, N_CHAR_MAX=700):
+        type(self).reprs += 1
+        return super().__repr__(N_CHAR_MAX)
+
+
+def test_a_policys_repr_is_made_once_per_run_not_every_epoch(data):
+    # the text of a policy, for a message about its α, costs tens of µs:
+    # it is kept once when a run starts, not made for every epoch or call
+    X, y = data
+    est = _net(_CountedRepr(alpha=0.05), max_iter=6, batch_size=len(X))
+    _CountedRepr.reprs = 0
+    est.fit(X, y)
+    assert _CountedRepr.reprs == 1
+    for _ in range(5):
+        est.partial_fit(X, y)
+    assert _CountedRepr.reprs == 1
