@@ -9,7 +9,7 @@ from scipy.special import expit, logsumexp
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSGDNet
@@ -191,6 +191,13 @@ True
         if np.ndim(y) == 2 and np.shape(y)[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        if type_of_target(y) == "multiclass-multioutput":
+            raise ValueError(
+                "y is multiclass-multioutput (several columns, not all 0/1): "
+                "Multioutput target data is not supported with label "
+                "binarization. Fit one classifier per column, e.g. "
+                "sklearn.multioutput.MultiOutputClassifier(SGDNetClassifier())."
+            )
         multilabel = self._is_multilabel(y)
         # the labels of a 1-D y, found once; the binarizer is fitted on them
         # rather than on y (same classes and target type, less work per call)

@@ -437,7 +437,7 @@ ROWS = [
     ),
     Row(
         "multiclass-multioutput y (classifier)",
-        ("fit",),
+        TRAIN,
         ValueError,
         "Multioutput target data is not supported with label binarization",
         lambda d, cls: {"y": np.c_[d.y, d.y[::-1]]},

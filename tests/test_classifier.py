@@ -432,6 +432,29 @@ def test_multilabel_y_for_a_multiclass_model_is_named():
         clf.partial_fit(X, Y)
 
 
+@pytest.mark.parametrize("fitted_on", [None, "multiclass", "multilabel"])
+@pytest.mark.parametrize("call", ["fit", "partial_fit"])
+def test_multiclass_multioutput_y_is_named_with_the_way_out(call, fitted_on):
+    # several columns of several classes each: the message names the target
+    # type and the meta-estimator that fits it, not only LabelBinarizer's text
+    X, y = load_iris(return_X_y=True)
+    clf = SGDNetClassifier((4,), max_iter=2, random_state=0)
+    if fitted_on is not None:
+        target = y if fitted_on == "multiclass" else np.c_[y == 0, y == 1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf.fit(X, target)
+    with pytest.raises(ValueError) as info:
+        if call == "fit":
+            clf.fit(X, np.c_[y, 2 - y])
+        else:
+            clf.partial_fit(X, np.c_[y, 2 - y], classes=[0, 1, 2])
+    message = str(info.value)
+    assert "multiclass-multioutput" in message
+    assert "MultiOutputClassifier" in message
+    assert "not supported with label binarization" in message
+
+
 def test_multilabel_partial_fit_after_fit_checks_the_columns():
     X, Y = _multilabel()
     clf = SGDNetClassifier(**SMALL, max_iter=2).fit(X, Y)
