@@ -1,8 +1,10 @@
 """The estimator shared by SGDNetClassifier and SGDNetRegressor.
 
 The base owns validation and the training loop; the classifier and the
-regressor differ only through the hooks ``_encode_targets``, ``_loss_name``,
-``_split_stratify``, ``_predict_validated`` and ``_metric``.
+regressor differ only through the hooks ``_encode_targets``,
+``_check_weighted_targets``, ``_check_partial_fit_classes``, ``_loss_name``,
+``_huber_delta``, ``_split_stratify``, ``_predict_validated`` and
+``_metric``.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
+from sklearn import config_context, get_config
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
-    HasMethods,
     Interval,
     InvalidParameterError,
     Options,
@@ -53,8 +55,10 @@ from ._training import (
     exploded,
     format_seconds,
 )
+from .optimizers import _CONSTRAINTS as _OPTIMIZER_CONSTRAINTS
 from .optimizers import make_optimizer
 from .schedules import (
+    _POLICY,
     _check_nested_targets,
     _epoch_rates,
     _one_line,
@@ -91,15 +95,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             Interval(Integral, 1, None, closed="left"),
         ],
         "activation": [StrOptions(set(_network.ACTIVATIONS))],
-        "learning_rate": [
-            Interval(Real, 0, None, closed="neither"),
-            HasMethods(["start"]),
-        ],
+        "learning_rate": _POLICY,
         "optimizer": [StrOptions({"sgd", "adagrad", "rmsprop", "adam"})],
-        "momentum": [Interval(Real, 0, 1, closed="left")],
-        "nesterov": ["boolean"],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        # the update rules' own ranges, but for epsilon, which they take
+        # from 0 and the estimators from just above it
+        "momentum": _OPTIMIZER_CONSTRAINTS["momentum"],
+        "nesterov": _OPTIMIZER_CONSTRAINTS["nesterov"],
+        "beta_1": _OPTIMIZER_CONSTRAINTS["beta_1"],
+        "beta_2": _OPTIMIZER_CONSTRAINTS["beta_2"],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "l2": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -262,11 +265,17 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     @with_callbacks
     def _partial_fit(self, X, y, sample_weight, classes=None):
-        # parameters are validated here rather than by _fit_context because a
-        # warm model must not be validated against the first-call-only rules.
-        self._validate_params()
-        classes = self._check_partial_fit_classes(classes)
-        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+        # checked at every call, fitted or not, where scikit-learn's
+        # _fit_context skips a fitted model's partial_fit: parameters may
+        # change between the calls of a stream (l2, batch_size, ... act from
+        # the next call), and a bad one must fail before it trains. As for
+        # fit, the global skip_parameter_validation turns the check off, and
+        # the functions called inside are not checked again.
+        if not get_config()["skip_parameter_validation"]:
+            self._validate_params()
+        with config_context(skip_parameter_validation=True):
+            classes = self._check_partial_fit_classes(classes)
+            return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _check_partial_fit_classes(self, classes):
         """`classes` of a ``partial_fit`` call, checked (after the parameters:

@@ -9,7 +9,8 @@ update, whatever the rule: an optimizer shapes the step per parameter
 one step to the next therefore never rescales stored state.
 
 This module is pure NumPy (with SciPy's BLAS wrappers for the vector
-updates) and knows nothing of networks or scikit-learn.
+updates) and knows nothing of networks or estimators; of scikit-learn it
+uses only the parameter checks.
 :meth:`~SGD.step` runs once per mini-batch, so every buffer is allocated in
 ``__init__``; a step allocates nothing, never changes a dtype, uses the
 gradient array as scratch space, and makes as few NumPy calls as it can.
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import math
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -44,9 +46,9 @@ from sklearn.utils._param_validation import (
 __all__ = ["OPTIMIZERS", "SGD", "AdaGrad", "Adam", "RMSProp", "make_optimizer"]
 
 
-# The ranges the estimators enforce for the same parameters, but for epsilon,
-# which may be 0 here: the textbook values exactly (the examples use it), and
-# NaN for a weight whose gradients have all been 0
+# The hyperparameters' ranges, which the estimators enforce too, but for
+# epsilon: it may be 0 here (the textbook values exactly; the examples use
+# it), giving NaN for a weight whose gradients have all been 0
 _CONSTRAINTS = {
     "momentum": [Interval(Real, 0, 1, closed="left")],
     "nesterov": ["boolean"],
@@ -374,7 +376,14 @@ class SGD(_Optimizer):
     _state_arrays = ("velocity",)
     velocity: np.ndarray
 
-    def __init__(self, n_params, dtype, *, momentum=0.9, nesterov=False):
+    def __init__(
+        self,
+        n_params: int,
+        dtype: DTypeLike,
+        *,
+        momentum: float = 0.9,
+        nesterov: bool = False,
+    ) -> None:
         super().__init__(n_params, dtype, momentum=momentum, nesterov=nesterov)
 
     def _update(self, params, grads, lr, keep):
@@ -450,7 +459,9 @@ class AdaGrad(_Optimizer):
     sq_grad_sum: np.ndarray
     _uses_scratch = True
 
-    def __init__(self, n_params, dtype, *, epsilon=1e-8):
+    def __init__(
+        self, n_params: int, dtype: DTypeLike, *, epsilon: float = 1e-8
+    ) -> None:
         super().__init__(n_params, dtype, epsilon=epsilon)
 
     def _update(self, params, grads, lr, keep):
@@ -534,7 +545,14 @@ class RMSProp(_Optimizer):
     sq_grad_sum: np.ndarray
     _uses_scratch = True
 
-    def __init__(self, n_params, dtype, *, beta_2=0.999, epsilon=1e-8):
+    def __init__(
+        self,
+        n_params: int,
+        dtype: DTypeLike,
+        *,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+    ) -> None:
         super().__init__(n_params, dtype, beta_2=beta_2, epsilon=epsilon)
 
     @property
@@ -635,7 +653,15 @@ class Adam(_Optimizer):
     grad_sum: np.ndarray
     sq_grad_sum: np.ndarray
 
-    def __init__(self, n_params, dtype, *, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+    def __init__(
+        self,
+        n_params: int,
+        dtype: DTypeLike,
+        *,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+    ) -> None:
         super().__init__(n_params, dtype, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
 
     @property
@@ -730,7 +756,7 @@ def make_optimizer(
         raise ValueError(
             f"The 'optimizer' parameter must be one of {allowed}; got {name!r}."
         ) from None
-    offered = {
+    offered: dict[str, Any] = {
         "momentum": momentum,
         "nesterov": nesterov,
         "beta_1": beta_1,

@@ -676,9 +676,8 @@ ROWS = [
         "learning_rate a bool (a bool is not a rate)",
         TRAIN,
         TypeError,
-        "The 'learning_rate' parameter must be a float in the range (0.0, inf) "
-        "or a learning-rate policy (an object implementing 'start', such as "
-        "StepDecay()). Got True instead.",
+        "The 'learning_rate' parameter of <Estimator> must be a float in the "
+        "range (0.0, inf) or an object implementing 'start'. Got True instead.",
         lambda d, cls: {"params": {"learning_rate": True}},
     ),
     Row(

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import config_context
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_digits, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -2665,6 +2666,24 @@ def test_invalid_parameter_raises_naming_it(cls, param, value, method):
     with pytest.raises(ValueError, match=param):
         getattr(est, method)(X, y, **extra)
     assert not hasattr(est, "coefs_")
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_partial_fit_checks_every_call_unless_validation_is_skipped(cls):
+    # a fitted model's partial_fit checks parameters changed mid-stream
+    # (scikit-learn's _fit_context would skip them); the global
+    # skip_parameter_validation turns the check off, for fit and partial_fit
+    X, y = _data(cls)
+    extra = {"classes": np.unique(y)} if cls is SGDNetClassifier else {}
+    est = cls(**SMALL).partial_fit(X, y, **extra)
+    est.set_params(tol=-1.0)
+    with pytest.raises(ValueError, match="tol"):
+        est.partial_fit(X, y)
+    assert est.n_iter_ == 1
+    with config_context(skip_parameter_validation=True):
+        est.partial_fit(X, y)
+        assert est.n_iter_ == 2
+        cls(**SMALL, tol=-1.0).fit(X, y)
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -1151,15 +1151,17 @@ def test_a_subnormal_output_error_is_flushed(dtype):
 @pytest.mark.parametrize("dtype", _BOTH_PRECISIONS)
 @pytest.mark.parametrize("loss", LOSSES)
 def test_a_step_allocates_nothing_the_size_of_a_layer(loss, dtype):
-    # every buffer of a batch lives in the workspace, allocated once per fit;
-    # NumPy's own casting buffers (8192 elements) stay far below a layer
+    # every buffer of a batch lives in the workspace, allocated once per fit,
+    # the loss's too; NumPy's own iteration buffers (8192 elements each) and vectors
+    # of one value per sample stay far below a layer, the output layer included
     rng = np.random.RandomState(0)
-    shapes = net.layer_shapes(20, (512, 512), 3)
+    n, k = 512, 256
+    shapes = net.layer_shapes(20, (512, 512), k)
     theta = net.init_params(shapes, "relu", rng, dtype)
-    ws = net.Workspace.allocate(shapes, 256, dtype)
-    X = rng.normal(size=(256, 20)).astype(dtype)
-    Y = _targets(rng, 256, 3, loss).astype(dtype)
-    w = np.ones(256, dtype=dtype)
+    ws = net.Workspace.allocate(shapes, n, dtype)
+    X = rng.normal(size=(n, 20)).astype(dtype)
+    Y = _targets(rng, n, k, loss).astype(dtype)
+    w = np.ones(n, dtype=dtype)
     args = (theta, shapes, X, Y, w, "relu", loss, 1e-4, ws)
     net.loss_and_gradient(*args)  # the first call of a batch size builds views
     tracemalloc.start()
@@ -1169,7 +1171,7 @@ def test_a_step_allocates_nothing_the_size_of_a_layer(loss, dtype):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    smallest_layer = 256 * 512 * np.dtype(dtype).itemsize
+    smallest_layer = n * k * np.dtype(dtype).itemsize
     assert peak < smallest_layer / 4
 
 

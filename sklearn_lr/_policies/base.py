@@ -41,7 +41,7 @@ _POSITIVE = Interval(Real, 0, None, closed="neither")
 _NON_NEGATIVE = Interval(Real, 0, None, closed="left")
 _FACTOR = Interval(Real, 0, 1, closed="right")
 _HORIZON = [_POSITIVE, None]
-_POLICY = [HasMethods(["start"]), _ConstantRate()]
+_POLICY = [_ConstantRate(), HasMethods(["start"])]
 
 
 def _fail(policy, name, value, allowed):
