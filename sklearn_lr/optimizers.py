@@ -754,7 +754,8 @@ def make_optimizer(
     except (KeyError, TypeError):
         allowed = ", ".join(repr(key) for key in OPTIMIZERS)
         raise ValueError(
-            f"The 'optimizer' parameter must be one of {allowed}; got {name!r}."
+            f"The 'optimizer' parameter of make_optimizer must be a str among "
+            f"{{{allowed}}}. Got {name!r} instead."
         ) from None
     offered: dict[str, Any] = {
         "momentum": momentum,
