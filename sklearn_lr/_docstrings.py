@@ -79,10 +79,11 @@ validation_fraction : float in (0, 1), default=0.1
 
 warm_start : bool, default=False
     ``fit`` starts from the existing ``coefs_``/``intercepts_`` (which may
-    have been set by hand) instead of new random weights, and a classifier
-    keeps its ``classes_`` (y may hold only some of them) and its precision
-    (float32 weights train in float32 whatever the data's dtype). The
-    shuffling continues its random stream. Everything else starts anew: the
+    have been set by hand) instead of new random weights, in their
+    precision (float32 weights train in float32 whatever the data's dtype,
+    and float64 ones in float64); a classifier also keeps its ``classes_``
+    (y may hold only some of them). The shuffling continues its random
+    stream. Everything else starts anew: the
     schedule's clock, the optimizer's state and the histories. Use
     ``partial_fit`` to continue all of it (from weights set by hand too,
     but not in new layer shapes: the optimizer's state fits the network it
