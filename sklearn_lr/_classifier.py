@@ -13,7 +13,13 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSGDNet
-from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._docstrings import (
+    PARTIAL_FIT_SUMMARY,
+    SAMPLE_WEIGHT_PARAMETER,
+    SHARED_ATTRIBUTES,
+    SHARED_PARAMETERS,
+    fill_doc,
+)
 
 
 def _check_classes(classes):
@@ -100,6 +106,7 @@ Examples
 True
 """
 
+    @fill_doc(summary=PARTIAL_FIT_SUMMARY, sample_weight=SAMPLE_WEIGHT_PARAMETER)
     def partial_fit(
         self,
         X: ArrayLike | sp.spmatrix,
@@ -107,11 +114,7 @@ True
         classes: ArrayLike | None = None,
         sample_weight: ArrayLike | None = None,
     ) -> SGDNetClassifier:
-        """Train for exactly one epoch over the given data.
-
-        Every piece of state continues: the weights, the optimizer's
-        moments, the schedule's clock (one call is one epoch) and its
-        feedback state.
+        """{summary}
 
         Parameters
         ----------
@@ -123,12 +126,7 @@ True
             All labels that will ever be seen (for a multilabel indicator y,
             its column indices ``0`` to ``n_labels - 1``). Required on the
             first call, optional (and checked) afterwards.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples in the loss. A batch's loss
-            is the weighted mean over its samples, so a weight counts
-            within its batch and every batch steps alike, as in
-            scikit-learn's MLP (with ``batch_size=1`` weights change
-            nothing but which samples are skipped: those of weight 0).
+        {sample_weight}
 
         Returns
         -------

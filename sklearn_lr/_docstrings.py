@@ -1,7 +1,58 @@
 """Docstring text shared by SGDNetClassifier and SGDNetRegressor.
 
 The two estimators document their shared parameters with the same words;
-keeping the words here makes that true by construction.
+keeping the words here makes that true by construction. Texts are written
+from column 0: class docstrings take them in an f-string, methods through
+`fill_doc`.
+"""
+
+import inspect
+from collections.abc import Callable
+from typing import TypeVar
+
+_F = TypeVar("_F", bound=Callable)
+
+
+def fill_doc(**texts: str) -> Callable[[_F], _F]:
+    """Decorator filling the ``{name}`` fields of a method's docstring.
+
+    The docstring is dedented first (as ``inspect.cleandoc`` does), so a
+    field standing alone at the indentation of its section takes one of the
+    texts below, written from column 0, with its own indentation intact.
+    Fields are replaced by name only: other braces (``{array-like, sparse
+    matrix}``) are left alone.
+    """
+
+    def decorate(method: _F) -> _F:
+        if method.__doc__ is None:  # python -OO strips docstrings
+            return method
+        doc = inspect.cleandoc(method.__doc__)
+        for name, text in texts.items():
+            field = "{" + name + "}"
+            if field not in doc:
+                raise ValueError(f"{method.__qualname__}'s docstring has no {field}.")
+            doc = doc.replace(field, text.rstrip("\n"))
+        method.__doc__ = doc
+        return method
+
+    return decorate
+
+
+PARTIAL_FIT_SUMMARY = """\
+Train for exactly one epoch over the given data.
+
+Every piece of state continues: the weights, the optimizer's
+moments, the schedule's clock (one call is one epoch) and its
+feedback state.
+"""
+
+SAMPLE_WEIGHT_PARAMETER = """\
+sample_weight : array-like of shape (n_samples,), default=None
+    Non-negative weights of the samples in the loss. A batch's loss
+    is the weighted mean over its samples, so a weight counts
+    within its batch and every batch steps alike, as in
+    scikit-learn's MLP (with ``batch_size=1`` weights change
+    nothing but which samples are skipped: those of weight 0).
 """
 
 SHARED_PARAMETERS = """\
