@@ -56,8 +56,9 @@ sample_weight : array-like of shape (n_samples,), default=None
 """
 
 SHARED_PARAMETERS = """\
-hidden_layer_sizes : array-like of int, default=(100,)
-    Width of each hidden layer; ``(256, 128)`` gives two hidden layers.
+hidden_layer_sizes : int or array-like of int, default=(100,)
+    Width of each hidden layer; ``(256, 128)`` gives two hidden layers,
+    and an int is one hidden layer of that width (``5`` is ``(5,)``).
 
 activation : {"identity", "logistic", "tanh", "relu", "leaky_relu"}, \
 default="relu"
