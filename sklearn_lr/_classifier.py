@@ -35,6 +35,23 @@ def _check_classes(classes):
     return classes
 
 
+def _check_targets(y):
+    """Labels ``y`` as training takes them: a column vector raveled (with
+    scikit-learn's DataConversionWarning), checked as classification targets;
+    a multiclass-multioutput y, which the classifier cannot encode, refused."""
+    if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+        y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    if type_of_target(y) == "multiclass-multioutput":
+        raise ValueError(
+            "y is multiclass-multioutput (several columns, not all 0/1): "
+            "Multioutput target data is not supported with label "
+            "binarization. Fit one classifier per column, e.g. "
+            "sklearn.multioutput.MultiOutputClassifier(SGDNetClassifier())."
+        )
+    return y
+
+
 def _indicator(y, classes, dtype=np.float64):
     """Targets as LabelBinarizer encodes them, for labels all within ``classes``,
     in ``dtype``.
@@ -186,16 +203,7 @@ True
         return None if classes is None else _check_classes(classes)
 
     def _encode_targets(self, y, *, reset, classes=None, dtype=np.float64):
-        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if type_of_target(y) == "multiclass-multioutput":
-            raise ValueError(
-                "y is multiclass-multioutput (several columns, not all 0/1): "
-                "Multioutput target data is not supported with label "
-                "binarization. Fit one classifier per column, e.g. "
-                "sklearn.multioutput.MultiOutputClassifier(SGDNetClassifier())."
-            )
+        y = _check_targets(y)
         multilabel = self._is_multilabel(y)
         # the labels of a 1-D y, found once; the binarizer is fitted on them
         # rather than on y (same classes and target type, less work per call)
