@@ -86,7 +86,7 @@ CSV files:
 
 exit status: 0 on success, 2 on a bad option or unusable data, 1 when the
   reader of the output leaves early (a closed pipe) or the output cannot be
-  written (a full disk).
+  written (a full disk), 130 when the run is interrupted (Ctrl-C).
 """
 
 
@@ -360,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         0 on success; 1 when the output's reader has left (a closed pipe),
         or, after a one-line message on stderr, the output cannot be
         written; 2 on a bad option or unusable data, after a one-line
-        message on stderr.
+        message on stderr; 130 when the run is interrupted (Ctrl-C, a
+        ``KeyboardInterrupt``), after a one-line message on stderr.
     """
     with _tolerant_output():
         return _main(argv)

@@ -13,7 +13,13 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSGDNet
-from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._docstrings import (
+    PARTIAL_FIT_SUMMARY,
+    SAMPLE_WEIGHT_PARAMETER,
+    SHARED_ATTRIBUTES,
+    SHARED_PARAMETERS,
+    fill_doc,
+)
 
 
 def _check_classes(classes):
@@ -27,6 +33,23 @@ def _check_classes(classes):
     if classes.dtype.kind == "f" and not np.isfinite(classes).all():
         raise ValueError("classes contains NaN or infinity.")
     return classes
+
+
+def _check_targets(y):
+    """Labels ``y`` as training takes them: a column vector raveled (with
+    scikit-learn's DataConversionWarning), checked as classification targets;
+    a multiclass-multioutput y, which the classifier cannot encode, refused."""
+    if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+        y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    if type_of_target(y) == "multiclass-multioutput":
+        raise ValueError(
+            "y is multiclass-multioutput (several columns, not all 0/1): "
+            "Multioutput target data is not supported with label "
+            "binarization. Fit one classifier per column, e.g. "
+            "sklearn.multioutput.MultiOutputClassifier(SGDNetClassifier())."
+        )
+    return y
 
 
 def _indicator(y, classes, dtype=np.float64):
@@ -100,6 +123,7 @@ Examples
 True
 """
 
+    @fill_doc(summary=PARTIAL_FIT_SUMMARY, sample_weight=SAMPLE_WEIGHT_PARAMETER)
     def partial_fit(
         self,
         X: ArrayLike | sp.spmatrix,
@@ -107,11 +131,7 @@ True
         classes: ArrayLike | None = None,
         sample_weight: ArrayLike | None = None,
     ) -> SGDNetClassifier:
-        """Train for exactly one epoch over the given data.
-
-        Every piece of state continues: the weights, the optimizer's
-        moments, the schedule's clock (one call is one epoch) and its
-        feedback state.
+        """{summary}
 
         Parameters
         ----------
@@ -123,12 +143,7 @@ True
             All labels that will ever be seen (for a multilabel indicator y,
             its column indices ``0`` to ``n_labels - 1``). Required on the
             first call, optional (and checked) afterwards.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples in the loss. A batch's loss
-            is the weighted mean over its samples, so a weight counts
-            within its batch and every batch steps alike, as in
-            scikit-learn's MLP (with ``batch_size=1`` weights change
-            nothing but which samples are skipped: those of weight 0).
+        {sample_weight}
 
         Returns
         -------
@@ -188,16 +203,7 @@ True
         return None if classes is None else _check_classes(classes)
 
     def _encode_targets(self, y, *, reset, classes=None, dtype=np.float64):
-        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if type_of_target(y) == "multiclass-multioutput":
-            raise ValueError(
-                "y is multiclass-multioutput (several columns, not all 0/1): "
-                "Multioutput target data is not supported with label "
-                "binarization. Fit one classifier per column, e.g. "
-                "sklearn.multioutput.MultiOutputClassifier(SGDNetClassifier())."
-            )
+        y = _check_targets(y)
         multilabel = self._is_multilabel(y)
         # the labels of a 1-D y, found once; the binarizer is fitted on them
         # rather than on y (same classes and target type, less work per call)

@@ -1,12 +1,64 @@
 """Docstring text shared by SGDNetClassifier and SGDNetRegressor.
 
 The two estimators document their shared parameters with the same words;
-keeping the words here makes that true by construction.
+keeping the words here makes that true by construction. Texts are written
+from column 0: class docstrings take them in an f-string, methods through
+`fill_doc`.
+"""
+
+import inspect
+from collections.abc import Callable
+from typing import TypeVar
+
+_F = TypeVar("_F", bound=Callable)
+
+
+def fill_doc(**texts: str) -> Callable[[_F], _F]:
+    """Decorator filling the ``{name}`` fields of a method's docstring.
+
+    The docstring is dedented first (as ``inspect.cleandoc`` does), so a
+    field standing alone at the indentation of its section takes one of the
+    texts below, written from column 0, with its own indentation intact.
+    Fields are replaced by name only: other braces (``{array-like, sparse
+    matrix}``) are left alone.
+    """
+
+    def decorate(method: _F) -> _F:
+        if method.__doc__ is None:  # python -OO strips docstrings
+            return method
+        doc = inspect.cleandoc(method.__doc__)
+        for name, text in texts.items():
+            field = "{" + name + "}"
+            if field not in doc:
+                raise ValueError(f"{method.__qualname__}'s docstring has no {field}.")
+            doc = doc.replace(field, text.rstrip("\n"))
+        method.__doc__ = doc
+        return method
+
+    return decorate
+
+
+PARTIAL_FIT_SUMMARY = """\
+Train for exactly one epoch over the given data.
+
+Every piece of state continues: the weights, the optimizer's
+moments, the schedule's clock (one call is one epoch) and its
+feedback state.
+"""
+
+SAMPLE_WEIGHT_PARAMETER = """\
+sample_weight : array-like of shape (n_samples,), default=None
+    Non-negative weights of the samples in the loss. A batch's loss
+    is the weighted mean over its samples, so a weight counts
+    within its batch and every batch steps alike, as in
+    scikit-learn's MLP (with ``batch_size=1`` weights change
+    nothing but which samples are skipped: those of weight 0).
 """
 
 SHARED_PARAMETERS = """\
-hidden_layer_sizes : array-like of int, default=(100,)
-    Width of each hidden layer; ``(256, 128)`` gives two hidden layers.
+hidden_layer_sizes : int or array-like of int, default=(100,)
+    Width of each hidden layer; ``(256, 128)`` gives two hidden layers,
+    and an int is one hidden layer of that width (``5`` is ``(5,)``).
 
 activation : {"identity", "logistic", "tanh", "relu", "leaky_relu"}, \
 default="relu"
@@ -79,10 +131,11 @@ validation_fraction : float in (0, 1), default=0.1
 
 warm_start : bool, default=False
     ``fit`` starts from the existing ``coefs_``/``intercepts_`` (which may
-    have been set by hand) instead of new random weights, and a classifier
-    keeps its ``classes_`` (y may hold only some of them) and its precision
-    (float32 weights train in float32 whatever the data's dtype). The
-    shuffling continues its random stream. Everything else starts anew: the
+    have been set by hand) instead of new random weights, in their
+    precision (float32 weights train in float32 whatever the data's dtype,
+    and float64 ones in float64); a classifier also keeps its ``classes_``
+    (y may hold only some of them). The shuffling continues its random
+    stream. Everything else starts anew: the
     schedule's clock, the optimizer's state and the histories. Use
     ``partial_fit`` to continue all of it (from weights set by hand too,
     but not in new layer shapes: the optimizer's state fits the network it

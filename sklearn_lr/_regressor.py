@@ -13,7 +13,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import BaseSGDNet
-from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._docstrings import (
+    PARTIAL_FIT_SUMMARY,
+    SAMPLE_WEIGHT_PARAMETER,
+    SHARED_ATTRIBUTES,
+    SHARED_PARAMETERS,
+    fill_doc,
+)
 
 
 class SGDNetRegressor(RegressorMixin, BaseSGDNet):
@@ -113,17 +119,14 @@ True
         self.loss = loss
         self.huber_delta = huber_delta
 
+    @fill_doc(summary=PARTIAL_FIT_SUMMARY, sample_weight=SAMPLE_WEIGHT_PARAMETER)
     def partial_fit(
         self,
         X: ArrayLike | sp.spmatrix,
         y: ArrayLike,
         sample_weight: ArrayLike | None = None,
     ) -> SGDNetRegressor:
-        """Train for exactly one epoch over the given data.
-
-        Every piece of state continues: the weights, the optimizer's
-        moments, the schedule's clock (one call is one epoch) and its
-        feedback state.
+        """{summary}
 
         Parameters
         ----------
@@ -131,12 +134,7 @@ True
             Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples in the loss. A batch's loss
-            is the weighted mean over its samples, so a weight counts
-            within its batch and every batch steps alike, as in
-            scikit-learn's MLP (with ``batch_size=1`` weights change
-            nothing but which samples are skipped: those of weight 0).
+        {sample_weight}
 
         Returns
         -------

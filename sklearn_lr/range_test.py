@@ -31,17 +31,17 @@ from sklearn.utils._param_validation import (
     Interval,
     validate_parameter_constraints,
 )
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
     check_is_fitted,
-    column_or_1d,
 )
 
 from . import _network
 from ._base import BaseSGDNet
 from ._checks import training_weights
+from ._classifier import _check_targets
+from ._policies.base import _POSITIVE
 from ._training import caller_stacklevel
 from .schedules import _Policy, _Schedule
 
@@ -50,7 +50,6 @@ __all__ = ["RangeTestResult", "lr_range_test"]
 # what lr_range_test looks through to find the network it tests
 _WRAPPERS = (Pipeline, TransformedTargetRegressor)
 
-_POSITIVE = Interval(Real, 0, None, closed="neither")
 _CONSTRAINTS = {
     "min_lr": [_POSITIVE],
     "max_lr": [_POSITIVE],
@@ -105,9 +104,7 @@ class _ExponentialRamp(_Policy):
     """
 
     _parameter_constraints = {
-        "min_lr": [_POSITIVE],
-        "max_lr": [_POSITIVE],
-        "n_steps": [Interval(Integral, 2, None, closed="left")],
+        name: _CONSTRAINTS[name] for name in ("min_lr", "max_lr", "n_steps")
     }
 
     def __init__(self, min_lr=1e-6, max_lr=10.0, n_steps=100):
@@ -133,7 +130,10 @@ def _fmt(value):
 class RangeTestResult:
     """Record of a learning-rate range test, made by :func:`lr_range_test`.
 
-    Attributes
+    A frozen dataclass: each parameter is kept as the attribute of the same
+    name.
+
+    Parameters
     ----------
     lrs : ndarray of shape (n_recorded,)
         Learning rate α of every step run, growing geometrically.
@@ -144,16 +144,16 @@ class RangeTestResult:
         Training loss of every batch before its update, plus the l2 term of
         the weights after it (the estimator's ``loss_curve_`` entry).
     suggested_lr : float or None
-        α where the smoothed loss falls fastest in log α, or None if it
+        The α where the smoothed loss falls fastest in log α, or None if it
         never falls.
     valley_lr : float or None
-        α two thirds down the loss's descent to its minimum, or None if it
+        The α two thirds down the loss's descent to its minimum, or None if it
         never falls.
     stopped_early : bool
         True if the test stopped because the loss diverged (see
         :func:`lr_range_test`); the step that triggered the stop is the last
         one recorded.
-    constant_loss : float or None
+    constant_loss : float or None, default=None
         Loss of the best constant prediction, whatever X: the targets'
         class frequencies (log-losses), weighted mean (squared error) or
         Huber location (Huber). The level a network that learns nothing from
@@ -417,20 +417,16 @@ def _transformed(estimator, X, y):
 def _batches(n_samples, batch_size, shuffle, rng, sample_weight):
     """Endless row indices of mini-batches, reshuffled at every pass.
 
-    Batches whose samples all weigh zero are skipped; a pass that finds no
-    other raises rather than looping forever (the caller checks the weights
-    first, this guards the loop itself).
+    Batches whose samples all weigh zero are skipped. Every pass covers all
+    the rows, and `sample_weight` (checked by `training_weights`) has a
+    positive weight, so the batch holding it keeps every pass non-empty.
     """
     while True:
         order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
-        found = False
         for start in range(0, n_samples, batch_size):
             index = order[start : start + batch_size]
             if sample_weight is None or sample_weight[index].sum() > 0:
-                found = True
                 yield index
-        if not found:
-            raise ValueError("No mini-batch has a positive sample weight.")
 
 
 def lr_range_test(
@@ -638,11 +634,9 @@ def lr_range_test(
     if is_classifier(final):
         if sp.issparse(y):  # a multilabel indicator matrix, as fit takes it
             y = sp.csr_array(y).toarray()
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = np.asarray(column_or_1d(y, warn=True))  # once, not every step
-        # NaN labels are a problem of y (not of the classes found in it)
-        check_classification_targets(y)
+        # the classifier's own checks, once rather than at every step (NaN
+        # labels are a problem of y, not of the classes found in it)
+        y = np.asarray(_check_targets(np.asarray(y)))
     else:
         y = np.asarray(y)
     check_consistent_length(X, y)
@@ -651,15 +645,12 @@ def lr_range_test(
         weights = training_weights(sample_weight, X)
     classes = None
     if is_classifier(final):
-        multilabel = y.ndim == 2 and y.shape[1] > 1
-        classes = np.arange(y.shape[1]) if multilabel else np.unique(y)
+        classes = np.arange(y.shape[1]) if final._is_multilabel(y) else np.unique(y)
 
     n_samples = X.shape[0]
-    batch_size = final.batch_size
-    batch_size = min(200 if batch_size == "auto" else int(batch_size), n_samples)
     batches = _batches(
         n_samples,
-        batch_size,
+        net._effective_batch_size(n_samples),
         final.shuffle,
         check_random_state(random_state),
         weights,

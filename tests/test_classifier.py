@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
+from numpydoc.docscrape import NumpyDocString
 from scipy.special import expit, softmax
 from sklearn.datasets import (
     load_digits,
@@ -27,8 +28,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
 
 import sklearn_lr._classifier
-from sklearn_lr import SGDNetClassifier
+from sklearn_lr import SGDNetClassifier, SGDNetRegressor
 from sklearn_lr._classifier import _indicator
+from sklearn_lr._docstrings import PARTIAL_FIT_SUMMARY, SAMPLE_WEIGHT_PARAMETER
 from sklearn_lr.schedules import Constant, StepDecay
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -615,6 +617,27 @@ def test_docstring_examples_run():
     result = doctest.testmod(sklearn_lr._classifier)
     assert result.failed == 0
     assert result.attempted >= 8
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_shared_docstring_texts_agree_with_the_regressors(method):
+    # the classifier and the regressor document sample_weight, and partial_fit
+    # its summary, with the same words: those of sklearn_lr._docstrings
+    def section(cls, name):
+        doc = NumpyDocString(getattr(cls, method).__doc__)
+        if name == "Summary":
+            return [*doc["Summary"], *doc["Extended Summary"]]
+        (parameter,) = [p for p in doc["Parameters"] if p.name == name]
+        return parameter
+
+    weight = NumpyDocString(f"Parameters\n----------\n{SAMPLE_WEIGHT_PARAMETER}")
+    assert section(SGDNetClassifier, "sample_weight") == weight["Parameters"][0]
+    assert section(SGDNetRegressor, "sample_weight") == weight["Parameters"][0]
+    if method == "partial_fit":
+        summary = NumpyDocString(PARTIAL_FIT_SUMMARY)
+        expected = [*summary["Summary"], *summary["Extended Summary"]]
+        assert section(SGDNetClassifier, "Summary") == expected
+        assert section(SGDNetRegressor, "Summary") == expected
 
 
 @pytest.mark.parametrize("multilabel", [False, True])

@@ -1141,6 +1141,19 @@ def test_an_interrupt_is_reported_with_status_130(monkeypatch, capsys):
     assert capsys.readouterr().err == "python -m sklearn_lr: interrupted\n"
 
 
+def test_the_exit_statuses_are_documented(capsys):
+    # every status main returns (0, 1, 2, 130) is in --help and in main's
+    # Returns section
+    assert main(["--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    listed = help_text[help_text.index("exit status:") :]
+    returns = main.__doc__[main.__doc__.index("Returns") :]
+    for status in ("0 on success", "1 when", "2 on a bad option", "130 when"):
+        assert status in listed, status
+        assert status.split()[0] + " " in returns, status
+    assert "interrupted" in listed and "interrupted" in returns
+
+
 def test_a_reader_that_leaves_early_ends_the_demo_quietly():
     # `python -m sklearn_lr | head -1`: no traceback of a broken pipe
     process = subprocess.Popen(

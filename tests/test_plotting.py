@@ -504,6 +504,14 @@ def test_a_large_first_loss_and_a_run_on_another_scale_stay_in_view():
     assert top.ax_loss_.get_ylim()[1] < 1e5
 
 
+def test_a_loss_explodes_past_ten_thousand_times_the_larger_of_one_and_the_last():
+    # the rule the docstring states: 10^4 x max(last loss in view, 1)
+    below_one = LearningRateDisplay([0.1] * 3, loss_curve=[1e-3, 50.0, 40.0]).plot()
+    assert below_one.ax_loss_.get_ylim()[1] > 50.0  # not 10^4 x 1e-3
+    above = LearningRateDisplay([0.1] * 3, loss_curve=[1e-3, 2e4, 1e-3]).plot()
+    assert above.ax_loss_.get_ylim()[1] < 1.0
+
+
 def test_a_twin_line_names_its_run_when_several_runs_share_the_axes():
     # one run with validation scores among two: its score line, alone on its
     # twin, must still tell which run it belongs to
@@ -672,10 +680,9 @@ def test_a_single_step_is_drawn_as_a_marker(iris):
     assert own.line_.get_marker() == "x"
 
 
-def test_from_estimator_labels_the_current_learning_rate(iris):
-    # documented limit: after set_params, partial_fit keeps the running
-    # schedule, and the fitted estimator does not keep the policy that
-    # started it, so the label names the new policy unless `name` is given
+def test_from_estimator_labels_the_policy_of_the_run(iris):
+    # after set_params, partial_fit keeps the running schedule: the label
+    # names the policy that made the rates, not the new learning_rate
     X, y = iris
     clf = SGDNetClassifier(
         (4,), learning_rate=StepDecay(0.1, every=1), batch_size=75, random_state=0
@@ -684,9 +691,40 @@ def test_from_estimator_labels_the_current_learning_rate(iris):
     clf.set_params(learning_rate=Constant(0.5)).partial_fit(X, y)
     assert_array_equal(clf.lr_history_, [0.1, 0.1, 0.05, 0.05])
     display = LearningRateDisplay.from_estimator(clf)
-    assert display.line_.get_label() == "Constant(alpha=0.5)"
-    named = LearningRateDisplay.from_estimator(clf, name="StepDecay(every=1)")
-    assert named.line_.get_label() == "StepDecay(every=1)"
+    assert display.line_.get_label() == "StepDecay(alpha=0.1, every=1)"
+    named = LearningRateDisplay.from_estimator(clf, name="mine")
+    assert named.line_.get_label() == "mine"
+    # the next fit starts a run of the new policy
+    clf.fit(X, y)
+    assert LearningRateDisplay.from_estimator(clf).line_.get_label() == (
+        "Constant(alpha=0.5)"
+    )
+    # a float α is named as Constant, a long repr by its family, a policy
+    # without a repr by its class, as from_policy names them
+    long_warm = Warmup(
+        Sequential([0.1, Warmup(StepDecay(0.1, every=3), epochs=0.25)], milestones=[1]),
+        epochs=0.5,
+    )
+    for policy, label in [
+        (0.2, "Constant(alpha=0.2)"),
+        (long_warm, "Warmup(Sequential(Constant, Warmup(StepDecay)))"),
+        (_PlainPolicy(), "_PlainPolicy"),
+    ]:
+        assert LearningRateDisplay.from_policy(policy, 2, 2).line_.get_label() == (
+            label
+        )
+        clf = SGDNetClassifier((4,), learning_rate=policy, max_iter=2, batch_size=75)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf.fit(X, y)
+        clf.set_params(learning_rate=CosineAnnealing())
+        display = LearningRateDisplay.from_estimator(clf)
+        assert display.line_.get_label() == label
+    # a model without the record (pickled by an older version) is named by
+    # its learning_rate
+    del clf._run_policy
+    display = LearningRateDisplay.from_estimator(clf)
+    assert display.line_.get_label() == "CosineAnnealing()"
 
 
 # --------------------------------------------------------------- RangeTestDisplay

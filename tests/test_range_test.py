@@ -510,19 +510,31 @@ def _interrupted_after(seconds):
         signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.mark.parametrize("shuffle", [True, False])
-def test_batch_stream_raises_instead_of_looping_when_no_batch_weighs_anything(
-    shuffle,
-):
-    # the stream is endless: with no batch of positive weight it would never
-    # yield, and the range test would hang
-    rng = np.random.default_rng(0)
-    stream = range_test_module._batches(7, 3, shuffle, rng, np.zeros(7))
-    with _interrupted_after(10.0), pytest.raises(ValueError, match="positive"):
-        next(stream)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_one_tiny_positive_weight_keeps_the_batch_stream_going(iris, dtype):
+    # the stream is endless and skips batches of zero weight: it relies on
+    # the weights, as training_weights checks and scales them, keeping one
+    # positive (all zero is refused before training, see above), also when
+    # the only positive weight would round to 0 in float32
+    X, y = iris
+    weights = np.zeros(len(y))
+    weights[[0, 60, 120]] = 1e-300  # one row of each class
+    net = SGDNetClassifier((4,), batch_size=50, random_state=0)
+    with _interrupted_after(30.0), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = lr_range_test(
+            net,
+            X.astype(dtype),
+            y,
+            n_steps=4,
+            diverge_factor=np.inf,
+            sample_weight=weights,
+            random_state=0,
+        )
+    assert len(result.lrs) == 4
     weights = np.zeros(7)
     weights[6] = 1.0  # only the last, short batch of an ordered pass
-    stream = range_test_module._batches(7, 3, False, rng, weights)
+    stream = range_test_module._batches(7, 3, False, np.random.default_rng(0), weights)
     assert [next(stream).tolist() for _ in range(2)] == [[6], [6]]
 
 
@@ -901,6 +913,14 @@ def test_result_repr_and_fields(linear):
     assert "stopped_early=True" in text
     with pytest.raises(AttributeError):
         result.suggested_lr = 1.0  # frozen
+
+
+def test_the_result_documents_its_fields_as_parameters():
+    # numpydoc reads a dataclass's fields as its constructor's parameters
+    from numpydoc.validate import validate
+
+    errors = validate("sklearn_lr.range_test.RangeTestResult")["errors"]
+    assert [e for e in errors if e[0] in ("PR01", "PR02", "PR08")] == []
 
 
 def test_docstring_examples_run():

@@ -346,6 +346,16 @@ def test_partial_fit_needs_no_classes():
     assert reg.score(X, y) > 0.8
 
 
+def test_an_int_hidden_layer_sizes_is_one_hidden_layer():
+    # as documented (and as in scikit-learn's MLP): 5 is (5,)
+    X, Y = _regression(n_targets=2)
+    reg = SGDNetRegressor(5, max_iter=2, random_state=0).fit(X, Y)
+    as_tuple = SGDNetRegressor((5,), max_iter=2, random_state=0).fit(X, Y)
+    assert [c.shape for c in reg.coefs_] == [(X.shape[1], 5), (5, 2)]
+    assert reg.n_layers_ == 3
+    assert_allclose(reg.predict(X), as_tuple.predict(X))
+
+
 def test_float32_predictions():
     X, Y = _regression(n_targets=2)
     reg = SGDNetRegressor(**SMALL, max_iter=3).fit(X.astype(np.float32), Y)

@@ -17,6 +17,7 @@ from .common import (
     _new_axes,
     _policy_name,
     _pyplot,
+    _run_policy_name,
 )
 
 if TYPE_CHECKING:  # matplotlib is optional
@@ -77,10 +78,11 @@ class LearningRateDisplay:
     line ends with one more point, there, at the last α); a run of a single
     step is also marked. The training loss and validation score of
     epoch e are drawn at its end, e + 1, on twin axes. A loss more than
-    10^4 times that of the epoch drawn before it (an epoch that exploded at
-    once, kept in ``loss_curve_``) leaves the loss axis through the top, so
-    that the other epochs keep their scale; a large first loss stays in
-    view. A loss that climbs over several epochs is drawn in full.
+    10^4 times the larger of 1 and the last loss before it that stays in
+    view (an epoch that exploded at once, kept in ``loss_curve_``) leaves
+    the loss axis through the top, so that the other epochs keep their
+    scale; a large first loss stays in view. A loss that climbs over
+    several epochs is drawn in full.
 
     Parameters
     ----------
@@ -305,15 +307,13 @@ class LearningRateDisplay:
         ax : matplotlib Axes, default=None
             Axes to draw on; None makes a new figure.
         name : str, default=None
-            Label of the α line; None uses the repr of the estimator's
-            ``learning_rate`` (its family, such as
+            Label of the α line; None uses the repr of the policy that made
+            the rates drawn (its family, such as
             ``Warmup(CosineAnnealing)``, if the repr is over 60 characters
-            long). That is the policy that made the rates drawn unless
-            ``learning_rate`` was changed by ``set_params`` after the
-            schedule started: ``partial_fit`` keeps the running schedule
-            (``schedule_``) until the next ``fit``, and the fitted estimator
-            keeps that run-time state, not the policy that started it, so the
-            label would name the new policy; pass `name` then.
+            long): the ``learning_rate`` the run started with, also when
+            ``set_params`` has changed ``learning_rate`` since, as
+            ``partial_fit`` keeps the running schedule (``schedule_``)
+            until the next ``fit``.
         **kwargs : dict
             Passed to :meth:`plot`.
 
@@ -360,7 +360,7 @@ class LearningRateDisplay:
             loss_curve=estimator.loss_curve_,
             validation_scores=getattr(estimator, "validation_scores_", None),
             steps_per_epoch=per_epoch,
-            name=_policy_name(estimator.learning_rate) if name is None else name,
+            name=_run_policy_name(estimator) if name is None else name,
         )
         return display.plot(ax=ax, **kwargs)
 
