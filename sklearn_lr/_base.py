@@ -35,6 +35,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network
 from ._checks import (
     check_epsilon,
+    check_huber_delta,
     check_run_shapes,
     check_weight_shapes,
     hidden_sizes,
@@ -43,6 +44,7 @@ from ._checks import (
     validate_params_once,
     validation_split,
 )
+from ._docstrings import SAMPLE_WEIGHT_PARAMETER, fill_doc
 from ._policies.runtime import schedule_watches_score
 from ._training import (
     DivergenceWarning,
@@ -62,6 +64,7 @@ from .schedules import (
     _check_nested_targets,
     _epoch_rates,
     _one_line,
+    _policy_name,
     _start_schedule,
 )
 
@@ -77,6 +80,11 @@ except ImportError:  # older scikit-learn: the feature is simply absent
 
 
 _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
+
+#: A regression's zero-output loss above which a divergence warning names
+#: the targets' scale (standardised targets give about 0.5; 100 is an RMS of
+#: about 14).
+_LARGE_TARGETS_LOSS = 100.0
 
 #: Rows of an epoch's last batch evaluated again after its last step.
 _END_CHECK_ROWS = 32
@@ -202,6 +210,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     # -------------------------------------------------------------- public API
 
+    @fill_doc(sample_weight=SAMPLE_WEIGHT_PARAMETER)
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
         self,
@@ -217,12 +226,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             Training data. float32 data trains in float32.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples in the loss. A batch's loss
-            is the weighted mean over its samples, so a weight counts
-            within its batch and every batch steps alike, as in
-            scikit-learn's MLP (with ``batch_size=1`` weights change
-            nothing but which samples are skipped: those of weight 0).
+        {sample_weight}
 
         Returns
         -------
@@ -311,6 +315,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 incremental=incremental,
             )
             dtype = X.dtype
+            check_huber_delta(self._huber_delta(), dtype)
             shapes = _network.layer_shapes(X.shape[1], hidden, Y.shape[1])
             if not reset:
                 check_weight_shapes(
@@ -507,8 +512,10 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.optimizer_ = optimizer
         self.schedule_ = schedule
         # the policy the schedule came from, for the messages of later calls
-        # (learning_rate may be set to another meanwhile; the run goes on)
+        # and the legend of its rates (learning_rate may be set to another
+        # meanwhile; the run goes on)
         self._run_policy = _one_line(self.learning_rate)
+        self._run_label = _policy_name(self.learning_rate, self._run_policy)
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -552,6 +559,13 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         total_weight = float(sample_weight.sum(dtype=np.float64))
         baseline = _network.zero_output_loss(
             Y, sample_weight, loss, self._huber_delta()
+        )
+        # regression targets far off unit scale (whose zero-output loss is
+        # about 0.5): the divergence warning names them as a likely cause
+        targets_loss = (
+            baseline
+            if _network.LOSSES[loss].real_targets and baseline > _LARGE_TARGETS_LOSS
+            else None
         )
         optimizer = self.optimizer_
         best_theta = None
@@ -672,6 +686,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     )
                     divergence = dict(
                         loss=f"loss {epoch_loss:.4g}",
+                        targets_loss=targets_loss,
                         restored_epoch=restored_epoch,
                         exploded_start=exploded_start,
                         # partial_fit's first batch exploded: the last
@@ -686,7 +701,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     restored_epoch = restore_points.restore(
                         theta, optimizer, previous_epoch=False
                     )
-                    divergence = dict(loss=message, restored_epoch=restored_epoch)
+                    divergence = dict(
+                        loss=message,
+                        targets_loss=targets_loss,
+                        restored_epoch=restored_epoch,
+                    )
                 if diverged:
                     mid_epoch = False  # restored: nothing of it left to undo
 
@@ -718,7 +737,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     best_epoch = self.n_iter_
 
                 if self.verbose:
-                    message = f"Epoch {self.n_iter_}: loss {epoch_loss:.6f}"
+                    message = f"Epoch {self.n_iter_}: loss {epoch_loss:.6g}"
                     if score is not None:
                         message += f", validation score {score:.6f}"
                     elapsed = format_seconds(time.perf_counter() - epoch_start)
@@ -740,11 +759,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     and self._no_improvement_count > self.n_iter_no_change
                 ):
                     if self.verbose:
+                        watched = (
+                            "Training loss" if score is None else ("Validation score")
+                        )
                         print(
-                            f"No improvement of at least tol={self.tol} for "
-                            f"{self._no_improvement_count} consecutive epochs "
-                            f"(more than n_iter_no_change={self.n_iter_no_change})"
-                            ". Stopping."
+                            f"{watched} did not improve by at least "
+                            f"tol={self.tol} for {self._no_improvement_count} "
+                            "consecutive epochs (more than "
+                            f"n_iter_no_change={self.n_iter_no_change}). Stopping."
                         )
                     stopped = True
                     break
@@ -772,6 +794,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # the best weights were never the start of an epoch that the
                 # restore points know: none is older than them
                 self._previous_start = None
+        if self.verbose and best_epoch is not None and best_epoch < self.n_iter_:
+            print(
+                f"Restored the weights of epoch {best_epoch}, the best "
+                f"validation score ({self.best_validation_score_:.6f})."
+            )
         if (
             not incremental
             and not stopped
@@ -959,7 +986,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # large loss that is no explosion (a log-loss's zero-output loss is
         # the same for every row); the weights were found finite with the
         # epoch's loss
-        if loss in ("squared_error", "huber"):
+        if _network.LOSSES[loss].real_targets:
             rows_baseline = _network.zero_output_loss(
                 Y_rows, w_rows, loss, self._huber_delta()
             )
@@ -985,15 +1012,18 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         loss,
         restored_epoch,
         *,
+        targets_loss=None,
         exploded_start=False,
         previous_call=False,
         best_epoch=None,
     ):
         """Record the diverged epoch and warn (after its state is restored);
-        `exploded_start`: the restored state is itself the one that exploded
-        (no older one is known); `previous_call`: the restored state is the
-        start of the previous call's last epoch; `best_epoch`: the
-        epoch whose weights early stopping returns instead."""
+        `targets_loss`: the zero-output loss of regression targets far off
+        unit scale, None for others; `exploded_start`: the restored state is
+        itself the one that exploded (no older one is known);
+        `previous_call`: the restored state is the start of the previous
+        call's last epoch; `best_epoch`: the epoch whose weights early
+        stopping returns instead."""
         self.divergence_epoch_ = epoch
         if not self._warns_divergence:
             return
@@ -1017,6 +1047,14 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             )
         else:
             restored += ". Lower the learning rate"
+        if targets_loss is not None:
+            restored += (
+                f". The targets are far off unit scale (predicting 0 costs a "
+                f"loss of {targets_loss:.3g}, about 0.5 for standardised "
+                "ones), a common cause: scale them, e.g. with "
+                "TransformedTargetRegressor(regressor, "
+                "transformer=StandardScaler())"
+            )
         if best_epoch is not None:
             restored += (
                 ". With early_stopping, the weights returned are those of the "

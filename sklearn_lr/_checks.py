@@ -108,6 +108,21 @@ def check_epsilon(epsilon, dtype):
         )
 
 
+def check_huber_delta(huber_delta, dtype):
+    """Refuse a Huber threshold below the smallest normal number of `dtype`,
+    in which the loss is computed: the clipped residuals, the gradient,
+    would be 0 or subnormal (which training flushes to 0), and nothing would
+    be learned."""
+    dtype = np.dtype(dtype)
+    tiny = np.finfo(dtype).tiny
+    if huber_delta < tiny:
+        raise ValueError(
+            f"huber_delta={huber_delta!r} is below the smallest normal "
+            f"{dtype} number ({tiny:.3g}), the data's precision, in which no "
+            "gradient would be left to learn from; use a larger huber_delta."
+        )
+
+
 def validation_split(X, y, Y, sample_weight, *, fraction, stratify, random_state):
     """Hold out ``ceil(fraction * n_samples)`` rows for early stopping.
 

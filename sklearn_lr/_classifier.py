@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from scipy.special import expit, logsumexp
 from sklearn.base import ClassifierMixin
+from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -20,6 +23,7 @@ from ._docstrings import (
     SHARED_PARAMETERS,
     fill_doc,
 )
+from ._training import caller_stacklevel
 
 
 def _check_classes(classes):
@@ -40,7 +44,14 @@ def _check_targets(y):
     scikit-learn's DataConversionWarning), checked as classification targets;
     a multiclass-multioutput y, which the classifier cannot encode, refused."""
     if np.ndim(y) == 2 and np.shape(y)[1] == 1:
-        y = column_or_1d(y, warn=True)
+        # scikit-learn's warning, pointed at the user's line rather than this
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please "
+            "change the shape of y to (n_samples, ), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=caller_stacklevel(),
+        )
+        y = column_or_1d(y)
     check_classification_targets(y)
     if type_of_target(y) == "multiclass-multioutput":
         raise ValueError(

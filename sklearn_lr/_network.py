@@ -198,17 +198,20 @@ def _huber(z, Y, w, scratch, huber_delta):
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss with the output activation it is paired with."""
+    """A loss with the output activation it is paired with; ``real_targets``:
+    the targets are real values (a regression), whose scale sets the loss's
+    (a log-loss's targets are 0 and 1)."""
 
     out_activation: str
     function: object
+    real_targets: bool = False
 
 
 LOSSES = {
     "softmax_log_loss": Loss("softmax", _softmax_log_loss),
     "logistic_log_loss": Loss("logistic", _logistic_log_loss),
-    "squared_error": Loss("identity", _squared_error),
-    "huber": Loss("identity", _huber),
+    "squared_error": Loss("identity", _squared_error, real_targets=True),
+    "huber": Loss("identity", _huber, real_targets=True),
 }
 
 

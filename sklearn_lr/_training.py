@@ -43,7 +43,9 @@ class DivergenceWarning(ConvergenceWarning):
     are restored (from the start of the epoch before when the epoch's first
     batch already saw exploded weights), so predictions stay finite; the
     estimator's ``divergence_epoch_`` records the epoch. The message names
-    the epoch, the learning rate and the restored state.
+    the epoch, the largest learning rate of its steps and the restored
+    state, and the targets' scale when a regression's are far off unit
+    scale.
     """
 
 
@@ -59,19 +61,24 @@ def exploded(loss, initial_loss, baseline=0.0):
     return loss > EXPLOSION_FACTOR * scale
 
 
+#: Packages whose frames a warning looks past, to the code that called them.
+_INTERNAL_PACKAGES = ("sklearn_lr", "sklearn", "joblib")
+
+
 def caller_stacklevel():
     """The ``stacklevel`` that points a warning at the code that called us.
 
     Call it in the function that warns. It counts the frames up to the first
-    one outside this package and scikit-learn (whose wrappers, such as the
-    one around ``fit``, sit between the user and the training loop), so the
-    warning names the user's line, or the library that called ``fit``,
-    instead of an internal one.
+    one outside this package, scikit-learn (whose wrappers, such as the one
+    around ``fit``, sit between the user and the training loop) and joblib
+    (through which scikit-learn's searches call ``fit``), so the warning
+    names the user's line, or the library that called ``fit``, instead of an
+    internal one.
     """
     frame, level = sys._getframe(1), 1
     while frame.f_back is not None:
         package = frame.f_globals.get("__name__", "").partition(".")[0]
-        if package not in ("sklearn_lr", "sklearn"):
+        if package not in _INTERNAL_PACKAGES:
             break
         frame, level = frame.f_back, level + 1
     return level

@@ -27,8 +27,9 @@ Where PyTorch has the same schedule, the values agree with the closed forms
 of ``torch.optim.lr_scheduler`` once its step counts are converted to epochs
 (``steps = epochs * steps_per_epoch``); the policies' Notes state the
 exceptions. Boundaries (drops, restarts, milestones) reached up to a rounding
-error of 1e-9 epochs count as reached, so ``every=0.1`` drops at step 3 of 10
-per epoch, as the step-count formula does.
+error of 1e-9 epochs (1e-9 t before the first epoch, so nothing is reached
+early at t = 0) count as reached, so ``every=0.1`` drops at step 3 of 10 per
+epoch, as the step-count formula does.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from ._policies.base import _check_nested_targets as _check_nested_targets
 from ._policies.base import _one_line as _one_line
 from ._policies.base import _Policy as _Policy
 from ._policies.composite import Sequential, Warmup
+from ._policies.composite import _policy_family as _policy_family
+from ._policies.composite import _policy_name as _policy_name
 from ._policies.cyclical import Cyclic, OneCycle
 from ._policies.decay import (
     Constant,

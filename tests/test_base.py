@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_digits, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -1817,9 +1817,64 @@ def test_verbose_reports_validation_scores_and_why_training_stopped(cls, capsys)
         assert match, line
         assert float(match[1]) == pytest.approx(est.validation_scores_[epoch], rel=1e-5)
     assert lines[4] == (
-        "No improvement of at least tol=1000.0 for 3 consecutive epochs "
-        "(more than n_iter_no_change=2). Stopping."
+        "Validation score did not improve by at least tol=1000.0 for 3 "
+        "consecutive epochs (more than n_iter_no_change=2). Stopping."
     )
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_verbose_says_which_weights_early_stopping_returns(cls, capsys):
+    X, y = _data(cls)
+    est = cls(
+        **SMALL,
+        early_stopping=True,
+        validation_fraction=0.2,
+        tol=0.0,
+        n_iter_no_change=2,
+        max_iter=8,
+        verbose=1,
+    )
+    # a validation record that peaks at epoch 2, then falls
+    scores = iter([0.5, 0.9, 0.8, 0.7, 0.6])
+    est._score = lambda *args: next(scores)
+    est.fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert est.n_iter_ == 5
+    assert lines[-2].startswith("Validation score did not improve")
+    assert (
+        lines[-1]
+        == "Restored the weights of epoch 2, the best validation score (0.900000)."
+    )
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_verbose_training_loss_stop_and_small_losses(cls, capsys):
+    # without a validation score it is the training loss that stalls; a loss
+    # is printed with six significant digits, small ones too
+    X, y = _data(cls)
+    est = cls(**SMALL, tol=1e3, n_iter_no_change=1, max_iter=10, verbose=1)
+    est.fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1].startswith("Training loss did not improve by at least tol=")
+    for epoch, line in enumerate(lines[:-1]):
+        printed = float(re.search(r"loss (\S+),", line)[1])
+        assert printed == pytest.approx(est.loss_curve_[epoch], rel=1e-5)
+    if cls is SGDNetRegressor:  # targets of scale 1e-4, fitted closely
+        X, y = make_regression(60, 3, noise=0.0, random_state=0)
+        small = cls(
+            (5,),
+            learning_rate=0.1,
+            l2=0.0,
+            tol=0.0,
+            max_iter=300,
+            random_state=0,
+            verbose=1,
+        ).fit(X, y / np.std(y) * 1e-4)
+        lines = capsys.readouterr().out.strip().splitlines()
+        line = [line for line in lines if line.startswith("Epoch")][-1]
+        printed = float(re.search(r"loss (\S+),", line)[1])
+        assert small.loss_curve_[-1] < 1e-4
+        assert printed == pytest.approx(small.loss_curve_[-1], rel=1e-5)
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
@@ -2356,6 +2411,20 @@ def test_training_warnings_point_at_the_callers_line(cls):
         cls(**SMALL, max_iter=1).fit(X, y)
     for record in (from_fit, from_partial_fit, from_max_iter):
         assert [w.filename for w in record] == [__file__]
+
+
+@pytest.mark.parametrize("search", ["grid", "cross_validate"])
+def test_training_warnings_in_a_search_point_at_the_callers_line(search):
+    # past scikit-learn's search and joblib's Parallel (n_jobs=1), which call
+    # fit, to the line that started the search
+    X, y = _data(SGDNetRegressor)
+    est = SGDNetRegressor(**SMALL, max_iter=1)
+    with pytest.warns(ConvergenceWarning, match="maximum iterations") as record:
+        if search == "grid":
+            GridSearchCV(est, {"l2": [0.1]}, cv=2).fit(X, y)
+        else:
+            cross_validate(est, X, y, cv=2)
+    assert {w.filename for w in record} == {__file__}
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -31,6 +31,7 @@ import sklearn_lr._classifier
 from sklearn_lr import SGDNetClassifier, SGDNetRegressor
 from sklearn_lr._classifier import _indicator
 from sklearn_lr._docstrings import PARTIAL_FIT_SUMMARY, SAMPLE_WEIGHT_PARAMETER
+from sklearn_lr.range_test import lr_range_test
 from sklearn_lr.schedules import Constant, StepDecay
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -152,6 +153,24 @@ def test_column_vector_y_is_treated_as_1d():
     assert column.out_activation_ == "softmax"
     assert_array_equal(column.coefs_[0], flat.coefs_[0])
     assert column.predict(X).shape == (150,)
+
+
+@pytest.mark.parametrize("call", ["fit", "partial_fit", "lr_range_test"])
+def test_column_vector_y_warning_points_at_the_callers_line(call):
+    # scikit-learn's DataConversionWarning, with the line of the caller, as
+    # every other warning of the package, not the line inside that raveled y
+    X, y = _iris()
+    clf = SGDNetClassifier(**SMALL, max_iter=2)
+    column = y.reshape(-1, 1)
+    with pytest.warns(DataConversionWarning, match="column-vector y") as record:
+        if call == "fit":
+            clf.fit(X, column)
+        elif call == "partial_fit":
+            clf.partial_fit(X, column, classes=[0, 1, 2])
+        else:
+            lr_range_test(clf, X, column, n_steps=5)
+    conversions = [w for w in record if w.category is DataConversionWarning]
+    assert [w.filename for w in conversions] == [__file__]
 
 
 def test_one_class_raises():

@@ -722,7 +722,7 @@ def test_from_estimator_labels_the_policy_of_the_run(iris):
         assert display.line_.get_label() == label
     # a model without the record (pickled by an older version) is named by
     # its learning_rate
-    del clf._run_policy
+    del clf._run_label
     display = LearningRateDisplay.from_estimator(clf)
     assert display.line_.get_label() == "CosineAnnealing()"
 

@@ -4,19 +4,21 @@ The training loop shared with the classifier is tested in ``test_base.py``.
 """
 
 import doctest
+import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, make_regression
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import sklearn_lr._regressor
-from sklearn_lr import SGDNetRegressor
+from sklearn_lr import DivergenceWarning, SGDNetRegressor
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -369,3 +371,43 @@ def test_docstring_examples_run():
     result = doctest.testmod(sklearn_lr._regressor)
     assert result.failed == 0
     assert result.attempted >= 7
+
+
+def _standardised_regression(n=100):
+    X, y = make_regression(n, 4, noise=0.1, random_state=0)
+    return StandardScaler().fit_transform(X), y / np.std(y)
+
+
+@pytest.mark.parametrize("offset", [1e9, 0.0])
+def test_divergence_on_targets_far_off_unit_scale_says_to_scale_them(offset):
+    # y = 1e9 + noise diverges at any usable α, and lowering α alone does not
+    # help: the warning names the targets' scale and the way to scale them;
+    # targets of unit scale that diverge (a huge α) are not blamed
+    X, y = _standardised_regression()
+    learning_rate = 0.01 if offset else 50.0
+    reg = SGDNetRegressor(
+        (5,), learning_rate=learning_rate, max_iter=20, random_state=0
+    )
+    with pytest.warns(DivergenceWarning) as record:
+        reg.fit(X, offset + y)
+    messages = [str(w.message) for w in record if w.category is DivergenceWarning]
+    blamed = ["far off unit scale" in m for m in messages]
+    assert blamed == [bool(offset)] * len(messages)
+    if offset:
+        assert "TransformedTargetRegressor" in messages[0]
+        assert "predicting 0 costs a loss of 5e+17" in messages[0]
+
+
+@pytest.mark.parametrize("huber_delta", [1e-50, 1e-40])
+def test_a_huber_delta_below_the_datas_precision_is_refused(huber_delta):
+    # in float32 a huber_delta of 1e-50 is 0 (and 1e-40 subnormal, flushed):
+    # the gradient would be 0 and nothing learned, silently; float64 trains
+    X, y = _standardised_regression(40)
+    reg = SGDNetRegressor((4,), loss="huber", huber_delta=huber_delta, max_iter=1)
+    with pytest.raises(ValueError, match=r"huber_delta=1e-\d+ is below .* float32"):
+        reg.fit(X.astype(np.float32), y)
+    assert not hasattr(reg, "coefs_")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, y)
+    assert reg.loss_curve_[0] > 0

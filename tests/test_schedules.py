@@ -1367,3 +1367,83 @@ def test_an_own_policys_rate_is_taken_exactly_when_a_real_number_at_least_0(alph
     else:
         with pytest.raises(ValueError, match=r"gave alpha=.* at t=0; a learning rate"):
             trace(policy, 2, 3)
+
+
+# --------------------------------------------------------------------------
+# Extremes: boundaries are reached up to 1e-9 epochs of the clock (less
+# before one epoch), whatever the length of a duration
+
+_B = 10**6  # batches per epoch
+
+
+# 1. The rounding tolerance of StepDecay/CosineWarmRestarts grows with the
+# duration (1e-9 periods, not 1e-9 epochs), so long durations drop/restart early.
+
+
+def test_step_decay_does_not_drop_10_steps_before_a_long_every():
+    # docs/user_guide/policies.rst: boundaries "that the clock reaches up to a
+    # rounding error of 10^-9 epochs count as reached"; alpha*drop^floor(t/every):
+    # t = 1e4 - 1e-5 is 1e-5 epochs (10 steps of 1e6) before the drop
+    schedule = StepDecay(alpha=1.0, drop=0.5, every=1e4).start(max_epochs=2e4)
+    assert schedule.rate(9999 + (_B - 10) / _B) == 1.0
+
+
+def test_warm_restarts_do_not_restart_before_a_long_period():
+    # same doc sentence; SGDR formula: at 1e-5 epochs before the restart at
+    # S_1 = 1e4 alpha is ~min_alpha (PyTorch's n = floor(t / T_0) has no slack)
+    schedule = CosineWarmRestarts(alpha=1.0, period=1e4).start(max_epochs=2e4)
+    assert schedule.rate(9999 + (_B - 10) / _B) < 1e-6
+
+
+def test_warm_restarts_with_mult_do_not_restart_hundreds_of_steps_early():
+    # S_20 = 2**20 - 1 for period=1, mult=2; 1e-5 epochs before it alpha is
+    # ~min_alpha, not the restart value alpha (same doc sentence, SGDR formula)
+    schedule = CosineWarmRestarts(alpha=1.0, period=1, mult=2).start(max_epochs=4e6)
+    start_20 = 2.0**20 - 1
+    assert schedule.rate(start_20 - 1e-5) < 1e-6
+    assert schedule.rate(start_20) == 1.0  # the restart itself still lands
+
+
+# 2. An absolute 1e-9 tolerance makes durations below 1e-9 epochs take effect
+# at t = 0, where the clock is exact (StepDecay, CosineAnnealing, OneCycle don't).
+
+
+def test_a_milestone_below_1e9_epochs_is_not_reached_at_t0():
+    # DESIGN: alpha * drop^(number of milestones <= t); at t = 0 none is <= 0
+    schedule = MultiStepDecay(alpha=1.0, milestones=(5e-10,), drop=0.5).start(1.0)
+    assert schedule.rate(0.0) == 1.0
+
+
+def test_sequential_runs_its_first_policy_at_t0_before_a_tiny_milestone():
+    # DESIGN: "policy i runs from milestone i-1 to milestone i"; docs:
+    # alpha_t = policy_i(t - m_i) for m_i <= t < m_{i+1}: at t = 0, policy 0
+    assert Sequential([1.0, 2.0], milestones=[5e-10]).start(1.0).rate(0.0) == 1.0
+
+
+def test_polynomial_decay_starts_at_alpha_with_a_tiny_horizon():
+    # DESIGN: (alpha - end)(1 - t/T)^power + end: alpha at t = 0, as
+    # CosineAnnealing(n_epochs=5e-10) gives
+    assert CosineAnnealing(1.0, n_epochs=5e-10).start(1.0).rate(0.0) == 1.0
+    assert PolynomialDecay(1.0, n_epochs=5e-10).start(1.0).rate(0.0) == 1.0
+
+
+# 3. InverseTimeDecay loses decay*t when 1 + decay*t rounds (large power).
+
+
+@pytest.mark.parametrize("decay, power", [(1e-17, 1e17), (1e-10, 1e10)])
+def test_inverse_time_decay_keeps_a_tiny_decay_times_a_huge_power(decay, power):
+    # DESIGN: alpha / (1 + decay*t)^power = alpha * exp(-power * log1p(decay*t))
+    # = e^-t here; observed 1.0 (rel. error 1.7) and rel. error 2.5e-7
+    schedule = InverseTimeDecay(alpha=1.0, decay=decay, power=power).start(10)
+    expected = math.exp(-power * math.log1p(decay * 3.0))
+    assert schedule.rate(3.0) == pytest.approx(expected, rel=1e-9, abs=0)
+
+
+# 4. CosineWarmRestarts overflows t * (mult - 1) before dividing by period.
+
+
+def test_warm_restarts_halfway_through_the_first_period_with_a_huge_mult():
+    # Notes of CosineWarmRestarts: period 0 is [0, T_0), alpha_t =
+    # min + (alpha-min)(1+cos(pi t/T_0))/2 = 0.5 at t = T_0/2; observed 1.0
+    schedule = CosineWarmRestarts(alpha=1.0, period=1e5, mult=1e304).start(1e6)
+    assert schedule.rate(5e4) == pytest.approx(0.5)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-import re
-from numbers import Real
-
 import numpy as np
 
 from .._training import EXPLOSION_FACTOR
 from ..range_test import _finite_prefix
-from ..schedules import Sequential, Warmup, _as_policy, _one_line
+from ..schedules import _policy_name
 
 
 def _pyplot(caller):
@@ -172,97 +168,14 @@ def _exploded_ylim(ax):
 
 
 # longest repr a legend shows; longer ones are shortened to the policy's family
-_MAX_NAME = 60
-
-
-def _policy_family(learning_rate):
-    """The policy's class name, with those of the policies a `Warmup` or a
-    `Sequential` wraps: ``Warmup(CosineAnnealing)``,
-    ``Sequential(Constant, StepDecay)``. Any number is ``Constant`` (a failed
-    search candidate may hold an invalid one)."""
-    if isinstance(learning_rate, Real) and not isinstance(learning_rate, bool):
-        return "Constant"
-    name = type(learning_rate).__name__
-    if isinstance(learning_rate, Warmup):
-        inner = [learning_rate.policy]
-    elif isinstance(learning_rate, Sequential):
-        inner = list(learning_rate.policies)
-    else:
-        return name
-    return f"{name}({', '.join(_policy_family(p) for p in inner)})"
-
-
-def _policy_name(learning_rate):
-    """A legend label telling runs apart: the policy's repr on one line (its
-    non-default parameters, so ``StepDecay(alpha=0.1)`` and ``StepDecay()``
-    differ), or its family (see `_policy_family`) when the repr is too long
-    for a legend or is Python's default ``<... object at 0x...>`` (a user's
-    own policy)."""
-    policy = _as_policy(learning_rate)
-    name = _one_line(policy)
-    plain = type(policy).__repr__ is object.__repr__
-    return _policy_family(policy) if plain or len(name) > _MAX_NAME else name
-
-
 def _run_policy_name(estimator):
     """`_policy_name` of the policy that made a fitted estimator's rates.
 
     ``learning_rate`` may have been set to another policy since the run
     started (``partial_fit`` keeps the running schedule until the next
-    ``fit``); the estimator keeps the one-line repr of the run's policy
-    (``_run_policy``), so the label is made from that text when it differs,
-    shortened as `_policy_name` shortens a repr (see `_family_of_repr`). A
-    model that has no such record (pickled by an older version) is labelled
-    by its ``learning_rate``.
+    ``fit``), so the estimator records the name at the run's start
+    (``_run_label``). A model without that record (pickled by an older
+    version) is named by its ``learning_rate``.
     """
-    current = estimator.learning_rate
-    run = getattr(estimator, "_run_policy", None)
-    if not isinstance(run, str) or run == _one_line(current):
-        return _policy_name(current)
-    try:  # a float α: labelled as Constant(alpha=...)
-        value = ast.literal_eval(run)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        value = None
-    if isinstance(value, Real) and not isinstance(value, bool):
-        return _policy_name(value)
-    plain = re.fullmatch(r"<([\w.]+) object at 0x[0-9a-fA-F]+>", run)
-    if plain:  # Python's default repr: the class name
-        return plain.group(1).rsplit(".", 1)[-1]
-    if len(run) <= _MAX_NAME:
-        return run
-    return _family_of_repr(run) or run[: _MAX_NAME - 1] + "\u2026"
-
-
-def _family_of_repr(text):
-    """`_policy_family` of a policy known by its repr alone, read with `ast`
-    (nothing is run): ``Warmup(policy=StepDecay(alpha=0.1, every=3), ...)``
-    is ``Warmup(StepDecay)``; None when the text is not a call of that form."""
-    try:
-        node = ast.parse(text, mode="eval").body
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
-    return _node_family(node)
-
-
-def _node_family(node):
-    """`_policy_family` of the parsed repr `node` (see `_family_of_repr`)."""
-    if isinstance(node, ast.UnaryOp):
-        node = node.operand
-    if isinstance(node, ast.Constant):
-        number = isinstance(node.value, Real) and not isinstance(node.value, bool)
-        return "Constant" if number else None
-    if not isinstance(node, ast.Call):
-        return None
-    name = ast.unparse(node.func).rsplit(".", 1)[-1]
-    keywords = {k.arg: k.value for k in node.keywords}
-    if name == "Warmup":
-        inner = node.args[:1] or [keywords.get("policy")]
-    elif name == "Sequential":
-        group = node.args[0] if node.args else keywords.get("policies")
-        inner = group.elts if isinstance(group, (ast.List, ast.Tuple)) else [None]
-    else:
-        return name
-    families = [None if n is None else _node_family(n) for n in inner]
-    if None in families:
-        return None
-    return f"{name}({', '.join(families)})"
+    label = getattr(estimator, "_run_label", None)
+    return label if isinstance(label, str) else _policy_name(estimator.learning_rate)

@@ -9,13 +9,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._base import BaseSGDNet
 from ..range_test import _final_estimator
-from ..schedules import trace
+from ..schedules import _policy_name, trace
 from .common import (
     _axes_group,
     _cycled,
     _exploded_ylim,
     _new_axes,
-    _policy_name,
     _pyplot,
     _run_policy_name,
 )

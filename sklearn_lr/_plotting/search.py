@@ -10,7 +10,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from .._base import BaseSGDNet
-from .common import _new_axes, _policy_family, _pyplot
+from ..schedules import _policy_family
+from .common import _new_axes, _pyplot
 
 if TYPE_CHECKING:  # matplotlib is optional
     from matplotlib.axes import Axes

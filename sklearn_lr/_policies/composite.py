@@ -15,9 +15,10 @@ from .base import (
     _fail,
     _Horizon,
     _needs_horizon,
+    _one_line,
     _Policy,
 )
-from .decay import _start_schedule
+from .decay import _as_policy, _start_schedule
 from .runtime import _EPS, _SequentialSchedule, _WarmupSchedule
 
 
@@ -282,3 +283,41 @@ class Sequential(_Policy):
                 )
             )
         return _SequentialSchedule(tuple(children), milestones)
+
+
+# --------------------------------------------------------------------------
+# Names of policies, for legends and labels
+
+#: The longest repr a label shows; a longer one gives way to the family.
+_MAX_NAME = 60
+
+
+def _policy_family(learning_rate):
+    """The policy's class name, with those of the policies a `Warmup` or a
+    `Sequential` wraps: ``Warmup(CosineAnnealing)``,
+    ``Sequential(Constant, StepDecay)``. Any number is ``Constant`` (a failed
+    search candidate may hold an invalid one)."""
+    if isinstance(learning_rate, Real) and not isinstance(learning_rate, bool):
+        return "Constant"
+    name = type(learning_rate).__name__
+    if isinstance(learning_rate, Warmup):
+        inner = [learning_rate.policy]
+    elif isinstance(learning_rate, Sequential):
+        inner = list(learning_rate.policies)
+    else:
+        return name
+    return f"{name}({', '.join(_policy_family(p) for p in inner)})"
+
+
+def _policy_name(learning_rate, text=None):
+    """A legend label telling runs apart: the policy's repr on one line (its
+    non-default parameters, so ``StepDecay(alpha=0.1)`` and ``StepDecay()``
+    differ), or its family (see `_policy_family`) when the repr is too long
+    for a legend or is Python's default ``<... object at 0x...>`` (a user's
+    own policy). ``text``: the policy's one-line repr, if already made."""
+    policy = _as_policy(learning_rate)
+    name = text if text is not None and policy is learning_rate else None
+    if name is None:
+        name = _one_line(policy)
+    plain = type(policy).__repr__ is object.__repr__
+    return _policy_family(policy) if plain or len(name) > _MAX_NAME else name

@@ -40,9 +40,25 @@ _PLATEAU_EPS = 1e-8  # PyTorch's ReduceLROnPlateau `eps`: smaller reductions are
 # once t passes it.
 
 
-def _floor(x):
-    """⌊x⌋ up to rounding error, as a float: inf stays inf."""
-    return float(math.floor(x + _EPS)) if x < math.inf else x
+def _late(t):
+    """The clock t moved later by its rounding tolerance, so that a boundary
+    it reaches up to rounding error counts as reached: by ``_EPS`` epochs,
+    or by ``_EPS`` times t before one epoch (nothing is reached early at
+    t = 0, however short a duration)."""
+    return t + _EPS * min(1.0, t)
+
+
+def _early(t):
+    """The clock t moved earlier by its rounding tolerance (see `_late`)."""
+    return t - _EPS * min(1.0, t)
+
+
+def _count(t, duration):
+    """How many whole ``duration``s the clock t has reached (see `_late`),
+    as a float: inf stays inf. The tolerance is on the clock, not on the
+    count, so it stays within ``_EPS`` epochs however long the duration."""
+    count = _late(t) / duration
+    return float(math.floor(count)) if count < math.inf else count
 
 
 def _progress(t, begin, end):
@@ -69,23 +85,28 @@ def _constant(t, alpha):
 
 
 def _inverse_time(t, alpha, decay, power):
-    return alpha * (1.0 + decay * t) ** -power  # underflows to 0, never overflows
+    if power == 0.0:
+        return alpha
+    # (1 + decay t)^-power through log1p, which keeps a decay * t that 1 + ...
+    # would round away (its power can be large); underflows to 0, never
+    # overflows
+    return alpha * math.exp(-power * math.log1p(decay * t))
 
 
 def _exponential(t, alpha, gamma, staircase):
-    return alpha * gamma ** (_floor(t) if staircase else t)
+    return alpha * gamma ** (_count(t, 1.0) if staircase else t)
 
 
 def _step(t, alpha, drop, every):
-    return alpha * drop ** _floor(t / every)
+    return alpha * drop ** _count(t, every)
 
 
 def _multi_step(t, alpha, milestones, drop):
-    return alpha * drop ** bisect_right(milestones, t + _EPS)
+    return alpha * drop ** bisect_right(milestones, _late(t))
 
 
 def _polynomial(t, alpha, end_alpha, power, horizon):
-    if t >= horizon - _EPS:  # a power below 1 would magnify a rounding error
+    if _late(t) >= horizon:  # a power below 1 would magnify a rounding error
         return end_alpha
     return end_alpha + (alpha - end_alpha) * (1.0 - t / horizon) ** power
 
@@ -96,14 +117,32 @@ def _cosine(t, alpha, min_alpha, horizon):
 
 def _warm_restarts(t, alpha, min_alpha, period, mult):
     if mult == 1.0:
-        n = _floor(t / period)
+        n = _count(t, period)
         begin, length = n * period, period
     else:  # cycle n starts at period * (mult**n - 1) / (mult - 1)
-        n = _floor(math.log1p(t * (mult - 1.0) / period) / math.log(mult))
+        log_mult = math.log(mult)
+
+        def start(n):
+            try:
+                return period * math.expm1(n * log_mult) / (mult - 1.0)
+            except OverflowError:  # mult**n beyond the float range
+                return math.inf
+
+        # the cycle's index from the logarithm, then set right by comparing
+        # the clock with the cycles' starts, which the logarithm's rounding
+        # can miss by more than the clock's tolerance
+        reached = _late(t)
+        n = math.log1p(t / period * (mult - 1.0)) / log_mult
+        n = float(math.floor(n)) if n < math.inf else n
+        if n < math.inf:
+            if start(n + 1.0) <= reached:
+                n += 1.0
+            elif n > 0.0 and start(n) > reached:
+                n -= 1.0
+        begin = start(n)
         try:
-            begin = period * math.expm1(n * math.log(mult)) / (mult - 1.0)
             length = period * mult**n
-        except OverflowError:  # mult**n beyond the float range
+        except OverflowError:
             begin = length = math.inf
     # with n = inf (t / period too large for a float) begin is inf: the start
     # of a period, as nothing tells where within one t lies
@@ -338,14 +377,14 @@ class _SequentialSchedule(_Schedule):
         return self.children[index], max(t - begin, 0.0)
 
     def rate(self, t: float) -> float:
-        child, local = self._local(t, bisect_right(self.milestones, t + _EPS))
+        child, local = self._local(t, bisect_right(self.milestones, _late(t)))
         return child.rate(local)
 
     def observe(
         self, t: float, *, loss: float | None = None, score: float | None = None
     ) -> None:
         # the child that ran just before t: milestone[i-1] < t <= milestone[i]
-        child, local = self._local(t, bisect_left(self.milestones, t - _EPS))
+        child, local = self._local(t, bisect_left(self.milestones, _early(t)))
         child.observe(local, loss=loss, score=score)
 
     def _watches_score(self):
