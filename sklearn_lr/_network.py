@@ -196,22 +196,84 @@ def _huber(z, Y, w, scratch, huber_delta):
     return loss
 
 
+def _huber_terms(r, delta):
+    """The Huber loss of residuals ``r``, elementwise: c (|r| - c/2) with
+    c = min(|r|, delta) (allocating; for use outside training)."""
+    clipped = np.minimum(np.abs(r), delta)
+    return (np.abs(r) - 0.5 * clipped) * clipped
+
+
+# The loss of a zero output (the targets' own scale) and the logits of the
+# best constant prediction (the weighted class frequencies, mean or Huber
+# location): ``w`` normalised float64 weights, ``Y`` float64 targets.
+
+
+def _softmax_zero(Y, w, huber_delta):
+    return float(np.log(Y.shape[1]) * (w @ Y.sum(axis=1)))
+
+
+def _softmax_constant(Y, w, huber_delta):
+    # log p for p the class frequencies; an absent class gets a finite
+    # floor, so that its zero-weight terms stay 0 * finite
+    mean = w @ Y
+    return np.log(np.maximum(mean / mean.sum(), np.finfo(np.float64).tiny))
+
+
+def _logistic_zero(Y, w, huber_delta):
+    return float(np.log(2.0) * Y.shape[1])
+
+
+def _logistic_constant(Y, w, huber_delta):
+    tiny, epsneg = np.finfo(np.float64).tiny, np.finfo(np.float64).epsneg
+    p = np.clip(w @ Y, tiny, 1.0 - epsneg)
+    return np.log(p) - np.log1p(-p)
+
+
+def _squared_error_zero(Y, w, huber_delta):
+    return 0.5 * float(np.einsum("i,ik,ik->", w, Y, Y)) / Y.shape[1]
+
+
+def _squared_error_constant(Y, w, huber_delta):
+    return w @ Y
+
+
+def _huber_zero(Y, w, huber_delta):
+    return float(w @ _huber_terms(Y, huber_delta).sum(axis=1)) / Y.shape[1]
+
+
+def _huber_constant(Y, w, huber_delta):
+    return np.array([_huber_location(y, w, huber_delta) for y in Y.T])
+
+
 @dataclass(frozen=True)
 class Loss:
     """A loss with the output activation it is paired with; ``real_targets``:
     the targets are real values (a regression), whose scale sets the loss's
-    (a log-loss's targets are 0 and 1)."""
+    (a log-loss's targets are 0 and 1); ``zero_output`` and
+    ``constant_logits``: see `zero_output_loss` and `constant_output_loss`."""
 
     out_activation: str
     function: object
+    zero_output: object
+    constant_logits: object
     real_targets: bool = False
 
 
 LOSSES = {
-    "softmax_log_loss": Loss("softmax", _softmax_log_loss),
-    "logistic_log_loss": Loss("logistic", _logistic_log_loss),
-    "squared_error": Loss("identity", _squared_error, real_targets=True),
-    "huber": Loss("identity", _huber, real_targets=True),
+    "softmax_log_loss": Loss(
+        "softmax", _softmax_log_loss, _softmax_zero, _softmax_constant
+    ),
+    "logistic_log_loss": Loss(
+        "logistic", _logistic_log_loss, _logistic_zero, _logistic_constant
+    ),
+    "squared_error": Loss(
+        "identity",
+        _squared_error,
+        _squared_error_zero,
+        _squared_error_constant,
+        real_targets=True,
+    ),
+    "huber": Loss("identity", _huber, _huber_zero, _huber_constant, real_targets=True),
 }
 
 
@@ -603,15 +665,7 @@ def zero_output_loss(Y, sample_weight, loss, huber_delta=1.0):
     loss : float
     """
     w = np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight)
-    n_outputs = Y.shape[1]
-    if loss == "softmax_log_loss":
-        return float(np.log(n_outputs) * (w @ Y.sum(axis=1)))
-    if loss == "logistic_log_loss":
-        return float(np.log(2.0) * n_outputs)
-    if loss == "squared_error":
-        return 0.5 * float(np.einsum("i,ik,ik->", w, Y, Y)) / n_outputs
-    clipped = np.minimum(np.abs(Y), huber_delta)
-    return float(w @ ((np.abs(Y) - 0.5 * clipped) * clipped).sum(axis=1)) / n_outputs
+    return LOSSES[loss].zero_output(Y, w, huber_delta)
 
 
 def constant_output_loss(Y, sample_weight, loss, huber_delta=1.0):
@@ -639,18 +693,7 @@ def constant_output_loss(Y, sample_weight, loss, huber_delta=1.0):
     """
     Y = np.asarray(Y, dtype=np.float64)
     w = np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight)
-    mean = w @ Y
-    if loss == "softmax_log_loss":
-        # log p for p the class frequencies; an absent class gets a finite
-        # floor, so that its zero-weight terms stay 0 * finite
-        logits = np.log(np.maximum(mean / mean.sum(), np.finfo(np.float64).tiny))
-    elif loss == "logistic_log_loss":
-        p = np.clip(mean, np.finfo(np.float64).tiny, 1.0 - np.finfo(np.float64).epsneg)
-        logits = np.log(p) - np.log1p(-p)
-    elif loss == "squared_error":
-        logits = mean
-    else:
-        logits = np.array([_huber_location(y, w, huber_delta) for y in Y.T])
+    logits = LOSSES[loss].constant_logits(Y, w, huber_delta)
     # the rows a few thousand at a time: the constant logits and the loss's
     # scratch for all rows at once would be two more n x n_outputs arrays (a
     # range test on many classes); the losses sum w_i l_i, so the parts add up
@@ -670,9 +713,7 @@ def _huber_location(y, w, delta):
         return float(y[0])
 
     def objective(c):
-        r = np.abs(y - c)
-        clipped = np.minimum(r, delta)
-        return float(w @ ((r - 0.5 * clipped) * clipped))
+        return float(w @ _huber_terms(y - c, delta))
 
     # convex in c, and its minimum lies within the range of y
     span = float(y.max() - y.min())
