@@ -718,6 +718,10 @@ def make_optimizer(
 ) -> SGD | AdaGrad | RMSProp | Adam:
     """Build the optimizer called ``name`` with the hyperparameters it uses.
 
+    Every hyperparameter is checked, those the rule does not use too (a bad
+    value is a mistake whichever rule it was meant for), as the estimators
+    check them.
+
     Parameters
     ----------
     name : {"sgd", "adagrad", "rmsprop", "adam"}
@@ -764,4 +768,15 @@ def make_optimizer(
         "beta_2": beta_2,
         "epsilon": epsilon,
     }
+    # the ones the rule does not use are checked too, as the estimators check
+    # them: a bad value is a mistake whichever rule it would have gone to
+    validate_parameter_constraints(
+        {key: _CONSTRAINTS[key] for key in offered if key not in cls._hyperparameters},
+        {
+            key: value
+            for key, value in offered.items()
+            if key not in cls._hyperparameters
+        },
+        caller_name="make_optimizer",
+    )
     return cls(n_params, dtype, **{key: offered[key] for key in cls._hyperparameters})

@@ -543,6 +543,24 @@ def test_optimizers_registry():
     }
 
 
+@pytest.mark.parametrize(
+    "name, param, value",
+    [
+        ("sgd", "beta_1", 5.0),
+        ("sgd", "epsilon", -1.0),
+        ("adam", "momentum", 2.0),
+        ("adagrad", "nesterov", "yes"),
+    ],
+)
+def test_make_optimizer_checks_the_hyperparameters_a_rule_does_not_use(
+    name, param, value
+):
+    # a bad value is a mistake whichever rule it would have gone to, as the
+    # estimators, which check every one, treat it
+    with pytest.raises(ValueError, match=f"'{param}' parameter of make_optimizer"):
+        make_optimizer(name, 3, np.float64, **{param: value})
+
+
 @pytest.mark.parametrize("bad", ["momentum", "SGD", "", None, ["adam"]])
 def test_make_optimizer_rejects_unknown_name(bad):
     with pytest.raises(ValueError, match="optimizer") as info:
