@@ -794,11 +794,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # the best weights were never the start of an epoch that the
                 # restore points know: none is older than them
                 self._previous_start = None
-        if self.verbose and best_epoch is not None and best_epoch < self.n_iter_:
-            print(
-                f"Restored the weights of epoch {best_epoch}, the best "
-                f"validation score ({self.best_validation_score_:.6f})."
-            )
+                if self.verbose and best_epoch < self.n_iter_:
+                    print(
+                        f"Restored the weights of epoch {best_epoch}, the best "
+                        f"validation score ({self.best_validation_score_:.6f})."
+                    )
         if (
             not incremental
             and not stopped

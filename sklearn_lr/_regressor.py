@@ -174,7 +174,8 @@ True
         return self.loss
 
     def _huber_delta(self):
-        return self.huber_delta
+        # the threshold of the loss in use; squared error has none
+        return self.huber_delta if self.loss == "huber" else 1.0
 
     def _split_stratify(self, y):
         return None

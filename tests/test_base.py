@@ -1847,6 +1847,26 @@ def test_verbose_says_which_weights_early_stopping_returns(cls, capsys):
     )
 
 
+def test_verbose_says_which_weights_come_back_after_an_interrupt(capsys):
+    # an interrupt ends the fit, and the best weights come back then too
+    X, y = _data(SGDNetRegressor)
+    est = SGDNetRegressor(**SMALL, early_stopping=True, tol=0.0, max_iter=10, verbose=1)
+    scores = iter([0.5, 0.9, 0.8, 0.7])
+
+    def score(*args):
+        try:
+            return next(scores)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    est._score = score
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X, y)
+    assert est.n_iter_ == 4
+    out = capsys.readouterr().out
+    assert "Restored the weights of epoch 2, the best validation score" in out
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_verbose_training_loss_stop_and_small_losses(cls, capsys):
     # without a validation score it is the training loss that stalls; a loss
@@ -2710,6 +2730,7 @@ _INVALID = [
     ("learning_rate", -0.1),
     ("learning_rate", 0.0),
     ("learning_rate", np.inf),
+    pytest.param("learning_rate", 10**400, id="learning_rate-int-beyond-float"),
     ("learning_rate", "fast"),
     ("hidden_layer_sizes", 0),
     ("hidden_layer_sizes", (4, -1)),

@@ -411,3 +411,11 @@ def test_a_huber_delta_below_the_datas_precision_is_refused(huber_delta):
         warnings.simplefilter("ignore", ConvergenceWarning)
         reg.fit(X, y)
     assert reg.loss_curve_[0] > 0
+
+
+def test_huber_delta_is_not_held_to_the_datas_precision_for_squared_error():
+    # squared error has no threshold: the huber_delta it ignores is not checked
+    X, y = _standardised_regression(40)
+    reg = SGDNetRegressor((3,), loss="squared_error", huber_delta=1e-40, max_iter=1)
+    reg.fit(X.astype(np.float32), y)
+    assert reg.n_iter_ == 1

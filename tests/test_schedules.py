@@ -1447,3 +1447,19 @@ def test_warm_restarts_halfway_through_the_first_period_with_a_huge_mult():
     # min + (alpha-min)(1+cos(pi t/T_0))/2 = 0.5 at t = T_0/2; observed 1.0
     schedule = CosineWarmRestarts(alpha=1.0, period=1e5, mult=1e304).start(1e6)
     assert schedule.rate(5e4) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    "policy, name",
+    [
+        (StepDecay(alpha=10**400), "alpha"),
+        (StepDecay(every=10**400), "every"),
+        (Constant(10**400), "alpha"),
+        (Warmup(10**400, epochs=1), "policy"),
+    ],
+)
+def test_an_int_beyond_the_float_range_is_refused_by_name(policy, name):
+    # below inf for Python, but no float: refused as inf is, not an
+    # OverflowError where it becomes one
+    with pytest.raises(ValueError, match=f"'{name}' parameter"):
+        policy.start(max_epochs=5)

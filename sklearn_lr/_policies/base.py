@@ -22,7 +22,21 @@ from .runtime import (
 )
 
 
-class _ConstantRate(Interval):
+class _FloatInterval(Interval):
+    """An interval of real numbers that are floats: an int beyond the float
+    range (``10**400``, below ``inf`` for Python) is refused, as inf is,
+    rather than failing later where the number is turned into a float."""
+
+    def is_satisfied_by(self, val):
+        if not super().is_satisfied_by(val):
+            return False
+        try:
+            return math.isfinite(float(val)) or not math.isfinite(val)
+        except OverflowError:
+            return False
+
+
+class _ConstantRate(_FloatInterval):
     """A float > 0 standing for a policy (`Constant`), bools excluded.
 
     Plain numeric hyperparameters take True as 1, as scikit-learn's own
@@ -37,8 +51,8 @@ class _ConstantRate(Interval):
         return not isinstance(val, bool) and super().is_satisfied_by(val)
 
 
-_POSITIVE = Interval(Real, 0, None, closed="neither")
-_NON_NEGATIVE = Interval(Real, 0, None, closed="left")
+_POSITIVE = _FloatInterval(Real, 0, None, closed="neither")
+_NON_NEGATIVE = _FloatInterval(Real, 0, None, closed="left")
 _FACTOR = Interval(Real, 0, 1, closed="right")
 _HORIZON = [_POSITIVE, None]
 _POLICY = [_ConstantRate(), HasMethods(["start"])]
