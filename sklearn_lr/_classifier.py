@@ -12,7 +12,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseSGDNet
@@ -42,7 +42,8 @@ def _check_classes(classes):
 def _check_targets(y):
     """Labels ``y`` as training takes them: a column vector raveled (with
     scikit-learn's DataConversionWarning), checked as classification targets;
-    a multiclass-multioutput y, which the classifier cannot encode, refused."""
+    a y of several columns that is no indicator of 0s and 1s (multiclass-
+    multioutput, or -1/1), which the classifier cannot encode, refused."""
     if np.ndim(y) == 2 and np.shape(y)[1] == 1:
         # scikit-learn's warning, pointed at the user's line rather than this
         warnings.warn(
@@ -53,12 +54,26 @@ def _check_targets(y):
         )
         y = column_or_1d(y)
     check_classification_targets(y)
-    if type_of_target(y) == "multiclass-multioutput":
+    # several columns: a multilabel indicator of 0s and 1s, nothing else
+    # (scikit-learn calls any two-valued matrix an indicator, and may take a
+    # sparse one for a binary y by its first row)
+    if np.ndim(y) != 2:
+        return y
+    values = np.unique(y.data if sp.issparse(y) else np.asarray(y))
+    if sp.issparse(y) and y.nnz < np.prod(y.shape):
+        values = np.union1d(values, [0])  # the zeros it does not store
+    if len(values) > 2:
         raise ValueError(
             "y is multiclass-multioutput (several columns, not all 0/1): "
             "Multioutput target data is not supported with label "
             "binarization. Fit one classifier per column, e.g. "
             "sklearn.multioutput.MultiOutputClassifier(SGDNetClassifier())."
+        )
+    if not np.isin(values, [0, 1]).all():
+        raise ValueError(
+            "y has several columns, so it is read as a multilabel indicator, "
+            f"whose entries are 0 and 1; got {values.tolist()!r}. Encode each "
+            "label's absence as 0 and its presence as 1, e.g. (y > 0)."
         )
     return y
 

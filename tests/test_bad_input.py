@@ -444,6 +444,15 @@ ROWS = [
         only=SGDNetClassifier,
     ),
     Row(
+        "y of several columns holding two values other than 0 and 1, such as "
+        "-1 and 1 (classifier)",
+        TRAIN,
+        ValueError,
+        "so it is read as a multilabel indicator, whose entries are 0 and 1",
+        lambda d, cls: {"y": np.where(np.c_[d.y == 0, d.y == 1], 1, -1)},
+        only=SGDNetClassifier,
+    ),
+    Row(
         "non-numeric y (regressor)",
         TRAIN,
         ValueError,

@@ -173,6 +173,34 @@ def test_column_vector_y_warning_points_at_the_callers_line(call):
     assert [w.filename for w in conversions] == [__file__]
 
 
+@pytest.mark.parametrize("low, high", [(-1, 1), (0, 2)])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_a_multilabel_indicator_of_other_values_than_0_and_1_is_refused(
+    low, high, sparse
+):
+    # scikit-learn reads any two-valued matrix as an indicator; -1 or 2 in
+    # the 0/1 log-loss has no minimum, and predict could never give them back
+    X, Y = _multilabel()
+    Y = np.where(Y == 1, high, low)
+    Y = sp.csr_matrix(Y) if sparse else Y
+    clf = SGDNetClassifier(**SMALL, max_iter=2)
+    with pytest.raises(ValueError, match=r"entries are 0 and 1; got \[-?\d, \d\]"):
+        clf.fit(X, Y)
+    with pytest.raises(ValueError, match="entries are 0 and 1"):
+        clf.partial_fit(X, Y, classes=[0, 1, 2, 3, 4][: Y.shape[1]])
+    assert not hasattr(clf, "coefs_")
+
+
+def test_a_sparse_multiclass_multioutput_y_is_named_as_the_dense_one():
+    # a sparse y whose first row holds fewer than two values is "binary" to
+    # scikit-learn's type_of_target; its values tell it apart
+    X = np.random.RandomState(0).randn(4, 2)
+    Y = np.array([[0, 0, 0], [1, 2, 1], [0, 1, 0], [2, 0, 1]])
+    for y in (Y, sp.csr_matrix(Y)):
+        with pytest.raises(ValueError, match="multiclass-multioutput"):
+            SGDNetClassifier((2,), max_iter=1).fit(X, y)
+
+
 def test_one_class_raises():
     X, y = _iris()
     with pytest.raises(ValueError, match="one class"):
