@@ -301,7 +301,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         )
         # validates the policy (and a user's own policy's schedule)
         new_schedule = _start_schedule(self.learning_rate, int(self.max_iter))
-        hidden = hidden_sizes(self.hidden_layer_sizes)
+        hidden = hidden_sizes(self.hidden_layer_sizes, type(self).__name__)
 
         with self._restored_on_failure():
             X, y, Y, sample_weight, target_state = self._validate_training_data(

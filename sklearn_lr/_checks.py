@@ -13,23 +13,26 @@ from numbers import Integral
 import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import _check_sample_weight
 
 
-def hidden_sizes(hidden_layer_sizes):
+def hidden_sizes(hidden_layer_sizes, owner="SGDNetClassifier"):
     """``hidden_layer_sizes`` (an int or a sequence) as a list of ints.
 
-    Raises ValueError unless every size is a positive integer (bools are
-    refused).
+    Raises scikit-learn's InvalidParameterError (a ValueError), in the form
+    of its parameter checks, naming the estimator class ``owner``, unless
+    every size is a positive integer (bools are refused).
     """
     sizes = hidden_layer_sizes
     sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
     for size in sizes:
         integer = isinstance(size, Integral | np.integer)
         if not integer or isinstance(size, bool | np.bool_) or size < 1:
-            raise ValueError(
-                "hidden_layer_sizes must contain positive integers; got "
-                f"{hidden_layer_sizes!r}."
+            raise InvalidParameterError(
+                f"The 'hidden_layer_sizes' parameter of {owner} must be an int "
+                "in the range [1, inf) or an array-like of such ints. Got "
+                f"{hidden_layer_sizes!r} instead."
             )
     return [int(s) for s in sizes]
 

@@ -651,7 +651,8 @@ ROWS = [
         "hidden_layer_sizes with an entry that is not a positive integer",
         TRAIN,
         ValueError,
-        "hidden_layer_sizes must contain positive integers",
+        "The 'hidden_layer_sizes' parameter of <Estimator> must be an int in "
+        "the range [1, inf) or an array-like of such ints",
         lambda d, cls: {"params": {"hidden_layer_sizes": (5, 0)}},
         variants={
             "bool": lambda d, cls: {"params": {"hidden_layer_sizes": (True,)}},

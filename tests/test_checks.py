@@ -65,8 +65,12 @@ def test_hidden_sizes_become_a_list_of_ints(given, expected):
 
 @pytest.mark.parametrize("bad", [0, -1, (3, 0), (2.5,), (True,), ("4",), (4, None)])
 def test_hidden_sizes_refuse_what_is_not_a_positive_integer(bad):
-    with pytest.raises(ValueError, match="hidden_layer_sizes must contain positive"):
-        hidden_sizes(bad)
+    with pytest.raises(
+        ValueError,
+        match=r"The 'hidden_layer_sizes' parameter of Net must be an int in the "
+        r"range \[1, inf\) or an array-like of such ints. Got .* instead.",
+    ):
+        hidden_sizes(bad, "Net")
 
 
 def test_check_weight_shapes():
