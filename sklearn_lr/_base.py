@@ -686,7 +686,6 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     )
                     divergence = dict(
                         loss=f"loss {epoch_loss:.4g}",
-                        targets_loss=targets_loss,
                         restored_epoch=restored_epoch,
                         exploded_start=exploded_start,
                         # partial_fit's first batch exploded: the last
@@ -701,11 +700,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     restored_epoch = restore_points.restore(
                         theta, optimizer, previous_epoch=False
                     )
-                    divergence = dict(
-                        loss=message,
-                        targets_loss=targets_loss,
-                        restored_epoch=restored_epoch,
-                    )
+                    divergence = dict(loss=message, restored_epoch=restored_epoch)
                 if diverged:
                     mid_epoch = False  # restored: nothing of it left to undo
 
@@ -746,7 +741,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     # warned once the epoch is on the record, which then
                     # holds even when the warning is raised as an error
                     self._warn_divergence(
-                        epoch + 1, rates, **divergence, best_epoch=best_epoch
+                        epoch + 1,
+                        rates,
+                        **divergence,
+                        targets_loss=targets_loss,
+                        best_epoch=best_epoch,
                     )
                 stop_requested = (
                     callbacks is not None
@@ -760,7 +759,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 ):
                     if self.verbose:
                         watched = (
-                            "Training loss" if score is None else ("Validation score")
+                            "Training loss" if score is None else "Validation score"
                         )
                         print(
                             f"{watched} did not improve by at least "

@@ -186,7 +186,7 @@ def _huber(z, Y, w, scratch, huber_delta):
     np.clip(zT, -huber_delta, huber_delta, out=clipped)  # c, the gradient
     # loss = |r| |c| - c^2/2 = r c - c^2/2 with c = clip(r, -delta, delta):
     # r^2/2 inside, delta (|r| - delta/2) beyond; the first sum is at least
-    # twice the second, so their difference loses no precision
+    # twice the second, so their difference keeps all but a bit of it
     loss = float(np.einsum("i,ki,ki->", w, zT, clipped))
     loss -= 0.5 * float(np.einsum("i,ki,ki->", w, clipped, clipped))
     loss /= n_outputs
@@ -205,7 +205,8 @@ def _huber_terms(r, delta):
 
 # The loss of a zero output (the targets' own scale) and the logits of the
 # best constant prediction (the weighted class frequencies, mean or Huber
-# location): ``w`` normalised float64 weights, ``Y`` float64 targets.
+# location): ``w`` normalised float64 weights, ``Y`` the encoded targets
+# (in float64 for the constant logits).
 
 
 def _softmax_zero(Y, w, huber_delta):
