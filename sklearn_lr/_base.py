@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from sklearn import config_context, get_config
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, InconsistentVersionWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
@@ -45,6 +45,7 @@ from ._checks import (
     validation_split,
 )
 from ._docstrings import SAMPLE_WEIGHT_PARAMETER, fill_doc
+from ._policies.base import _FloatInterval
 from ._policies.runtime import schedule_watches_score
 from ._training import (
     DivergenceWarning,
@@ -81,6 +82,15 @@ except ImportError:  # older scikit-learn: the feature is simply absent
 
 _ATTRIBUTES_TO_KEEP_ON_FAILURE = ("n_features_in_", "feature_names_in_")
 
+
+def _package_version():
+    """sklearn_lr's version (imported when asked: the package imports this
+    module before it defines the version)."""
+    from . import __version__
+
+    return __version__
+
+
 #: A regression's zero-output loss above which a divergence warning names
 #: the targets' scale (standardised targets give about 0.5; 100 is an RMS of
 #: about 14).
@@ -111,15 +121,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         "nesterov": _OPTIMIZER_CONSTRAINTS["nesterov"],
         "beta_1": _OPTIMIZER_CONSTRAINTS["beta_1"],
         "beta_2": _OPTIMIZER_CONSTRAINTS["beta_2"],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "l2": [Interval(Real, 0, None, closed="left")],
+        "epsilon": [_FloatInterval(Real, 0, None, closed="neither")],
+        "l2": [_FloatInterval(Real, 0, None, closed="left")],
         "batch_size": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
-        "tol": [Interval(Real, 0, None, closed="left")],
+        "tol": [_FloatInterval(Real, 0, None, closed="left")],
         "n_iter_no_change": [
             Interval(Integral, 1, None, closed="left"),
             Options(Real, {np.inf}),
@@ -907,9 +917,23 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # a restore point one epoch back, for divergence only: not worth a
         # second copy of the weights and optimizer state in every file
         state.pop("_previous_start", None)
+        # the version that saved the model, checked when it is loaded, as
+        # scikit-learn records its own for its estimators
+        state["_sklearn_lr_version"] = _package_version()
         return state
 
     def __setstate__(self, state):
+        state = dict(state)
+        saved = state.pop("_sklearn_lr_version", None)
+        if saved is not None and saved != _package_version():
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=f"{type(self).__name__} of sklearn_lr",
+                    current_sklearn_version=_package_version(),
+                    original_sklearn_version=saved,
+                ),
+                stacklevel=2,
+            )
         super().__setstate__(state)
         if "lr_history_" in state and "_epoch_steps" not in state:
             # saved before the steps of each epoch were recorded: spread them

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import BaseSGDNet
@@ -20,6 +20,7 @@ from ._docstrings import (
     SHARED_PARAMETERS,
     fill_doc,
 )
+from ._policies.base import _FloatInterval
 
 
 class SGDNetRegressor(RegressorMixin, BaseSGDNet):
@@ -65,7 +66,7 @@ True
     _parameter_constraints: dict = {
         **BaseSGDNet._parameter_constraints,
         "loss": [StrOptions({"squared_error", "huber"})],
-        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+        "huber_delta": [_FloatInterval(Real, 0, None, closed="neither")],
     }
 
     def __init__(

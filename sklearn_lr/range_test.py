@@ -631,14 +631,22 @@ def lr_range_test(
 
     X, y = _transformed(estimator, X, y)
     X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
+    if y is None:  # scikit-learn's words, as fit says them
+        raise ValueError(
+            f"{type(final).__name__} requires y to be passed, but the target y is None."
+        )
     if is_classifier(final):
         if sp.issparse(y):  # a multilabel indicator matrix, as fit takes it
             y = sp.csr_array(y).toarray()
         # the classifier's own checks, once rather than at every step (NaN
         # labels are a problem of y, not of the classes found in it)
         y = np.asarray(_check_targets(np.asarray(y)))
-    else:
-        y = np.asarray(y)
+    else:  # dense, as fit takes it (its values are checked at every step)
+        y = np.asarray(
+            check_array(
+                y, ensure_2d=False, dtype=None, ensure_all_finite=False, input_name="y"
+            )
+        )
     check_consistent_length(X, y)
     weights = None
     if sample_weight is not None:

@@ -20,12 +20,17 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import config_context
 from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_digits, load_iris, make_regression
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import (
+    ConvergenceWarning,
+    InconsistentVersionWarning,
+    NotFittedError,
+)
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import sklearn_lr
 import sklearn_lr._base as base_module
 from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor, _network
 from sklearn_lr._training import EXPLOSION_FACTOR
@@ -2731,6 +2736,9 @@ _INVALID = [
     ("learning_rate", 0.0),
     ("learning_rate", np.inf),
     pytest.param("learning_rate", 10**400, id="learning_rate-int-beyond-float"),
+    pytest.param("l2", 10**400, id="l2-int-beyond-float"),
+    pytest.param("tol", 10**400, id="tol-int-beyond-float"),
+    pytest.param("epsilon", 10**400, id="epsilon-int-beyond-float"),
     ("learning_rate", "fast"),
     ("hidden_layer_sizes", 0),
     ("hidden_layer_sizes", (4, -1)),
@@ -2836,6 +2844,27 @@ def test_random_state_instance_is_not_reset(cls):
     first = est.fit(X, y).coefs_[0].copy()
     second = est.fit(X, y).coefs_[0]
     assert not np.array_equal(first, second)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_a_saved_model_records_its_version_and_warns_on_another(cls):
+    # as scikit-learn records its own: the same version loads silently,
+    # another warns with scikit-learn's InconsistentVersionWarning
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=2).fit(X, y)
+    data = pickle.dumps(est)
+    assert sklearn_lr.__version__.encode() in data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = pickle.loads(data)
+    assert "_sklearn_lr_version" not in loaded.__dict__
+    state = est.__getstate__()
+    assert state["_sklearn_lr_version"] == sklearn_lr.__version__
+    state["_sklearn_lr_version"] = "0.0.1"
+    other = cls.__new__(cls)
+    with pytest.warns(InconsistentVersionWarning, match="from version 0.0.1"):
+        other.__setstate__(state)
+    assert_array_equal(other.predict(X), est.predict(X))
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

@@ -927,3 +927,21 @@ def test_docstring_examples_run():
     result = doctest.testmod(range_test_module)
     assert result.failed == 0
     assert result.attempted >= 8
+
+
+@pytest.mark.parametrize("cls", [SGDNetClassifier, SGDNetRegressor])
+def test_a_missing_y_is_named_as_fit_names_it(cls):
+    X = np.random.RandomState(0).rand(40, 3)
+    with pytest.raises(
+        ValueError, match="requires y to be passed, but the target y is None"
+    ):
+        lr_range_test(cls((4,)), X, None, n_steps=5)
+
+
+def test_a_regressors_sparse_y_gets_fits_error():
+    X = np.random.RandomState(0).rand(40, 3)
+    y = sp.csr_matrix(X[:, :1])
+    with pytest.raises(TypeError, match="Sparse data was passed for y"):
+        SGDNetRegressor((4,)).fit(X, y)
+    with pytest.raises(TypeError, match="Sparse data was passed for y"):
+        lr_range_test(SGDNetRegressor((4,)), X, y, n_steps=5)

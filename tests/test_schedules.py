@@ -1456,6 +1456,7 @@ def test_warm_restarts_halfway_through_the_first_period_with_a_huge_mult():
         (StepDecay(every=10**400), "every"),
         (Constant(10**400), "alpha"),
         (Warmup(10**400, epochs=1), "policy"),
+        (MultiStepDecay(milestones=[1, 10**400]), "milestones"),
     ],
 )
 def test_an_int_beyond_the_float_range_is_refused_by_name(policy, name):

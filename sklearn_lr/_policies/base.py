@@ -79,7 +79,10 @@ def _check_milestones(policy, milestones, name="milestones"):
         values = (math.nan,)
     if not all(isinstance(v, Real) and not isinstance(v, bool) for v in values):
         values = (math.nan,)
-    values = tuple(float(v) for v in values)
+    try:
+        values = tuple(float(v) for v in values)
+    except OverflowError:  # an int beyond the float range
+        values = (math.nan,)
     if not all(0 < v < math.inf for v in values) or any(
         a >= b for a, b in zip(values, values[1:], strict=False)
     ):
