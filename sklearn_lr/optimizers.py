@@ -255,13 +255,16 @@ class _Optimizer:
                     f"expected a real array of shape ({self.n_params},)."
                 )
         n_steps = snapshot["n_steps"]
+        # (below 2**63, as a NumPy count is: a count beyond the float range
+        # would make the bias corrections' powers fail mid-step)
         if (
             isinstance(n_steps, bool)
             or not isinstance(n_steps, Integral)
-            or n_steps < 0
+            or not 0 <= n_steps < 2**63
         ):
             raise ValueError(
-                f"snapshot['n_steps'] is {n_steps!r}; expected an integer >= 0."
+                f"snapshot['n_steps'] is {n_steps!r}; expected an integer in "
+                "[0, 2**63)."
             )
         for name in self._state_arrays:
             np.copyto(getattr(self, name), snapshot[name], casting="same_kind")

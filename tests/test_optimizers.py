@@ -436,6 +436,7 @@ def test_restore_rejects_a_foreign_snapshot_and_changes_nothing(name):
         (sorted(k for k in before if k != "n_steps")[-1], None),
         ("n_steps", -1),
         ("n_steps", 2.5),
+        ("n_steps", 10**400),  # a count no power of a beta can take
     ]:
         broken = dict(other, n_steps=3)
         if bad_value is None:  # the last state array complex
