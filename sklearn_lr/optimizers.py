@@ -260,7 +260,7 @@ class _Optimizer:
         if (
             isinstance(n_steps, bool)
             or not isinstance(n_steps, Integral)
-            or not 0 <= n_steps < 2**63
+            or not 0 <= int(n_steps) < 2**63
         ):
             raise ValueError(
                 f"snapshot['n_steps'] is {n_steps!r}; expected an integer in "
