@@ -1464,3 +1464,16 @@ def test_an_int_beyond_the_float_range_is_refused_by_name(policy, name):
     # OverflowError where it becomes one
     with pytest.raises(ValueError, match=f"'{name}' parameter"):
         policy.start(max_epochs=5)
+
+
+def test_a_decay_keeps_a_normal_rate_where_its_power_alone_underflows():
+    # alpha * gamma**t = 1e200 * 1e-500 = 1e-300, a normal float, though
+    # gamma**t alone underflows to 0; ReduceOnPlateau reaches 1e-300 as
+    # PyTorch's step-by-step product does (1e300, 1e300, 1, 1e-300)
+    schedule = ExponentialDecay(alpha=1e200, gamma=1e-250).start(5)
+    assert schedule.rate(2.0) == pytest.approx(1e-300, rel=1e-12, abs=0)
+    policy = ReduceOnPlateau(
+        alpha=1e300, factor=1e-300, patience=0, min_alpha=0.0, monitor="loss"
+    )
+    rates = trace(policy, 4, 1, losses=[1.0] * 4)
+    assert rates.tolist() == pytest.approx([1e300, 1e300, 1.0, 1e-300], rel=1e-12)

@@ -7,6 +7,7 @@ and strings (and, for composite policies, other schedules) with
 """
 
 import math
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from numbers import Real
@@ -38,6 +39,16 @@ _PLATEAU_EPS = 1e-8  # PyTorch's ReduceLROnPlateau `eps`: smaller reductions are
 # (t over a duration too small for a float) is inf, after which a decay is 0
 # and a cycle sits at its start; a phase whose length underflowed to 0 is over
 # once t passes it.
+
+
+def _decayed(alpha, factor, n):
+    """``alpha * factor**n``, also where the power alone underflows while the
+    product is a normal float (a large alpha, a tiny factor): then through
+    logarithms. Wherever the power is a normal float, it is that product."""
+    power = factor**n
+    if power >= sys.float_info.min or alpha <= 1.0:
+        return alpha * power
+    return math.exp(math.log(alpha) + n * math.log(factor))
 
 
 def _late(t):
@@ -94,15 +105,15 @@ def _inverse_time(t, alpha, decay, power):
 
 
 def _exponential(t, alpha, gamma, staircase):
-    return alpha * gamma ** (_count(t, 1.0) if staircase else t)
+    return _decayed(alpha, gamma, _count(t, 1.0) if staircase else t)
 
 
 def _step(t, alpha, drop, every):
-    return alpha * drop ** _count(t, every)
+    return _decayed(alpha, drop, _count(t, every))
 
 
 def _multi_step(t, alpha, milestones, drop):
-    return alpha * drop ** bisect_right(milestones, _late(t))
+    return _decayed(alpha, drop, bisect_right(milestones, _late(t)))
 
 
 def _polynomial(t, alpha, end_alpha, power, horizon):
@@ -277,7 +288,7 @@ class _ReduceOnPlateauSchedule(_Schedule):
         self.cooldown_left = 0
 
     def rate(self, t: float) -> float:
-        return max(self.alpha * self.factor**self.reductions, self.min_alpha)
+        return max(_decayed(self.alpha, self.factor, self.reductions), self.min_alpha)
 
     def _watches_score(self):
         return self.monitor == "score"
@@ -307,7 +318,7 @@ class _ReduceOnPlateauSchedule(_Schedule):
             self.bad_epochs = 0
         if self.bad_epochs > self.patience:
             reduced = max(
-                self.alpha * self.factor ** (self.reductions + 1), self.min_alpha
+                _decayed(self.alpha, self.factor, self.reductions + 1), self.min_alpha
             )
             if self.rate(t) - reduced > _PLATEAU_EPS:
                 self.reductions += 1
