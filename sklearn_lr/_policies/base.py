@@ -28,10 +28,11 @@ class _FloatInterval(Interval):
     rather than failing later where the number is turned into a float."""
 
     def is_satisfied_by(self, val):
+        # the interval itself refuses inf and nan
         if not super().is_satisfied_by(val):
             return False
         try:
-            return math.isfinite(float(val)) or not math.isfinite(val)
+            return math.isfinite(float(val))
         except OverflowError:
             return False
 
