@@ -57,6 +57,7 @@ from ._training import (
     epoch_batches,
     exploded,
     format_seconds,
+    n_batches,
 )
 from .optimizers import _CONSTRAINTS as _OPTIMIZER_CONSTRAINTS
 from .optimizers import make_optimizer
@@ -369,12 +370,11 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             # the first epoch's α, so that a user's policy that gives a bad
             # one fails before anything changes
             batch_size = self._effective_batch_size(X.shape[0])
-            n_batches = -(-X.shape[0] // batch_size)
             new_run = reset or warm
             first_rates = self._rates(
                 new_schedule if new_run else self.schedule_,
                 0 if new_run else self.n_iter_,
-                n_batches,
+                n_batches(X.shape[0], batch_size),
             )
 
             # everything training needs is allocated before anything changes,
@@ -565,7 +565,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         y=None,
     ):
         n_samples = X.shape[0]
-        n_batches = -(-n_samples // batch_size)
+        steps_per_epoch = n_batches(n_samples, batch_size)
         total_weight = float(sample_weight.sum(dtype=np.float64))
         baseline = _network.zero_output_loss(
             Y, sample_weight, loss, self._huber_delta()
@@ -608,7 +608,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 if epoch == first_epoch:
                     rates = first_rates
                 else:
-                    rates = self._rates(self.schedule_, epoch, n_batches)
+                    rates = self._rates(self.schedule_, epoch, steps_per_epoch)
                 accumulated = 0.0
                 first_loss = None
                 # the run's first epoch: its start is the run's own
@@ -724,7 +724,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 )
                 # the epoch's record, complete before callbacks see the model
                 self._append_rates(np.asarray(rates, dtype=float))
-                self._epoch_steps.append(n_batches)
+                self._epoch_steps.append(steps_per_epoch)
                 self.n_iter_ += 1
                 self.t_ += n_samples
                 self.loss_curve_.append(epoch_loss)
@@ -821,7 +821,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 stacklevel=caller_stacklevel(),
             )
 
-    def _rates(self, schedule, epoch, n_batches):
+    def _rates(self, schedule, epoch, steps_per_epoch):
         """α of every batch of an epoch, checked (see `_epoch_rates`); a bad
         one of the running schedule names the policy it came from (its
         text, kept at the run's start; a policy's repr is made only for the
@@ -830,7 +830,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         if schedule is getattr(self, "schedule_", None):
             policy = getattr(self, "_run_policy", policy)
         return _epoch_rates(
-            schedule, epoch, n_batches, name="learning_rate", policy=policy
+            schedule, epoch, steps_per_epoch, name="learning_rate", policy=policy
         )
 
     def _track_improvement(self, epoch_loss, score):

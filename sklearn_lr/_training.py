@@ -116,6 +116,12 @@ def batch_buffers(X, Y, batch_size):
     )
 
 
+def n_batches(n_samples, batch_size):
+    """The number of batches of an epoch over ``n_samples`` rows: the last
+    batch takes what is left."""
+    return -(-n_samples // batch_size)
+
+
 def batch_rows(b, batch_size, order=None):
     """The rows of batch ``b`` of an epoch, as `epoch_batches` takes them:
     a slice, or the batch's part of the permutation ``order``."""

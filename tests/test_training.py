@@ -31,6 +31,7 @@ from sklearn_lr._training import (
     exploded,
     format_seconds,
     gather,
+    n_batches,
 )
 from sklearn_lr.optimizers import make_optimizer
 
@@ -97,6 +98,14 @@ def test_epoch_batches_cover_every_row_once_in_order(n, batch_size, shuffle, see
         assert weight == pytest.approx(w[rows].sum())
         seen.append(b)
     assert seen == list(range(-(-n // batch_size)))
+
+
+@given(n=st.integers(1, 500), batch_size=st.integers(1, 600))
+def test_n_batches_is_the_number_of_batches_an_epoch_yields(n, batch_size):
+    X, Y = _data(n)
+    batches = list(epoch_batches(X, Y, np.ones(n), batch_size))
+    assert n_batches(n, batch_size) == len(batches)
+    assert batches[-1][0] == n_batches(n, batch_size) - 1
 
 
 @pytest.mark.parametrize("shuffled", [False, True])
