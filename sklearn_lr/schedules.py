@@ -34,6 +34,7 @@ epoch, as the step-count formula does.
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -72,6 +73,8 @@ from ._policies.runtime import _ReduceOnPlateauSchedule as _ReduceOnPlateauSched
 from ._policies.runtime import _Schedule as _Schedule
 from ._policies.runtime import _SequentialSchedule as _SequentialSchedule
 from ._policies.runtime import _WarmupSchedule as _WarmupSchedule
+from ._policies.runtime import schedule_watches_score
+from ._training import caller_stacklevel
 
 __all__ = [
     "BoldDriver",
@@ -128,7 +131,8 @@ def trace(
         Validation score of each epoch, observed with the loss; an
         estimator's ``validation_scores_`` with early stopping. None: none,
         as without early stopping (``ReduceOnPlateau(monitor="auto")`` then
-        watches the loss).
+        watches the loss; one with ``monitor="score"`` stays put, and a
+        UserWarning says so).
 
     Returns
     -------
@@ -163,6 +167,14 @@ def trace(
         name="policy",
         horizon=_Horizon(f"n_epochs={n_epochs!r}, the length of the trace"),
     )
+    if epoch_scores is None and schedule_watches_score(schedule):
+        warnings.warn(
+            "The policy watches the validation score, which this trace is not "
+            "given (scores=None): α stays as it is. Pass the scores of every "
+            "epoch, or use monitor='loss'.",
+            UserWarning,
+            stacklevel=caller_stacklevel(),
+        )
     rates = np.empty(n_epochs * steps_per_epoch, dtype=np.float64)
     for epoch in range(n_epochs):
         rates[epoch * steps_per_epoch : (epoch + 1) * steps_per_epoch] = _epoch_rates(

@@ -1421,3 +1421,69 @@ def test_the_examples_of_the_display_methods_run():
     result = runner.summarize(verbose=False)
     assert result.failed == 0
     assert result.attempted >= 20
+
+
+def _legend_texts(display):
+    legends = [a.get_legend() for a in display.figure_.axes if a.get_legend()]
+    return [t.get_text() for legend in legends for t in legend.get_texts()]
+
+
+def test_a_single_run_legend_keeps_labels_given_in_loss_kw_and_score_kw():
+    display = LearningRateDisplay(
+        [0.1, 0.2, 0.3, 0.4], loss_curve=[1.0, 0.5], validation_scores=[0.6, 0.8]
+    ).plot(loss_kw={"label": "log-loss"}, score_kw={"label": "accuracy"})
+    assert display.loss_line_.get_label() == "log-loss"
+    assert _legend_texts(display) == ["learning rate", "log-loss", "accuracy"]
+    # without them the twins' lines are listed by the names of their axes
+    plain = LearningRateDisplay(
+        [0.1, 0.2], loss_curve=[1.0], validation_scores=[0.6], name="run"
+    ).plot()
+    assert _legend_texts(plain) == ["run", "training loss", "validation score"]
+
+
+def test_a_label_keyword_names_the_run_on_the_twin_lines_too():
+    fig, ax = plt.subplots()
+    first = LearningRateDisplay([0.1, 0.05], loss_curve=[1.0, 0.5]).plot(
+        ax=ax, label="run A"
+    )
+    second = LearningRateDisplay([0.2, 0.1], loss_curve=[2.0, 0.7]).plot(
+        ax=ax, label="run B"
+    )
+    assert first.line_.get_label() == "run A"
+    assert [line.get_label() for line in second.ax_loss_.get_lines()] == [
+        "training loss (run A)",
+        "training loss (run B)",
+    ]
+    assert "training loss (run B)" in _legend_texts(second)
+
+
+@pytest.mark.parametrize(
+    "display, match",
+    [
+        (RangeTestDisplay([1e-3, 1e-2], [1.0]), "lrs and losses"),
+        (LearningRateSearchDisplay([[0.1, 0.2]], [[0.5]]), "mean_scores"),
+        (LearningRateSearchDisplay([[0.1]], [[0.5], [0.6]]), "mean_scores"),
+        (LearningRateSearchDisplay([[0.1]], [[0.5]], [[0.1, 0.2]]), "std_scores"),
+        (LearningRateSearchDisplay([[0.1]], [[0.5]], labels=["a", "b"]), "labels"),
+    ],
+)
+def test_displays_refuse_data_of_unequal_lengths_before_drawing(display, match):
+    n_figures = len(plt.get_fignums())
+    with pytest.raises(ValueError, match=match):
+        display.plot()
+    assert len(plt.get_fignums()) == n_figures
+
+
+def test_from_policy_warns_that_a_policy_watching_the_score_gets_none():
+    policy = ReduceOnPlateau(alpha=0.1, monitor="score", patience=0)
+    with pytest.warns(UserWarning, match="watches the validation score") as record:
+        display = LearningRateDisplay.from_policy(
+            policy, n_epochs=4, steps_per_epoch=1, losses=[1.0] * 4
+        )
+    assert record[0].filename == __file__  # the caller's line
+    assert_array_equal(display.line_.get_ydata(), [0.1] * 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LearningRateDisplay.from_policy(
+            policy, n_epochs=4, steps_per_epoch=1, scores=[0.5] * 4
+        )

@@ -9,6 +9,7 @@ import doctest
 import math
 import pickle
 import re
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -1249,6 +1250,18 @@ def test_trace_validates_its_arguments(kwargs, match):
     arguments = {"policy": Constant(), "n_epochs": 3, "steps_per_epoch": 2, **kwargs}
     with pytest.raises(ValueError, match=match):
         trace(**arguments)
+
+
+def test_trace_warns_when_a_policy_watching_the_score_is_given_none():
+    policy = Warmup(ReduceOnPlateau(alpha=0.1, monitor="score", patience=0))
+    with pytest.warns(UserWarning, match="scores=None") as record:
+        rates = trace(policy, 3, 2, losses=[1.0, 1.0, 1.0])
+    assert record[0].filename == __file__
+    assert_allclose(rates[2:], 0.1)  # stays put after the warm-up
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace(ReduceOnPlateau(alpha=0.1), 3, 2, losses=[1.0, 1.0, 1.0])  # auto
+        trace(policy, 3, 2, scores=[0.5, 0.5, 0.5])
 
 
 def test_trace_takes_the_first_n_epochs_of_longer_feedback():

@@ -68,6 +68,13 @@ def _shown(axes):
     return [x for x in axes.get_lines() if not x.get_label().startswith("_")]
 
 
+def _named_run(line, twin):
+    """Whether `line`, of the twin axes called `twin` (None for the α axes),
+    has the label the Display gives it: the twin's name, with its run's."""
+    text = line.get_label()
+    return twin is not None and (text == twin or text.startswith(f"{twin} ("))
+
+
 class LearningRateDisplay:
     """Learning rate α per step of a training run, with its loss per epoch.
 
@@ -173,7 +180,9 @@ class LearningRateDisplay:
             one legend lists them all (once several runs are drawn, the
             lines of the twins name their runs).
         name : str, default=None
-            Label of the α line; None uses the Display's `name`.
+            Label of the α line, also named in the labels of the loss and
+            score lines once several runs are drawn; None uses the
+            Display's `name`, or else a ``label`` among `kwargs`.
         loss_kw, score_kw : dict, default=None
             Keyword arguments of the loss and score lines.
         **kwargs : dict
@@ -197,6 +206,8 @@ class LearningRateDisplay:
             if epochs is not None:
                 per_epoch = len(lrs) / len(epochs)
         name = self.name if name is None else name
+        if name is None:  # a line label given as a keyword names the run
+            name = kwargs.get("label")
 
         # the last step's α is held until the end of its step: one closing
         # point, else a steps-post line ends where that step starts
@@ -234,14 +245,18 @@ class LearningRateDisplay:
                 ax.figure.subplots_adjust(right=0.75)
         # one legend for every Display drawn on these axes, on the top twin
         # so that no line hides it; the lines of the twins need no run name
-        # while a single run (α line) is drawn
+        # while a single run (α line) is drawn, unless given a label of
+        # their own (loss_kw, score_kw)
         group, lines, texts = _axes_group(ax), [], []
         single_run = len(_shown(ax)) == 1
         for axes in group:
             shown = _shown(axes)
-            alone = axes.get_label() in _TWINS and single_run
+            twin = axes.get_label() if axes.get_label() in _TWINS else None
             lines += shown
-            texts += [axes.get_label() if alone else x.get_label() for x in shown]
+            texts += [
+                twin if single_run and _named_run(x, twin) else x.get_label()
+                for x in shown
+            ]
             if axes.get_legend() is not None:
                 axes.get_legend().remove()
         if len(lines) > 1 or name:

@@ -104,9 +104,14 @@ class RangeTestDisplay:
         display : RangeTestDisplay
             The Display, with the artists stored.
         """
-        ax = _new_axes(ax, "RangeTestDisplay.plot")
-        lrs = np.asarray(self.lrs, dtype=float)
-        losses = np.asarray(self.losses, dtype=float)
+        lrs = np.asarray(self.lrs, dtype=float).ravel()
+        losses = np.asarray(self.losses, dtype=float).ravel()
+        if len(lrs) != len(losses):
+            raise ValueError(
+                f"lrs and losses must have the same length, one loss per α; "
+                f"got {len(lrs)} and {len(losses)}."
+            )
+        ax = _new_axes(ax, "RangeTestDisplay.plot")  # once the input is valid
         name = self.name if name is None else name
         if name is None:  # a line label given as a keyword names the run
             name = kwargs.get("label")

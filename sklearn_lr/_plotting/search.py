@@ -194,27 +194,17 @@ class LearningRateSearchDisplay:
         display : LearningRateSearchDisplay
             The Display, with the artists stored.
         """
-        ax = _new_axes(ax, "LearningRateSearchDisplay.plot")
-        n_lines = len(self.alphas)
-        # lists or arrays (whose truth value is ambiguous): test for None
-        labels: list = [None] * n_lines if self.labels is None else list(self.labels)
-        stds = [None] * n_lines if self.std_scores is None else list(self.std_scores)
+        alphas, means, stds, labels = self._lines()
+        ax = _new_axes(ax, "LearningRateSearchDisplay.plot")  # once they are valid
         self.lines_, self.bands_ = [], []
-        for alphas, means, std, label in zip(
-            self.alphas, self.mean_scores, stds, labels, strict=True
-        ):
-            alphas = np.asarray(alphas, dtype=float)
-            means = np.asarray(means, dtype=float)
-            (line,) = ax.plot(
-                alphas, means, **({"marker": "o", "label": label} | kwargs)
-            )
+        for x, mean, std, label in zip(alphas, means, stds, labels, strict=True):
+            (line,) = ax.plot(x, mean, **({"marker": "o", "label": label} | kwargs))
             band = None
             if std is not None:
-                std = np.asarray(std, dtype=float)
                 band = ax.fill_between(
-                    alphas,
-                    means - std,
-                    means + std,
+                    x,
+                    mean - std,
+                    mean + std,
                     color=line.get_color(),
                     alpha=band_alpha,
                     linewidth=0,
@@ -228,6 +218,38 @@ class LearningRateSearchDisplay:
             ax.legend(loc="best")
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+    def _lines(self):
+        """The data of every line, as float arrays (``None`` for a missing
+        std, a missing label), checked to match in length."""
+        n_lines = len(self.alphas)
+        columns = {
+            "mean_scores": self.mean_scores,
+            "std_scores": self.std_scores,
+            "labels": self.labels,
+        }
+        for name, column in columns.items():
+            # lists or arrays (whose truth value is ambiguous): test for None
+            if column is not None and len(column) != n_lines:
+                raise ValueError(
+                    f"{name} must hold one entry per line of alphas; got "
+                    f"{len(column)} for {n_lines} lines."
+                )
+        alphas = [np.asarray(x, dtype=float).ravel() for x in self.alphas]
+        means = [np.asarray(m, dtype=float).ravel() for m in self.mean_scores]
+        stds = (
+            [None] * n_lines
+            if self.std_scores is None
+            else [np.asarray(s, dtype=float).ravel() for s in self.std_scores]
+        )
+        for i, (x, mean, std) in enumerate(zip(alphas, means, stds, strict=True)):
+            if len(mean) != len(x) or (std is not None and len(std) != len(x)):
+                sizes = f"{len(x)} alphas and {len(mean)} mean_scores" + (
+                    "" if std is None else f" and {len(std)} std_scores"
+                )
+                raise ValueError(f"Line {i} has {sizes}: each point needs one of each.")
+        labels = [None] * n_lines if self.labels is None else list(self.labels)
+        return alphas, means, stds, labels
 
     @classmethod
     def from_search(
