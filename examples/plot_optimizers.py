@@ -87,15 +87,14 @@ for name, params in optimizers.items():
 # Training loss per epoch
 # -----------------------
 # The loss includes the l2 term, which sets its floor. Left, each optimizer at
-# its own α: SGD, Nesterov, AdaGrad and RMSProp train well there. With this
-# seed, Adam's valley α (about 0.04) is too large to hold constant for 20
-# epochs: its loss bounces and ends far above the others', and its test
-# accuracy is the lowest. With other seeds its valley is a little lower
-# (about 0.034) and Adam trains well there, but on every seed we tried it
-# does better at α = 0.01, where it does as well as any. The range test watches
-# about a hundred steps; a rate that is fine for those can be too large for a
-# whole run, so take its suggestion as the top of the range to try, or pair it
-# with a decaying policy. Right, all at α = 0.01: a small α for SGD and
+# its own α: SGD, Nesterov, AdaGrad and RMSProp train well there. Adam's
+# valley α (about 0.04 with this seed, 0.034 to 0.04 with others) is too
+# large to hold constant for 20 epochs: its loss bounces and ends far above
+# the others', and its test accuracy is the lowest. On every seed we tried,
+# Adam does better at α = 0.01, where it does as well as any. The range test
+# watches about a hundred steps; a rate that is fine for those can be too
+# large for a whole run, so take its suggestion as the top of the range to
+# try, or pair it with a decaying policy. Right, all at α = 0.01: a small α for SGD and
 # AdaGrad, which descend slowly; a large one for RMSProp, whose first steps
 # are some 30 α per weight (it has no bias correction), and which stalls
 # after about five epochs near 0.04, well above Adam's loss; about right for

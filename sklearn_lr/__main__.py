@@ -41,6 +41,7 @@ from ._demo import (
     load_csv,
     load_dataset,
     plot,
+    ranks,
     run,
 )
 
@@ -66,10 +67,12 @@ how it works:
   The table shows, per policy, the setting with the best final score:
   the first epoch whose mean CV score reaches --target-score ("—" if
   none), the final mean CV score ± its standard deviation over the folds,
-  and the training seconds summed over the folds. A "*" marks a setting
-  that diverged in some fold: the diverged epoch's weights were put back
-  to the last finite ones and training went on (where α then falls, as
-  with a decay or a feedback policy, the setting can still score well).
+  and the training seconds summed over the folds. Rows are ranked by the
+  final score, then by the epochs to the target; rows equal on both share
+  a rank. A "*" marks a setting that diverged in some fold: the diverged
+  epoch's weights were put back to the last finite ones and training went
+  on (where α then falls, as with a decay or a feedback policy, the
+  setting can still score well).
 
 scores:
   classification: accuracy (default target {DEFAULT_TARGET_SCORE[CLASSIFICATION]});
@@ -331,8 +334,14 @@ def _run(args: argparse.Namespace) -> None:
                 "* diverged in some fold; the last finite weights were put "
                 "back and training went on"
             )
+        tied = ranks(ranked, target).count(1)
         with config_context(print_changed_only=False):
             print(f"\nbest: {ranked[0].policy!r}")
+        if tied > 1:
+            print(
+                f"  tied with the next {tied - 1} (same final score and epochs "
+                f"to {target:g})"
+            )
         print(
             f"{len(candidates)} settings x {args.cv} folds in {elapsed:.1f} s "
             f"(n_jobs={n_jobs})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import subprocess
@@ -103,7 +104,12 @@ def test_iris_table_has_every_policy_ranked_by_score(capsys):
     rows = parse_table(out)
     assert {row["policy"] for row in rows} == POLICIES
     assert len(rows) == len(POLICIES)
-    assert [row["#"] for row in rows] == [str(i) for i in range(1, 15)]
+    # "min" ranks: a row shares the rank of the row above only when it ties
+    # with it on the final score and the epochs to the target
+    assert rows[0]["#"] == "1"
+    for i, (above, row) in enumerate(itertools.pairwise(rows), start=2):
+        keys = [(r["final CV score"], r["epochs to 0.95"]) for r in (above, row)]
+        assert row["#"] == (above["#"] if keys[0] == keys[1] else str(i))
     means = [final_score(row)[0] for row in rows]
     assert means == sorted(means, reverse=True)
     for row in rows:
@@ -460,6 +466,48 @@ def test_best_per_family_ties_go_to_the_target_then_the_smaller_alpha():
         ("Constant", 0.01),
         ("StepDecay", 0.01),
     ]
+
+
+def test_exact_ties_share_a_rank_and_the_best_line_says_so(monkeypatch, capsys):
+    scores = {"Constant": [[0.5, 0.9]], "StepDecay": [[0.5, 0.9]]}
+
+    def run(data, **kwargs):  # two families tie, the others score lower
+        return [
+            _candidate(family.name, 0.1, scores.get(family.name, [[0.5, 0.6]]))
+            for family in _demo.FAMILIES
+        ]
+
+    monkeypatch.setattr(main_module, "run", run)
+    assert main(["--dataset", "iris", "--target-score", "0.85", *FAST]) == 0
+    out = capsys.readouterr().out
+    rows = parse_table(out)
+    n = len(_demo.FAMILIES)
+    # "min" ranks, as scikit-learn's rank_test_score: 1, 1, 3, 3, ...
+    assert [row["#"] for row in rows] == ["1", "1"] + ["3"] * (n - 2)
+    assert [row["policy"] for row in rows[:2]] == ["Constant", "StepDecay"]
+    assert "\nbest: Constant(alpha=0.1)\n  tied with the next 1 (" in out
+    scores["StepDecay"] = [[0.5, 0.91]]  # no tie: no tie line
+    assert main(["--dataset", "iris", "--target-score", "0.85", *FAST]) == 0
+    out = capsys.readouterr().out
+    assert [row["#"] for row in parse_table(out)][:3] == ["1", "2", "3"]
+    assert "tied with" not in out
+
+
+def test_scores_too_large_for_four_decimals_stay_compact():
+    # an R² of -1e170 in one fold (a wild outlier in a CSV's feature): its
+    # cell stays short, and the spread over the folds, whose squares
+    # overflow, is finite and computed without a warning
+    wild = _candidate("Constant", 0.1, [[-1e170], [0.5], [0.6]])
+    tame = _candidate("StepDecay", 0.1, [[0.5], [0.6], [0.7]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        mean, std = wild.final
+        table = _demo.format_table(_demo.best_per_family([wild, tame], 0.4), 0.4)
+    assert std == pytest.approx(np.std([-1.0, 0.0, 0.0]) * 1e170)
+    rows = parse_table(table + "\n")
+    assert rows[0]["final CV score"] == "0.6000 ± 0.0816"
+    assert rows[1]["final CV score"] == "-3.333e+169 ± 4.714e+169"
+    assert max(map(len, table.splitlines())) < 120
 
 
 # --------------------------------------------------------------------- CSV

@@ -36,7 +36,7 @@ from .grid import (
     Family,
     make_grid,
 )
-from .report import check_plot_file, format_table, plot
+from .report import check_plot_file, format_table, plot, ranks
 from .runs import auto_n_jobs, best_per_family, run
 
 __all__ = [
@@ -63,5 +63,6 @@ __all__ = [
     "load_dataset",
     "make_grid",
     "plot",
+    "ranks",
     "run",
 ]

@@ -152,7 +152,14 @@ class Candidate:
     def final(self) -> tuple[float, float]:
         """Mean and standard deviation over the folds of the last epoch's score."""
         last = self.scores[:, -1]
-        return float(_rounded(last.mean())), float(last.std())
+        # the spread of scores of any size (an R² of -1e170, whose square
+        # overflows), computed on them scaled to at most 1
+        scale = float(np.max(np.abs(last))) if last.size else 0.0
+        if not math.isfinite(scale) or scale == 0.0:
+            scale = 1.0
+        with np.errstate(invalid="ignore"):  # inf - inf: a nan spread
+            std = scale * float((last / scale).std())
+        return float(_rounded(last.mean())), std
 
     @property
     def parameters(self) -> str:

@@ -16,6 +16,23 @@ from .grid import Candidate
 NEVER = "—"
 
 
+def ranks(ranked: Sequence[Candidate], target: float) -> list[int]:
+    """The rank of each ranked candidate, shared by ties.
+
+    Candidates equal on both keys of the ranking (the final score and the
+    epochs to `target`) share the best rank among them, as scikit-learn's
+    ``rank_test_score`` does ("min" ranking: 1, 1, 3).
+    """
+    keys = [c.rank_key(target) for c in ranked]
+    return [keys.index(key) + 1 for key in keys]
+
+
+def _score(value: float) -> str:
+    """A score (or its spread) in four decimals; one too large for them (an
+    R² of -1e170 on data with a wild outlier) in four significant digits."""
+    return f"{value:.4f}" if abs(value) < 1e6 else f"{value:.4g}"
+
+
 def format_table(ranked: Sequence[Candidate], target: float) -> str:
     """The ranked table as text.
 
@@ -41,7 +58,7 @@ def format_table(ranked: Sequence[Candidate], target: float) -> str:
         "seconds",
     )
     rows = []
-    for rank, c in enumerate(ranked, start=1):
+    for rank, c in zip(ranks(ranked, target), ranked, strict=True):
         epochs = c.epochs_to(target)
         mean, std = c.final
         rows.append(
@@ -50,7 +67,7 @@ def format_table(ranked: Sequence[Candidate], target: float) -> str:
                 c.family.name,
                 c.parameters + ("*" if c.diverged else ""),
                 NEVER if epochs is None else str(epochs),
-                f"{mean:.4f} ± {std:.4f}",
+                f"{_score(mean)} ± {_score(std)}",
                 f"{c.seconds:.2f}",
             )
         )
