@@ -81,7 +81,7 @@ scores:
   unchanged by that).
 
 CSV files:
-  Comma-separated, UTF-8, a header row of column names. Every column but
+  Comma-separated, UTF-8, a header row naming every column. Every column but
   --target is a feature and must hold finite numbers. With --task auto the
   target is read as class labels if any value is not a number, or if all
   values are integers with at most {MAX_INTEGER_CLASSES} distinct values; otherwise it

@@ -694,6 +694,30 @@ def _bad_csvs(tmp_path):
         "missing file": ["--csv", str(tmp_path / "nope.csv"), "--target", "y"],
         "directory": ["--csv", str(tmp_path), "--target", "y"],
         "missing column": ["--csv", make("a.csv", "a,b\n1,2\n"), "--target", "y"],
+        "no header row": [
+            "--csv",
+            make("nohead.csv", "5.1,3.5,0\n4.9,3.0,1\n"),
+            "--target",
+            "0",
+        ],
+        "no header row, target not found": [
+            "--csv",
+            make("nohead2.csv", "5.1,3.5,0\n4.9,3.0,1\n"),
+            "--target",
+            "y",
+        ],
+        "nameless first column": [
+            "--csv",
+            make("index.csv", ",a,y\n0,1.5,0\n1,2.5,1\n"),
+            "--target",
+            "y",
+        ],
+        "nameless later column": [
+            "--csv",
+            make("comma.csv", "a,y,\n1.5,0,\n2.5,1,\n"),
+            "--target",
+            "y",
+        ],
         "non-numeric feature": [
             "--csv",
             make("b.csv", "a,b,y\n1,2,0\n1,x,1\n"),
@@ -870,6 +894,10 @@ def test_bad_option_messages_name_the_problem(capsys):
         "missing file",
         "directory",
         "missing column",
+        "no header row",
+        "no header row, target not found",
+        "nameless first column",
+        "nameless later column",
         "non-numeric feature",
         "missing feature",
         "non-finite feature",
@@ -904,6 +932,11 @@ def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
     expected = {
         "missing file": "not found",
         "missing column": "'y' not found",
+        "no header row": "has no column names; the first row looks like data",
+        "no header row, target not found": "(columns: '5.1', '3.5', '0'); the "
+        "first row looks like data: the file needs a header row",
+        "nameless first column": "column 1 of ",
+        "nameless later column": "column 3 of ",
         "non-numeric feature": "non-numeric value 'x' in feature column 'b' (line 3)",
         "too few rows": "class 0 has 2 sample(s), and 3-fold CV needs at least 3 "
         "per class (if the target is a quantity, not a class, pass --task "
@@ -929,6 +962,21 @@ def test_bad_csv_messages_name_the_problem(tmp_path, capsys):
     for case, text in expected.items():
         err = _assert_one_line_error(main(cases[case]), capsys)
         assert text in err, (case, err)
+    err = _assert_one_line_error(main(cases["nameless first column"]), capsys)
+    assert "has no name" in err and "index=False" in err
+    err = _assert_one_line_error(main(cases["nameless later column"]), capsys)
+    assert "has no name" in err and "index=False" not in err
+
+
+def test_csv_columns_named_by_whole_numbers_are_a_header(tmp_path, capsys):
+    # pandas.DataFrame(array).to_csv(index=False) names the columns 0, 1, ...
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    rows = [[*x, int(x[0] > 0)] for x in X]
+    path = write_csv(tmp_path / "numbered.csv", ["0", "1", "2"], rows)
+    argv = ["--csv", str(path), "--target", "2", "--alphas", "0.1", "--quiet"]
+    assert main([*argv, *FAST]) == 0
+    assert len(parse_table(capsys.readouterr().out)) == len(POLICIES)
 
 
 # -------------------------------------------------------------------- plot

@@ -178,12 +178,31 @@ def load_csv(path: str | Path, target: str, task: str = "auto") -> Data:
     if not rows:
         raise DemoError(f"CSV file {str(path)!r} is empty")
     header = [name.strip() for name in rows[0][1]]
+    # a first row of numbers, not all whole (names such as 0, 1, 2 are those
+    # of a DataFrame made from an array), is data: there is no header row
+    numbers = all(_parse_float(name) is not None for name in header) and any(
+        _parse_int(name) is None for name in header
+    )
+    hint = "; the first row looks like data: the file needs a header row"
     if target not in header:
         shown = ", ".join(repr(name) for name in header[:10])
         more = ", ..." if len(header) > 10 else ""
         raise DemoError(
             f"target column {target!r} not found in {str(path)!r} "
-            f"(columns: {shown}{more})"
+            f"(columns: {shown}{more}){hint if numbers else ''}"
+        )
+    if numbers:
+        raise DemoError(f"{str(path)!r} has no column names{hint}")
+    if "" in header:
+        column = header.index("") + 1
+        raise DemoError(
+            f"column {column} of {str(path)!r} has no name: name it to use it "
+            "as a feature, or remove it"
+            + (
+                " (pandas' to_csv writes a DataFrame's index there unless index=False)"
+                if column == 1
+                else ""
+            )
         )
     if header.count(target) > 1:
         raise DemoError(f"column name {target!r} appears more than once in the header")
