@@ -208,12 +208,24 @@ def _descent(losses, n_steps):
     n = _finite_prefix(losses)
     if n < 3:
         return None
-    skip = max(1, round(_SKIP_START * n_steps))
+    skip = _noisy_start(n_steps)
     if skip >= n - 1:
         skip = 0  # too few points to spare any
     low = skip + int(np.argmin(losses[skip:n]))
     # a minimum where the search starts: the loss never fell below it
     return (skip, low) if low > skip else None
+
+
+def _noisy_start(n_steps):
+    """The number of first steps (`_SKIP_START` of `n_steps`, at least one)
+    whose smoothed loss averages too few batches to be more than noise."""
+    return max(1, round(_SKIP_START * n_steps))
+
+
+def _peak(losses, skip, low):
+    """Index of the highest loss from `skip` to `low`: where the descent to
+    the minimum at `low` starts."""
+    return skip + int(np.argmax(losses[skip : low + 1]))
 
 
 def _steepest_lr(lrs, losses, n_steps):
@@ -228,14 +240,16 @@ def _steepest_lr(lrs, losses, n_steps):
     descent = _descent(losses, n_steps)
     if descent is None:
         return None
-    low = descent[1]
+    skip, low = descent
+    # on the descent only: before its peak, a dip of a flat, noisy start can
+    # be steeper than the real descent
+    start = _peak(losses, skip, low)
+    if start == low:
+        return None  # flat: no descent
     h = max(1, round(_SLOPE_SPAN * n_steps))
-    skip = max(h, round(_SKIP_START * n_steps))
-    if skip >= low:
-        skip = 0  # too short a descent to spare any point
-    points = np.arange(skip, low)
+    points = np.arange(start, low)
     ahead = np.minimum(points + h, low)
-    behind = np.maximum(points - h, skip)
+    behind = np.maximum(points - h, start)
     log_lrs = np.log(lrs)
     run = log_lrs[ahead] - log_lrs[behind]
     slopes = np.full(len(points), np.inf)
@@ -250,7 +264,7 @@ def _valley_lr(lrs, losses, n_steps):
     if descent is None:
         return None
     skip, low = descent
-    peak = skip + int(np.argmax(losses[skip : low + 1]))
+    peak = _peak(losses, skip, low)
     drop = losses[peak] - losses[low]
     if not drop > 0:
         return None
@@ -487,8 +501,9 @@ def lr_range_test(
         ``1 / smoothing`` steps.
     diverge_factor : float > 1, default=4.0
         Stop once the smoothed loss exceeds this multiple of its lowest value
-        so far; with ``np.inf`` the test stops only when the loss is not
-        finite or the estimator reports divergence (see Notes).
+        so far (from the end of the first 10% of the steps on); with
+        ``np.inf`` the test stops only when the loss is not finite or the
+        estimator reports divergence (see Notes).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights, used by the tested estimator (not by the
         transformers of a Pipeline or the target transform). Batches of zero
@@ -539,22 +554,30 @@ def lr_range_test(
         \bar\ell_k = a_k / (1 - \beta^{k+1})
 
     The test stops after step k if :math:`\bar\ell_k` is not finite, exceeds
-    ``diverge_factor`` times :math:`\min_{j \le k} \bar\ell_j`, or the
+    ``diverge_factor`` times :math:`\min_{s \le j \le k} \bar\ell_j`, or the
     estimator itself reports divergence (:class:`~sklearn_lr.DivergenceWarning`,
-    silenced here). Both suggestions look at the leading finite points up to
-    the lowest smoothed loss, and are None if there is no descent:
+    silenced here). The ratio rule starts at step s, after the first 10% of
+    the steps (at least one), whose smoothed loss averages only a few batches:
+    there, a batch of outliers is noise, not a divergence (fastai compares
+    from the first step). The suggestions ignore those steps too; they look at
+    the descent, from the highest smoothed loss after them down to the lowest
+    one among the leading finite points, and are None if there is no descent:
 
     - ``suggested_lr`` (steepest descent): the α where
-      :math:`d\bar\ell / d\log\alpha` is most negative, the slope at step k
-      measured by the secant from step :math:`k - h` to :math:`k + h` with
-      h = 5% of `n_steps` (a two-point difference of a noisy curve picks
-      noise), ignoring the first 10% of the steps;
-    - ``valley_lr``: the descent runs from the highest smoothed loss before the
-      minimum down to the minimum; ``valley_lr`` is the first α at which the
-      loss has covered two thirds of that drop. It needs no derivative, so it
-      is less noisy, and it stays below the minimum, which sits close to
-      divergence. (fastai's ``valley`` instead takes the middle of the longest
-      decreasing subsequence.)
+      :math:`d\bar\ell / d\log\alpha` is most negative on the descent, the
+      slope at step k measured by the secant from step :math:`k - h` to
+      :math:`k + h` (clipped to the descent) with h = 5% of `n_steps` (a
+      two-point difference of a noisy curve picks noise);
+    - ``valley_lr``: the first α at which the loss has covered two thirds of
+      the descent's drop. It needs no derivative, so it is less noisy, and it
+      stays below the minimum, which sits close to divergence. (fastai's
+      ``valley`` instead takes the middle of the longest decreasing
+      subsequence.)
+
+    A batch of outliers among the first steps leaves a tail in the smoothed
+    loss as it is averaged out, which can look like a descent: on data with
+    heavy-tailed targets, compare the suggestions with the raw losses
+    (``raw_losses``).
 
     A good constant α, or the peak of a cyclical or one-cycle policy, is
     usually near these values; the α of the minimum is too large.
@@ -641,12 +664,8 @@ def lr_range_test(
         # the classifier's own checks, once rather than at every step (NaN
         # labels are a problem of y, not of the classes found in it)
         y = np.asarray(_check_targets(np.asarray(y)))
-    else:  # dense, as fit takes it (its values are checked at every step)
-        y = np.asarray(
-            check_array(
-                y, ensure_2d=False, dtype=None, ensure_all_finite=False, input_name="y"
-            )
-        )
+    else:  # dense and finite, as fit takes it: the steps may not reach all rows
+        y = np.asarray(check_array(y, ensure_2d=False, dtype=None, input_name="y"))
     check_consistent_length(X, y)
     weights = None
     if sample_weight is not None:
@@ -666,6 +685,10 @@ def lr_range_test(
 
     beta = 1.0 - float(smoothing)
     average, best = 0.0, math.inf
+    # the ratio rule starts after the noisy start: a batch of outliers among
+    # the first few, averaged with little else, is no divergence at an α
+    # that has not moved the weights
+    calm = _noisy_start(n_steps)
     raw, smoothed = [], []
     stopped = False
     # a divergence ends the test, whose result says so: the net's warning is
@@ -684,7 +707,8 @@ def lr_range_test(
         value = average / (1.0 - beta ** (step + 1))
         raw.append(loss)
         smoothed.append(value)
-        best = min(best, value)
+        if step >= calm:
+            best = min(best, value)
         if (
             net.divergence_epoch_ is not None
             or not math.isfinite(value)
