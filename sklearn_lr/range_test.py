@@ -276,9 +276,15 @@ def _valley_lr(lrs, losses, n_steps):
 def _constant_loss(net, y, weights):
     """The loss of the best constant prediction, for targets `y` as the
     fitted `net` encodes them."""
-    Y, target_state = net._encode_targets(y, reset=False)
     if weights is None:
-        weights = np.ones(Y.shape[0])
+        weights = np.ones(len(y))
+    if is_classifier(net) and np.ndim(y) == 1:
+        # class labels: a constant prediction's loss depends on the classes'
+        # total weights alone, so each class stands for its samples in one
+        # row (n rows of many classes, encoded, were an n x k array)
+        classes, index = np.unique(y, return_inverse=True)
+        y, weights = classes, np.bincount(index.ravel(), weights=weights)
+    Y, target_state = net._encode_targets(y, reset=False)
     return _network.constant_output_loss(
         Y, weights, net._loss_name(target_state), net._huber_delta()
     )

@@ -793,6 +793,34 @@ def test_constant_loss_is_that_of_the_weighted_targets_the_net_sees(linear):
     assert_allclose(result.constant_loss, 0.5, rtol=1e-10)
 
 
+@pytest.mark.parametrize("n_classes", [2, 3, 40])
+def test_constant_loss_of_labels_is_their_weighted_entropy(n_classes, monkeypatch):
+    rng = np.random.default_rng(n_classes)
+    X = rng.standard_normal((600, 4))
+    y = np.array([f"c{i}" for i in rng.integers(0, n_classes, 600)])
+    w = rng.uniform(0.0, 2.0, 600)
+    net = SGDNetClassifier((4,), batch_size=50, random_state=0)
+    encoded = []
+    encode = SGDNetClassifier._encode_targets
+
+    def recording(self, y, *args, **kwargs):
+        encoded.append(len(y))
+        return encode(self, y, *args, **kwargs)
+
+    monkeypatch.setattr(SGDNetClassifier, "_encode_targets", recording)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        result = lr_range_test(net, X, y, sample_weight=w, n_steps=5, random_state=0)
+    _, index = np.unique(y, return_inverse=True)
+    p = np.bincount(index, weights=w) / w.sum()
+    # the entropy of the class frequencies (binary: of one logistic output)
+    assert_allclose(result.constant_loss, -(p * np.log(p)).sum(), rtol=1e-12)
+    # the labels are encoded one row per class, never all n rows at once
+    # (n x n_classes floats for a test of many classes)
+    assert encoded[-1] == n_classes
+    assert max(encoded[:-1]) <= 50
+
+
 def test_learning_is_judged_against_the_noise_of_the_batch_losses():
     rng = np.random.default_rng(0)
     raw = 1.0 + 0.2 * rng.standard_normal(100)
