@@ -59,7 +59,10 @@ def _check_targets(y):
     # sparse one for a binary y by its first row)
     if np.ndim(y) != 2:
         return y
-    values = np.unique(y.data if sp.issparse(y) else np.asarray(y))
+    entries = y.data if sp.issparse(y) else np.asarray(y)
+    if ((entries == 0) | (entries == 1)).all():
+        return y  # one pass; the distinct values only for the message
+    values = np.unique(entries)
     if sp.issparse(y) and y.nnz < np.prod(y.shape):
         values = np.union1d(values, [0])  # the zeros it does not store
     if len(values) > 2:
@@ -274,7 +277,12 @@ True
                     f"indices, classes=list(range({y.shape[1]})); got "
                     f"classes={np.asarray(classes).tolist()!r}."
                 )
-            Y = binarizer.transform(y).astype(dtype)
+            # the indicator is the encoding (checked by _check_targets): cast
+            # once, where LabelBinarizer.transform would make an int64 copy
+            # (and pass over it again) before the cast
+            Y = np.ascontiguousarray(
+                y.astype(dtype).toarray() if sp.issparse(y) else y, dtype=dtype
+            )
         elif multilabel:
             raise ValueError(
                 "y is a multilabel indicator matrix, but the model was fitted on "
