@@ -101,6 +101,15 @@ _LARGE_TARGETS_LOSS = 100.0
 _END_CHECK_ROWS = 32
 
 
+def _run_lengths(values):
+    """``(run_values, run_lengths)`` of the runs of equal entries of a 1-D
+    float array, ``np.repeat`` of which gives it back bit for bit (entries
+    are compared by their bits: 0.0 and -0.0 differ, nan equals nan)."""
+    bits = values.view(np.uint64 if values.dtype.itemsize == 8 else np.uint32)
+    starts = np.flatnonzero(np.concatenate(([True], bits[1:] != bits[:-1])))
+    return values[starts], np.diff(np.append(starts, values.shape[0]))
+
+
 class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared implementation; use SGDNetClassifier or SGDNetRegressor."""
 
@@ -917,6 +926,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # a restore point one epoch back, for divergence only: not worth a
         # second copy of the weights and optimizer state in every file
         state.pop("_previous_start", None)
+        # α of every step, 8 bytes a step (some megabytes after a long run
+        # on a large data set): stored as runs of equal values where that is
+        # smaller, as it is for a constant α or a scheduled drop; exact
+        history = state.get("lr_history_")
+        if history is not None and history.shape[0] > 1:
+            values, counts = _run_lengths(history)
+            if 2 * values.shape[0] < history.shape[0]:  # two numbers a run
+                del state["lr_history_"]
+                state["_lr_history_runs"] = (values, counts)
         # the version that saved the model, checked when it is loaded, as
         # scikit-learn records its own for its estimators
         state["_sklearn_lr_version"] = _package_version()
@@ -924,6 +942,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
 
     def __setstate__(self, state):
         state = dict(state)
+        runs = state.pop("_lr_history_runs", None)
+        if runs is not None:
+            state["lr_history_"] = np.repeat(*runs)
         saved = state.pop("_sklearn_lr_version", None)
         if saved is not None and saved != _package_version():
             warnings.warn(

@@ -33,6 +33,7 @@ from sklearn.preprocessing import StandardScaler
 import sklearn_lr
 import sklearn_lr._base as base_module
 from sklearn_lr import DivergenceWarning, SGDNetClassifier, SGDNetRegressor, _network
+from sklearn_lr._base import _run_lengths
 from sklearn_lr._training import EXPLOSION_FACTOR
 from sklearn_lr.schedules import (
     BoldDriver,
@@ -270,6 +271,44 @@ def test_pickle_does_not_store_the_spare_room_of_the_history():
     assert "_lr_buffer" not in state
     assert "_lr_buffer" in vars(est)  # the live estimator keeps it
     assert_array_equal(pickle.loads(pickle.dumps(est)).lr_history_, est.lr_history_)
+
+
+@pytest.mark.parametrize(
+    "policy, runs",
+    [
+        (0.05, True),
+        (StepDecay(alpha=0.1, drop=0.5, every=2), True),
+        (CosineAnnealing(alpha=0.1), False),  # a new α at every step
+    ],
+)
+def test_pickle_stores_the_history_as_runs_where_that_is_smaller(policy, runs):
+    X, y = _iris()
+    est = SGDNetClassifier(
+        **SMALL, learning_rate=policy, batch_size=5, max_iter=8, tol=0.0
+    ).fit(X, y)
+    state = est.__getstate__()
+    assert ("lr_history_" not in state) == runs
+    assert ("_lr_history_runs" in state) == runs
+    for loaded in (pickle.loads(pickle.dumps(est)), copy.deepcopy(est)):
+        history = loaded.lr_history_
+        assert history.dtype == np.float64 and history.shape == (240,)
+        assert_array_equal(history.view(np.uint64), est.lr_history_.view(np.uint64))
+        loaded.partial_fit(X, y)  # and it grows on
+        assert_array_equal(loaded.lr_history_[:240], est.lr_history_)
+    # a constant α: the file grows with the loss curve's 24 more epochs, not
+    # with the 8 bytes of each of the 720 more steps
+    longer = clone(est).set_params(max_iter=32).fit(X, y)
+    if runs and isinstance(policy, float):
+        assert len(pickle.dumps(longer)) - len(pickle.dumps(est)) < 24 * 16 + 100
+
+
+def test_run_lengths_give_the_values_back_bit_for_bit():
+    values = np.array([0.5, 0.5, -0.0, 0.0, np.nan, np.nan, 1e-300, 1e-300, 1e-300])
+    runs, lengths = _run_lengths(values)
+    assert_array_equal(lengths, [2, 1, 1, 2, 3])
+    assert_array_equal(np.repeat(runs, lengths).view(np.uint64), values.view(np.uint64))
+    single = _run_lengths(np.array([0.1], dtype=np.float32))
+    assert single[0].dtype == np.float32 and list(single[1]) == [1]
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
