@@ -434,6 +434,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                     self.optimizer_ if optimizer is None else optimizer,
                     0 if new_run else self.n_iter_,
                     None if new_run else getattr(self, "_previous_start", None),
+                    None if new_run else getattr(self, "_spare_start", None),
                 ),
             )
 
@@ -544,7 +545,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         self.divergence_epoch_ = None
         self._no_improvement_count = 0
         self._initial_loss = None
-        self._previous_start = None
+        self._previous_start = self._spare_start = None
         if self.early_stopping and not incremental:
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
@@ -608,7 +609,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         )
 
         try:
-            for _ in range(max_epochs):
+            for index in range(max_epochs):
                 epoch_start = time.perf_counter()
                 epoch = self.n_iter_
                 if callbacks is not None:
@@ -744,10 +745,15 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
                 # then the epoch's end becomes the next one's restore point (an
                 # interrupt before this leaves the record and the state agreed)
                 if not diverged:
-                    restore_points.advance(theta, optimizer, epoch + 1)
+                    restore_points.advance(
+                        theta, optimizer, epoch + 1, last=index == max_epochs - 1
+                    )
                 # a diverged epoch's loss is no improvement
                 if not diverged and self._track_improvement(epoch_loss, score):
-                    best_theta = theta.copy()
+                    if best_theta is None:
+                        best_theta = theta.copy()
+                    else:  # no second copy beside the one it replaces
+                        np.copyto(best_theta, theta)
                     best_epoch = self.n_iter_
 
                 if self.verbose:
@@ -807,6 +813,9 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
             raise
         finally:
             self._previous_start = restore_points.before
+            # a stream of partial_fit calls saves each call's start in the
+            # arrays of the point the call before dropped (a fit leaves none)
+            self._spare_start = restore_points.spare if incremental else None
             if best_theta is not None:
                 theta[...] = best_theta
                 # the best weights were never the start of an epoch that the
@@ -910,6 +919,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # are written in place by their owner
         new.__dict__.pop("_lr_buffer", None)
         new.__dict__.pop("_previous_start", None)
+        new.__dict__.pop("_spare_start", None)
         # one memo: a random_state given as a RandomState instance is the
         # stream training draws from (_random_state) and stays so in the copy
         memo = {}
@@ -926,6 +936,7 @@ class BaseSGDNet(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
         # a restore point one epoch back, for divergence only: not worth a
         # second copy of the weights and optimizer state in every file
         state.pop("_previous_start", None)
+        state.pop("_spare_start", None)  # room to copy into, not state
         # α of every step, 8 bytes a step (some megabytes after a long run
         # on a large data set): stored as runs of equal values where that is
         # smaller, as it is for a constant α or a scheduled drop; exact

@@ -242,23 +242,50 @@ class RestorePoints:
     with; ``before`` the one the previous epoch began with, for when the
     current epoch's first batch already sees exploded weights. An estimator keeps
     ``before`` between ``partial_fit`` calls. Advancing reuses the arrays of
-    the point it drops, so the two points cost two copies of the state.
+    the point it drops, so the two points cost two copies of the state; the
+    last advance of a call copies nothing and leaves those arrays as
+    ``spare``, for the next call's start (see `saved`).
     """
 
-    def __init__(self, theta, optimizer, n_epochs, before=None):
-        self.start = (theta.copy(), optimizer.snapshot(), n_epochs)
+    def __init__(self, theta, optimizer, n_epochs, before=None, spare=None):
+        self.start = self.saved(theta, optimizer, n_epochs, spare)
         self.before = before or self.start
+        self.spare = None
 
-    def advance(self, theta, optimizer, n_epochs):
-        """The current epoch went well: the state now starts the next one."""
+    @staticmethod
+    def saved(theta, optimizer, n_epochs, arrays=None):
+        """The state as a restore point, copied into the arrays of a dropped
+        point (``arrays``) when they fit it, else into new ones."""
+        if arrays is not None:
+            saved_theta, snapshot, _ = arrays
+            names = {*optimizer._state_arrays, "n_steps"}
+            if (
+                saved_theta.shape == theta.shape
+                and saved_theta.dtype == theta.dtype
+                and set(snapshot) == names
+                and all(
+                    snapshot[name].shape == getattr(optimizer, name).shape
+                    and snapshot[name].dtype == getattr(optimizer, name).dtype
+                    for name in optimizer._state_arrays
+                )
+            ):
+                np.copyto(saved_theta, theta)
+                return (saved_theta, optimizer.snapshot(out=snapshot), n_epochs)
+        return (theta.copy(), optimizer.snapshot(), n_epochs)
+
+    def advance(self, theta, optimizer, n_epochs, *, last=False):
+        """The current epoch went well: the state now starts the next one.
+
+        With ``last``, no epoch follows in this call: the state, which the
+        next call copies as its own start, is not copied (``start`` is None),
+        and the arrays of the point dropped become ``spare``.
+        """
         recycled = None if self.before is self.start else self.before
         self.before = self.start
-        if recycled is None:
-            self.start = (theta.copy(), optimizer.snapshot(), n_epochs)
-        else:
-            np.copyto(recycled[0], theta)
-            snapshot = optimizer.snapshot(out=recycled[1])
-            self.start = (recycled[0], snapshot, n_epochs)
+        if last:
+            self.start, self.spare = None, recycled
+            return
+        self.start = self.saved(theta, optimizer, n_epochs, recycled)
 
     @property
     def has_older(self):

@@ -311,6 +311,33 @@ def test_run_lengths_give_the_values_back_bit_for_bit():
     assert single[0].dtype == np.float32 and list(single[1]) == [1]
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_partial_fit_stream_saves_each_start_in_the_arrays_of_the_last(optimizer):
+    X, y = _iris()
+    net = SGDNetClassifier(**SMALL, optimizer=optimizer, batch_size=50)
+    net.partial_fit(X, y, classes=np.unique(y))
+    starts = []
+    for _ in range(4):
+        theta = _network.pack(net.coefs_, net.intercepts_, np.float64)
+        velocity = net.optimizer_.snapshot()
+        net.partial_fit(X, y)
+        # the start of this call, kept for the next one, exactly
+        saved_theta, saved_state, n_epochs = net._previous_start
+        assert_array_equal(saved_theta, theta)
+        assert n_epochs == net.n_iter_ - 1
+        for name in net.optimizer_._state_arrays:
+            assert_array_equal(saved_state[name], velocity[name])
+        starts.append(saved_theta)
+    # from the third call on, a start is saved in the arrays of the start the
+    # call before last saved: two sets of arrays in turn, none new
+    assert starts[2] is starts[0] and starts[3] is starts[1]
+    assert starts[0] is not starts[1]
+    # a copy or a pickle keeps no room to copy into; a fit leaves none
+    assert "_spare_start" not in net.__getstate__()
+    assert "_spare_start" not in vars(copy.copy(net))
+    assert net.fit(X, y)._spare_start is None
+
+
 @pytest.mark.parametrize("cls", ESTIMATORS)
 def test_lr_history_of_feedback_policy_equals_trace_with_losses(cls):
     X, y = _data(cls)

@@ -109,9 +109,11 @@ def test_validation_split_holds_out_ceil_fraction_and_keeps_rows_together():
     assert len(X_val) == 5 and len(X_tr) == 15  # ceil(0.22 * 20)
     rows_tr, rows_val = (X_tr[:, 0] / 2).astype(int), (X_val[:, 0] / 2).astype(int)
     assert sorted(np.concatenate([rows_tr, rows_val])) == list(range(20))
-    assert_array_equal(w_tr, rows_tr) and assert_array_equal(w_val, rows_val)
+    assert_array_equal(w_tr, rows_tr)
+    assert_array_equal(w_val, rows_val)
     assert_array_equal(Y_tr[:, 0], y[rows_tr])
-    assert_array_equal(y_tr, y[rows_tr]) and assert_array_equal(y_val, y[rows_val])
+    assert_array_equal(y_tr, y[rows_tr])
+    assert_array_equal(y_val, y[rows_val])
 
 
 def test_validation_split_is_stratified_and_seeded():

@@ -334,7 +334,8 @@ def test_restore_points_undo_to_the_start_of_this_or_the_previous_epoch():
 
     assert points.restore(theta, optimizer, previous_epoch=False) == 3
     assert_array_equal(theta, 3.0)
-    assert_array_equal(optimizer.velocity, 3.0) and optimizer.n_steps == 3
+    assert_array_equal(optimizer.velocity, 3.0)
+    assert optimizer.n_steps == 3
     assert points.start is None and points.before is None
 
 
@@ -354,7 +355,8 @@ def test_restore_points_previous_epoch_and_recycled_arrays():
 
     assert points.restore(theta, optimizer, previous_epoch=True) == 1
     assert_array_equal(theta, 1.0)
-    assert_array_equal(optimizer.velocity, 1.0) and optimizer.n_steps == 1
+    assert_array_equal(optimizer.velocity, 1.0)
+    assert optimizer.n_steps == 1
 
 
 def test_restore_points_continue_from_an_earlier_point():
@@ -365,6 +367,56 @@ def test_restore_points_continue_from_an_earlier_point():
     theta[...] = _state(99, optimizer)
     assert points.restore(theta, optimizer, previous_epoch=True) == 5
     assert_array_equal(theta, 5.0)
+
+
+def test_the_last_advance_of_a_call_copies_nothing_and_leaves_a_spare():
+    optimizer = make_optimizer("sgd", 4, np.float64)
+    theta = _state(0, optimizer)
+    points = RestorePoints(theta, optimizer, 0)
+    theta[...] = _state(1, optimizer)
+    points.advance(theta, optimizer, 1)
+    dropped = points.before
+    start = points.start
+    theta[...] = _state(2, optimizer)
+    points.advance(theta, optimizer, 2, last=True)
+    # the next call copies the state as its own start; this one's start is
+    # kept as that call's `before`, and the point dropped is the spare
+    assert points.start is None and points.before is start
+    assert points.spare is dropped
+    assert_array_equal(start[0], 1.0)  # not overwritten by the state now
+    # the next call saves its start into the spare's arrays, bit for bit
+    following = RestorePoints(theta, optimizer, 2, points.before, points.spare)
+    assert following.start[0] is dropped[0]
+    assert following.start[1]["velocity"] is dropped[1]["velocity"]
+    assert_array_equal(following.start[0], 2.0)
+    assert_array_equal(following.start[1]["velocity"], 2.0)
+    assert following.start[1]["n_steps"] == 2 and following.start[2] == 2
+    theta[...] = _state(99, optimizer)
+    assert following.restore(theta, optimizer, previous_epoch=True) == 1
+    assert_array_equal(theta, 1.0)
+    assert optimizer.n_steps == 1
+    # a first advance that is also the last has dropped nothing
+    single = RestorePoints(theta, optimizer, 0)
+    single.advance(theta, optimizer, 1, last=True)
+    assert single.spare is None and single.start is None
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        lambda: (np.zeros(5), make_optimizer("sgd", 5, np.float64)),  # size
+        lambda: (np.zeros(4, np.float32), make_optimizer("sgd", 4, np.float32)),
+        lambda: (np.zeros(4), make_optimizer("adam", 4, np.float64)),  # rule
+    ],
+)
+def test_spare_arrays_that_do_not_fit_the_state_are_not_used(other):
+    theta, optimizer = other()
+    sgd = make_optimizer("sgd", 4, np.float64)
+    spare = RestorePoints(_state(3, sgd), sgd, 3).start
+    point = RestorePoints.saved(theta, optimizer, 7, spare)
+    assert point[0] is not spare[0] and point[0].dtype == theta.dtype
+    assert set(point[1]) == {*optimizer._state_arrays, "n_steps"}
+    assert_array_equal(spare[0], 3.0)  # left as it was
 
 
 # --------------------------------------------------------------------------
