@@ -87,18 +87,19 @@ for name, params in optimizers.items():
 # Training loss per epoch
 # -----------------------
 # The loss includes the l2 term, which sets its floor. Left, each optimizer at
-# its own α: SGD, Nesterov, AdaGrad and RMSProp train well there. Adam's
-# valley α (about 0.04 with this seed, 0.034 to 0.04 with others) is too
-# large to hold constant for 20 epochs: its loss bounces and ends far above
-# the others', and its test accuracy is the lowest. On every seed we tried,
-# Adam does better at α = 0.01, where it does as well as any. The range test
-# watches about a hundred steps; a rate that is fine for those can be too
-# large for a whole run, so take its suggestion as the top of the range to
-# try, or pair it with a decaying policy. Right, all at α = 0.01: a small α for SGD and
-# AdaGrad, which descend slowly; a large one for RMSProp, whose first steps
-# are some 30 α per weight (it has no bias correction), and which stalls
-# after about five epochs near 0.04, well above Adam's loss; about right for
-# Adam. The right panel mostly shows what one α
+# its own α: SGD, Nesterov, AdaGrad and RMSProp train well there. With this
+# seed, Adam's valley α (about 0.04) is too large to hold constant for 20
+# epochs: its loss bounces and ends far above the others', and its test
+# accuracy is the lowest. Across seeds its valley lies between 0.034 and 0.04,
+# where Adam trains nearly as well as the others with some seeds and bounces
+# with others; on every seed we tried it did better at α = 0.01, where it
+# does as well as any. The range test watches about a hundred steps; a rate that is
+# fine for those can be too large for a whole run, so take its suggestion as
+# the top of the range to try, or pair it with a decaying policy. Right, all at
+# α = 0.01: a small α for SGD and AdaGrad, which descend slowly; a large one
+# for RMSProp, whose first steps are some 30 α per weight (it has no bias
+# correction), and which stalls after about five epochs near 0.04, well above
+# Adam's loss; about right for Adam. The right panel mostly shows what one α
 # means to each rule, not which rule is better.
 fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True, layout="constrained")
 for ax, label in zip(axes, ["own α", "α = 0.01"], strict=True):

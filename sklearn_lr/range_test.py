@@ -59,8 +59,9 @@ _CONSTRAINTS = {
     "sample_weight": ["array-like", None],
     "random_state": ["random_state"],
 }
-# Share of the steps ignored at the start by the steepest-descent rule: there
-# the bias-corrected average rests on only a few noisy batches.
+# Share of the steps ignored at the start by the suggestion rules and by the
+# divergence ratio: there the bias-corrected average rests on only a few
+# noisy batches.
 _SKIP_START = 0.1
 # Half-width of the secant of the steepest-descent rule, as a share of the steps.
 _SLOPE_SPAN = 0.05

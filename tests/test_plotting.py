@@ -1487,3 +1487,26 @@ def test_from_policy_warns_that_a_policy_watching_the_score_gets_none():
         LearningRateDisplay.from_policy(
             policy, n_epochs=4, steps_per_epoch=1, scores=[0.5] * 4
         )
+
+
+def test_a_search_line_without_a_spread_is_drawn_without_a_band():
+    display = LearningRateSearchDisplay(
+        [[0.1, 0.2], [0.1, 0.2], [0.3]],
+        [[0.5, 0.6], [0.4, 0.7], [0.8]],
+        [None, [0.05, 0.05], None],
+    ).plot()
+    assert display.bands_[0] is None and display.bands_[2] is None
+    assert display.bands_[1] is not None
+
+
+@pytest.mark.parametrize("hidden", ["_nolegend_", "_hidden"])
+def test_a_label_keyword_that_hides_the_line_names_no_run(hidden):
+    # matplotlib keeps lines labelled "_..." out of legends
+    display = LearningRateDisplay([0.1, 0.2], loss_curve=[1.0, 0.5]).plot(label=hidden)
+    assert display.line_.get_label() == hidden
+    assert display.loss_line_.get_label() == "training loss"
+    assert not any("_" in text[:1] or hidden in text for text in _legend_texts(display))
+    result = RangeTestDisplay([1e-3, 1e-2], [1.0, 0.5], suggested_lr=1e-2).plot(
+        label=hidden
+    )
+    assert result.suggested_line_.get_label() == "steepest: α = 0.01"

@@ -44,6 +44,16 @@ def _axes_group(ax):
 _CYCLED = {"color": ("c",), "linestyle": ("ls",), "linewidth": ("lw",)}
 
 
+def _keyword_run_name(kwargs):
+    """The run's name that a ``label`` among a line's keyword arguments
+    gives; None for none, or for one matplotlib keeps out of legends (it
+    starts with "_", as ``"_nolegend_"``)."""
+    label = kwargs.get("label")
+    if label is None or str(label).startswith("_"):
+        return None
+    return str(label)
+
+
 def _cycled(style, ax, given):
     """`style` for a line drawn on a twin of `ax`, with the color, line style
     and width of the next entry of the property cycle of `ax` (its own, when

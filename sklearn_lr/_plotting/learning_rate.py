@@ -14,6 +14,7 @@ from .common import (
     _axes_group,
     _cycled,
     _exploded_ylim,
+    _keyword_run_name,
     _new_axes,
     _pyplot,
     _run_policy_name,
@@ -207,7 +208,7 @@ class LearningRateDisplay:
                 per_epoch = len(lrs) / len(epochs)
         name = self.name if name is None else name
         if name is None:  # a line label given as a keyword names the run
-            name = kwargs.get("label")
+            name = _keyword_run_name(kwargs)
 
         # the last step's α is held until the end of its step: one closing
         # point, else a steps-post line ends where that step starts

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..range_test import RangeTestResult, lr_range_test
-from .common import _loss_ylim, _new_axes, _pyplot
+from .common import _keyword_run_name, _loss_ylim, _new_axes, _pyplot
 
 if TYPE_CHECKING:  # matplotlib is optional
     import scipy.sparse as sp
@@ -114,8 +114,8 @@ class RangeTestDisplay:
         ax = _new_axes(ax, "RangeTestDisplay.plot")  # once the input is valid
         name = self.name if name is None else name
         if name is None:  # a line label given as a keyword names the run
-            name = kwargs.get("label")
-        style = {"label": name or "loss"}
+            name = _keyword_run_name(kwargs)
+        style: dict[str, Any] = {"label": name or "loss"}
         if len(lrs) == 1:
             # a line of one point draws nothing: a test that exploded at its
             # first step would leave an empty plot

@@ -121,7 +121,8 @@ class LearningRateSearchDisplay:
     mean_scores : list of array-like or 2-D array
         Mean test score of each point.
     std_scores : list of array-like or 2-D array, default=None
-        Standard deviation of the test scores of each point, drawn as a band.
+        Standard deviation of the test scores of each point, drawn as a band;
+        an entry None draws its line without one.
     labels : list of str or array of str, default=None
         Name of each line (the policy's family: its class name, with those
         of the policies a ``Warmup`` or ``Sequential`` wraps, as in
@@ -240,7 +241,10 @@ class LearningRateSearchDisplay:
         stds = (
             [None] * n_lines
             if self.std_scores is None
-            else [np.asarray(s, dtype=float).ravel() for s in self.std_scores]
+            else [  # a line may come without a spread: no band
+                None if s is None else np.asarray(s, dtype=float).ravel()
+                for s in self.std_scores
+            ]
         )
         for i, (x, mean, std) in enumerate(zip(alphas, means, stds, strict=True)):
             if len(mean) != len(x) or (std is not None and len(std) != len(x)):
