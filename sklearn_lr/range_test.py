@@ -282,9 +282,12 @@ def _constant_loss(net, y, weights):
     if is_classifier(net) and np.ndim(y) == 1:
         # class labels: a constant prediction's loss depends on the classes'
         # total weights alone, so each class stands for its samples in one
-        # row (n rows of many classes, encoded, were an n x k array)
-        classes, index = np.unique(y, return_inverse=True)
-        y, weights = classes, np.bincount(index.ravel(), weights=weights)
+        # row (n rows of many classes, encoded, were an n x k array); the
+        # net has been told every class (sorted) at the test's first step
+        classes = net.classes_
+        index = np.searchsorted(classes, y)
+        y = classes
+        weights = np.bincount(index, weights=weights, minlength=len(classes))
     Y, target_state = net._encode_targets(y, reset=False)
     return _network.constant_output_loss(
         Y, weights, net._loss_name(target_state), net._huber_delta()
