@@ -53,6 +53,15 @@ def _check_targets(y):
             stacklevel=caller_stacklevel(),
         )
         y = column_or_1d(y)
+    if (
+        np.ndim(y) == 2
+        and not sp.issparse(y)
+        and np.asarray(y).dtype.kind in "biuf"
+        and _zeros_and_ones(np.asarray(y))
+    ):
+        # numbers all 0 or 1 in several columns: a multilabel indicator, as
+        # scikit-learn's check would find with a sort of all of them
+        return y
     check_classification_targets(y)
     # several columns: a multilabel indicator of 0s and 1s, nothing else
     # (scikit-learn calls any two-valued matrix an indicator, and may take a
@@ -60,9 +69,9 @@ def _check_targets(y):
     if np.ndim(y) != 2:
         return y
     entries = y.data if sp.issparse(y) else np.asarray(y)
-    if ((entries == 0) | (entries == 1)).all():
-        return y  # one pass; the distinct values only for the message
-    values = np.unique(entries)
+    if _zeros_and_ones(entries):
+        return y
+    values = np.unique(entries)  # the distinct values, for the message
     if sp.issparse(y) and y.nnz < np.prod(y.shape):
         values = np.union1d(values, [0])  # the zeros it does not store
     if len(values) > 2:
@@ -79,6 +88,11 @@ def _check_targets(y):
             "label's absence as 0 and its presence as 1, e.g. (y > 0)."
         )
     return y
+
+
+def _zeros_and_ones(values):
+    """Whether every entry of `values` is 0 or 1, in one pass."""
+    return bool(((values == 0) | (values == 1)).all())
 
 
 def _indicator(y, classes, dtype=np.float64):
@@ -240,7 +254,13 @@ True
         if reset:
             # an indicator y defines its own labels; `classes` only checks them
             if multilabel:
-                binarizer = LabelBinarizer().fit(y)
+                # fitted on an indicator of y's width and storage, which
+                # gives it the same classes, type and output format, rather
+                # than on all of y's rows (passes of np.unique over n x k)
+                proxy = np.eye(2, y.shape[1], dtype=np.int8)
+                binarizer = LabelBinarizer().fit(
+                    sp.csr_matrix(proxy) if sp.issparse(y) else proxy
+                )
             else:
                 binarizer = LabelBinarizer().fit(labels if classes is None else classes)
             if len(binarizer.classes_) < 2:
