@@ -7,6 +7,7 @@ losses) lives in ``test_classifier.py`` and ``test_regressor.py``.
 """
 
 import copy
+import itertools
 import pickle
 import re
 import warnings
@@ -25,8 +26,9 @@ from sklearn.exceptions import (
     InconsistentVersionWarning,
     NotFittedError,
 )
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.metrics import accuracy_score, log_loss, r2_score
 from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -3014,3 +3016,153 @@ def test_batches_are_gathered_from_rows_in_contiguous_memory(
     assert sources and all(sources)
     for got, want in zip(ours.coefs_, reference.coefs_, strict=True):
         assert_array_equal(got, want)
+
+
+# weights that never move: every update is 1e-300 times a gradient of order
+# one, lost to rounding, so every epoch sees the same network and the same
+# loss, bit for bit
+FROZEN = dict(learning_rate=1e-300, l2=0.0, shuffle=False, random_state=0)
+
+
+# --------------------------------------------------------------------------
+# shuffle=True draws a new order of the samples before every epoch
+
+
+def test_shuffle_visits_every_sample_once_per_epoch_in_a_new_order():
+    """Mutant: ``shuffle`` ignored (samples always taken in their order).
+
+    A linear model (no hidden layer) trained by plain SGD on one sample per
+    step, squared error: each step is w -= α r x, b -= α r with r = x·w + b - y,
+    so an epoch's end weights tell the order its samples were visited in.
+    Every epoch must be some permutation of the 5 samples, and with
+    shuffle=True the orders must differ from the data's own order and from
+    one epoch to the next.
+    """
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((5, 2))
+    y = X @ np.array([1.0, -2.0]) + 0.5
+    alpha = 0.1
+    est = SGDNetRegressor(
+        (),
+        learning_rate=alpha,
+        momentum=0.0,
+        l2=0.0,
+        batch_size=1,
+        shuffle=True,
+        random_state=0,
+    )
+    est.partial_fit(X, y)  # initial weights drawn, first epoch run
+    orders = []
+    for _ in range(4):
+        w, b = est.coefs_[0][:, 0].copy(), float(est.intercepts_[0][0])
+        est.partial_fit(X, y)  # one epoch
+        got = np.append(est.coefs_[0][:, 0], est.intercepts_[0][0])
+        matches = []
+        for order in itertools.permutations(range(len(X))):
+            ww, bb = w.copy(), b
+            for i in order:
+                r = X[i] @ ww + bb - y[i]
+                ww = ww - alpha * r * X[i]
+                bb = bb - alpha * r
+            if np.allclose(np.append(ww, bb), got, rtol=1e-12, atol=1e-14):
+                matches.append(order)
+        assert len(matches) == 1, "an epoch is one pass over the samples"
+        orders.append(matches[0])
+    identity = tuple(range(len(X)))
+    assert any(order != identity for order in orders)
+    assert len(set(orders)) > 1, "a new order before every epoch"
+
+    # without shuffling, every epoch visits the samples in their order
+    est.set_params(shuffle=False)
+    w, b = est.coefs_[0][:, 0].copy(), float(est.intercepts_[0][0])
+    est.partial_fit(X, y)
+    for i in identity:
+        r = X[i] @ w + b - y[i]
+        w, b = w - alpha * r * X[i], b - alpha * r
+    assert_allclose(np.append(w, b), np.append(est.coefs_[0], est.intercepts_[0]))
+
+
+# --------------------------------------------------------------------------
+# tol: an epoch no better than the best by *less than* tol is no improvement
+
+
+def _fit_quietly(est, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est.fit(X, y)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_with_tol_zero_an_epoch_equal_to_the_best_counts_as_improvement(
+    early_stopping,
+):
+    """Mutants: ``loss > best - tol`` written ``>=``; ``score < best + tol``
+    written ``<=``.
+
+    scikit-learn's MLP counts an epoch as no improvement when its loss is
+    above ``best_loss_ - tol`` (its score below ``best + tol``): with
+    ``tol=0`` an epoch that merely equals the best is not counted. With
+    weights that never move, every epoch's loss and validation score are the
+    same, so neither library stops before ``max_iter``.
+    """
+    X = np.random.RandomState(1).standard_normal((60, 3))
+    y = np.arange(60) % 3
+    stopping = dict(
+        tol=0.0, n_iter_no_change=2, max_iter=8, early_stopping=early_stopping
+    )
+    ours = _fit_quietly(SGDNetClassifier((4,), **FROZEN, **stopping), X, y)
+    # the premise: every epoch the same
+    assert len(set(ours.loss_curve_)) == 1
+    if early_stopping:
+        assert len(set(ours.validation_scores_)) == 1
+    theirs = _fit_quietly(
+        MLPClassifier(
+            (4,),
+            solver="sgd",
+            learning_rate_init=1e-300,
+            alpha=0.0,
+            shuffle=False,
+            random_state=0,
+            **stopping,
+        ),
+        X,
+        y,
+    )
+    assert theirs.n_iter_ == 8
+    assert ours.n_iter_ == 8
+    # and it warns that max_iter ended it, as for any run that did not stop
+    with pytest.warns(ConvergenceWarning, match="maximum iterations"):
+        SGDNetClassifier((4,), **FROZEN, **stopping).fit(X, y)
+
+
+# --------------------------------------------------------------------------
+# loss_curve_ is the sample-weighted mean loss of the epoch
+
+
+@pytest.mark.parametrize("cls", [SGDNetClassifier, SGDNetRegressor])
+def test_epoch_loss_is_the_sample_weighted_mean_over_all_batches(cls):
+    """Mutant: the epoch's loss averages its batch losses by their number of
+    rows instead of by their total sample weight.
+
+    With weights that never move, the epoch's loss is the loss of the fitted
+    model on the training data, weighted by ``sample_weight``: scikit-learn's
+    ``log_loss(y, predict_proba(X), sample_weight=w)`` for a classifier, half
+    the weighted mean squared error for a regressor (l2 = 0). The four
+    batches weigh very differently, so averaging them by row count differs.
+    """
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((40, 3))
+    w = np.repeat([1.0, 4.0, 0.25, 2.0], 10) * rng.uniform(0.5, 1.5, 40)
+    if cls is SGDNetClassifier:
+        y = np.arange(40) % 3
+    else:
+        y = X @ np.array([1.0, 2.0, -1.0])
+    est = cls((5,), **FROZEN, batch_size=10, max_iter=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y, sample_weight=w)
+    if cls is SGDNetClassifier:
+        expected = log_loss(y, est.predict_proba(X), sample_weight=w)
+    else:
+        expected = 0.5 * np.average((y - est.predict(X)) ** 2, weights=w)
+    assert est.loss_curve_[0] == pytest.approx(expected, rel=1e-10)

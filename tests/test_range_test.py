@@ -1051,3 +1051,26 @@ def test_the_suggestion_on_diabetes_trains():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = clone(net).set_params(learning_rate=result.suggested_lr, max_iter=20)
         assert model.fit(X, y).score(X, y) > 0.3
+
+
+def test_steepest_descent_secant_spans_five_percent_of_the_steps():
+    """Mutant: the slope measured by a two-point central difference (h = 1)
+    instead of the documented secant from step k - h to k + h with
+    h = 5% of n_steps.
+
+    The descent 2 - tanh(2 (log10 α + 2)) over 101 steps from 1e-4 to 1 is
+    steepest at α = 1e-2 (step 50): its secant over steps 45-55 falls by
+    tanh(0.4) - tanh(-0.4) = 0.76. A single noisy point 0.3 lower at step 30
+    falls by 0.3 over steps 29-31, more than the true descent's 0.16 there
+    (a two-point difference picks the noise), but only by 0.3 over any ±5
+    step secant, less than 0.76: the suggestion stays at 1e-2.
+    """
+    n_steps = 101
+    lrs = np.geomspace(1e-4, 1.0, n_steps)
+    losses = 2.0 - np.tanh(2.0 * (np.log10(lrs) + 2.0))
+    assert losses[45] - losses[55] == pytest.approx(2 * np.tanh(0.4))
+    assert losses[49] - losses[51] < 0.3  # the dip is steeper point to point
+    noisy = losses.copy()
+    noisy[30] -= 0.3
+    assert _steepest_lr(lrs, losses, n_steps) == pytest.approx(1e-2)
+    assert _steepest_lr(lrs, noisy, n_steps) == pytest.approx(1e-2)

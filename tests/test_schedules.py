@@ -1490,3 +1490,53 @@ def test_a_decay_keeps_a_normal_rate_where_its_power_alone_underflows():
     )
     rates = trace(policy, 4, 1, losses=[1.0] * 4)
     assert rates.tolist() == pytest.approx([1e300, 1e300, 1.0, 1e-300], rel=1e-12)
+
+
+class _Recorder:
+    """A policy of one's own: constant α, recording each observation as
+    ``(t, loss)``."""
+
+    def __init__(self):
+        self.seen = []
+
+    def start(self, max_epochs):
+        seen = self.seen
+
+        class Schedule:
+            def rate(self, t):
+                return 0.1
+
+            def observe(self, t, *, loss=None, score=None):
+                seen.append((t, loss))
+
+        return Schedule()
+
+
+def test_warmup_passes_feedback_on_the_wrapped_policys_own_clock():
+    """Mutant: `Warmup` passes the wrapped policy the training clock t
+    instead of t - epochs.
+
+    The documentation: feedback reaches the wrapped policy only for epochs
+    that end after the warm-up, "on its own clock t - w". With w = 2 and
+    epochs ending at t = 1 .. 5, it sees t = 1, 2, 3 with the last three
+    losses.
+    """
+    inner = _Recorder()
+    trace(Warmup(inner, epochs=2), 5, 1, losses=[5.0, 4.0, 3.0, 2.0, 1.0])
+    assert inner.seen == [(1.0, 3.0), (2.0, 2.0), (3.0, 1.0)]
+
+
+def test_sequential_passes_feedback_on_each_childs_own_clock():
+    """Mutant: `Sequential` passes its children the training clock t
+    instead of t - m_i.
+
+    The documentation: an epoch-end observation at t goes to the policy that
+    ran just before t (m_i < t <= m_{i+1}), "on its clock" t - m_i. With the
+    milestone at 2 and epochs ending at t = 1 .. 5: the first child sees
+    t = 1, 2, the second t = 1, 2, 3 (the epochs ending at 3, 4, 5).
+    """
+    first, second = _Recorder(), _Recorder()
+    policy = Sequential([first, second], milestones=[2])
+    trace(policy, 5, 1, losses=[5.0, 4.0, 3.0, 2.0, 1.0])
+    assert first.seen == [(1.0, 5.0), (2.0, 4.0)]
+    assert second.seen == [(1.0, 3.0), (2.0, 2.0), (3.0, 1.0)]
