@@ -199,8 +199,9 @@ def _finite_prefix(values):
 
 
 def _descent(losses, n_steps):
-    """``(skip, low)``: the points the rules search from, and the index of
-    the lowest loss among the leading finite points; None without a descent.
+    """``(peak, low)``: where the descent starts, the highest loss before
+    ``low``, the lowest among the leading finite points; None without a
+    descent (then ``losses[peak] > losses[low]``).
 
     The first `_SKIP_START` of the `n_steps` are not searched when later
     points remain: a dip of their few-batch average is noise, not the bottom
@@ -213,20 +214,15 @@ def _descent(losses, n_steps):
     if skip >= n - 1:
         skip = 0  # too few points to spare any
     low = skip + int(np.argmin(losses[skip:n]))
-    # a minimum where the search starts: the loss never fell below it
-    return (skip, low) if low > skip else None
+    if low == skip:  # a minimum where the search starts: no fall to it
+        return None
+    return skip + int(np.argmax(losses[skip : low + 1])), low
 
 
 def _noisy_start(n_steps):
     """The number of first steps (`_SKIP_START` of `n_steps`, at least one)
     whose smoothed loss averages too few batches to be more than noise."""
     return max(1, round(_SKIP_START * n_steps))
-
-
-def _peak(losses, skip, low):
-    """Index of the highest loss from `skip` to `low`: where the descent to
-    the minimum at `low` starts."""
-    return skip + int(np.argmax(losses[skip : low + 1]))
 
 
 def _steepest_lr(lrs, losses, n_steps):
@@ -241,12 +237,9 @@ def _steepest_lr(lrs, losses, n_steps):
     descent = _descent(losses, n_steps)
     if descent is None:
         return None
-    skip, low = descent
     # on the descent only: before its peak, a dip of a flat, noisy start can
     # be steeper than the real descent
-    start = _peak(losses, skip, low)
-    if start == low:
-        return None  # flat: no descent
+    start, low = descent
     h = max(1, round(_SLOPE_SPAN * n_steps))
     points = np.arange(start, low)
     ahead = np.minimum(points + h, low)
@@ -264,11 +257,8 @@ def _valley_lr(lrs, losses, n_steps):
     descent = _descent(losses, n_steps)
     if descent is None:
         return None
-    skip, low = descent
-    peak = _peak(losses, skip, low)
+    peak, low = descent
     drop = losses[peak] - losses[low]
-    if not drop > 0:
-        return None
     target = losses[peak] - _VALLEY_DEPTH * drop
     index = peak + int(np.argmax(losses[peak : low + 1] <= target))
     return float(lrs[index])
