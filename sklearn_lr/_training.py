@@ -74,14 +74,21 @@ def caller_stacklevel():
     (through which scikit-learn's searches call ``fit``), so the warning
     names the user's line, or the library that called ``fit``, instead of an
     internal one.
+
+    Where no such caller is on the stack, in the worker thread or process of
+    a parallel search (whose frames below ours belong to Python's own
+    ``threading`` or ``multiprocessing``) or when nothing but our frames is
+    left, the warning names the line that raised it (``stacklevel=1``), as
+    scikit-learn's estimators' warnings do, not a line of the standard
+    library that neither called ``fit`` nor can act on the warning.
     """
     frame, level = sys._getframe(1), 1
-    while frame.f_back is not None:
+    while frame is not None:
         package = frame.f_globals.get("__name__", "").partition(".")[0]
         if package not in _INTERNAL_PACKAGES:
-            break
+            return 1 if package in sys.stdlib_module_names else level
         frame, level = frame.f_back, level + 1
-    return level
+    return 1
 
 
 def format_seconds(seconds):

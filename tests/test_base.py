@@ -11,6 +11,7 @@ import itertools
 import pickle
 import re
 import warnings
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -2518,6 +2519,22 @@ def test_training_warnings_in_a_search_point_at_the_callers_line(search):
         else:
             cross_validate(est, X, y, cv=2)
     assert {w.filename for w in record} == {__file__}
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_training_warnings_in_a_search_worker_name_the_package_line(cls):
+    # in joblib's worker threads no caller of fit is on the stack, only the
+    # pool's own code (multiprocessing/pool.py), which the warning named; it
+    # names the package's line that raised it, as scikit-learn's MLP names
+    # its own source file
+    X, y = _data(cls)
+    est = cls(**SMALL, max_iter=1)
+    package = Path(sklearn_lr.__file__).parent
+    with pytest.warns(ConvergenceWarning, match="maximum iterations") as record:
+        with joblib.parallel_config(backend="threading"):
+            cross_validate(est, X, y, cv=2, n_jobs=2)
+    for warning in record:
+        assert Path(warning.filename).parent == package, warning.filename
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)

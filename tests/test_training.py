@@ -437,6 +437,21 @@ def test_caller_stacklevel_counts_the_package_frames_above_the_warning():
     assert namespace["outer"]() == 3
 
 
+def test_caller_stacklevel_names_the_warning_line_when_no_caller_is_on_the_stack():
+    # a worker thread or process of a parallel search: below the package's
+    # frames (and scikit-learn's and joblib's) lies only Python's own code
+    package = {"__name__": "sklearn_lr._fake", "caller_stacklevel": caller_stacklevel}
+    exec("def warns():\n    return caller_stacklevel()\n", package)
+    for module in ("threading", "multiprocessing.pool", "concurrent.futures"):
+        worker = {"__name__": module, "warns": package["warns"]}
+        exec("def run():\n    return warns()\n", worker)
+        assert worker["run"]() == 1, module
+    # a frame of user code below the worker's still counts as the caller
+    user = {"__name__": "my_search", "warns": package["warns"]}
+    exec("def run():\n    return warns()\n", user)
+    assert user["run"]() == 2
+
+
 @pytest.mark.parametrize(
     "seconds, text",
     [
